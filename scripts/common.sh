@@ -1,0 +1,175 @@
+# Shared set-up for the project's scripts (sourced, not run).
+# Finds or installs Odoo 18.0 in a per-user cache, links it as .venv, and starts
+# the private PostgreSQL cluster of this checkout (or uses PGHOST/PGPORT...).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PYTHON=${PYTHON:-python3}
+ODOO_SERIES=18.0
+DEFAULT_ODOO_SRC=https://github.com/odoo/odoo/archive/refs/heads/18.0.tar.gz
+VENV=$ROOT/.venv
+PGDIR=$ROOT/.pgdata
+PG_STARTED_HERE=0
+
+say() { printf '[siao_justice] %s\n' "$*" >&2; }
+die() { printf '[siao_justice] %s\n' "$*" >&2; exit 1; }
+
+command -v "$PYTHON" >/dev/null 2>&1 || die "Python was not found: set PYTHON=/path/to/python3 (3.10 to 3.12)."
+PYVER=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+CACHE=${SIAO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/siao_justice}
+ODOO_HOME=$CACHE/odoo-$ODOO_SERIES-py$PYVER
+
+odoo_importable() {  # $1: a python executable
+    "$1" - <<'PY' 2>/dev/null
+import odoo.release
+raise SystemExit(0 if odoo.release.serie == "18.0" else 1)
+PY
+}
+
+fetch_odoo_source() {  # fills $ODOO_HOME/src from ODOO_SRC (folder, archive or URL)
+    local src=${ODOO_SRC:-$DEFAULT_ODOO_SRC} tmp archive top
+    local hint="Odoo 18.0 could not be found or installed: set ODOO_SRC=/path/to/odoo-18.0 (a source folder or a .tar.gz/.zip archive of it) and run again."
+    tmp=$(mktemp -d "$CACHE/.src.XXXXXX")
+    if [ -d "$src" ]; then
+        [ -f "$src/odoo/release.py" ] && [ -f "$src/odoo-bin" ] || { rm -rf "$tmp"; die "$src is not an Odoo source folder. $hint"; }
+        say "copying Odoo from $src"
+        tar -C "$src" --exclude=.git -cf - odoo addons odoo-bin | tar -C "$tmp" -xf -
+    else
+        archive=$src
+        if [[ $src == http://* || $src == https://* ]]; then
+            say "downloading $src"
+            archive=$tmp/odoo-archive
+            curl -fsSL --max-time 900 -o "$archive" "$src" 2>/dev/null || { rm -rf "$tmp"; die "$hint"; }
+        fi
+        [ -f "$archive" ] || { rm -rf "$tmp"; die "$hint"; }
+        mkdir "$tmp/x"
+        case "$src" in
+            *.zip) "$PYTHON" -m zipfile -e "$archive" "$tmp/x" >/dev/null 2>&1 ;;
+            *) tar -xf "$archive" -C "$tmp/x" 2>/dev/null ;;
+        esac || { rm -rf "$tmp"; die "$hint"; }
+        top=$(dirname "$(find "$tmp/x" -maxdepth 3 -path '*/odoo/release.py' | head -n 1)")
+        [ "$top" != "." ] && [ -f "$top/release.py" ] || { rm -rf "$tmp"; die "$hint"; }
+        top=$(dirname "$top")
+        mv "$top/odoo" "$top/odoo-bin" "$tmp/" && { [ ! -d "$top/addons" ] || mv "$top/addons" "$tmp/"; }
+        rm -rf "$tmp/x" "$tmp/odoo-archive"
+    fi
+    "$PYTHON" - "$tmp" <<'PY' || { rm -rf "$tmp"; die "the Odoo source given is not 18.0. $hint"; }
+import sys, re
+text = open(sys.argv[1] + "/odoo/release.py").read()
+raise SystemExit(0 if re.search(r"version_info = \(18, 0,", text) else 1)
+PY
+    rm -rf "$ODOO_HOME/src"
+    mv "$tmp" "$ODOO_HOME/src"
+}
+
+requirements_stamp() {
+    cat "$ROOT"/requirements/*.txt | "$PYTHON" -c 'import hashlib,sys; print(hashlib.sha1(sys.stdin.buffer.read()).hexdigest()[:12])'
+}
+
+ensure_odoo() {
+    mkdir -p "$CACHE"
+    if [ ! -f "$ODOO_HOME/ready" ]; then
+        rm -rf "$ODOO_HOME"
+        mkdir -p "$ODOO_HOME"
+        local system_site=""
+        if odoo_importable "$PYTHON"; then
+            say "using the Odoo already importable in $PYTHON"
+            system_site=--system-site-packages
+        else
+            fetch_odoo_source
+        fi
+        "$PYTHON" -m venv $system_site "$ODOO_HOME/venv" || die "could not create a virtual environment with $PYTHON (install python3-venv)."
+        "$ODOO_HOME/venv/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+        if [ -d "$ODOO_HOME/src" ]; then
+            "$ODOO_HOME/venv/bin/python" -c 'import sysconfig,sys; open(sysconfig.get_paths()["purelib"] + "/odoo-src.pth", "w").write(sys.argv[1] + "\n")' "$ODOO_HOME/src"
+        fi
+        touch "$ODOO_HOME/ready"
+    fi
+    local stamp
+    stamp=$(requirements_stamp)
+    if [ ! -f "$ODOO_HOME/venv/.requirements-$stamp" ]; then
+        say "installing Python dependencies (requirements/constraints.txt)"
+        local reqs=(-r "$ROOT/requirements/dev.txt")
+        [ -d "$ODOO_HOME/src" ] && reqs+=(-r "$ROOT/requirements/odoo.txt")
+        "$ODOO_HOME/venv/bin/python" -m pip install -q "${reqs[@]}" -c "$ROOT/requirements/constraints.txt" \
+            || die "installing the Python dependencies failed (see above); Odoo 18.0 needs Python 3.10 to 3.12 and libpq-dev."
+        rm -f "$ODOO_HOME"/venv/.requirements-*
+        touch "$ODOO_HOME/venv/.requirements-$stamp"
+    fi
+    odoo_importable "$ODOO_HOME/venv/bin/python" || { rm -f "$ODOO_HOME/ready"; die "Odoo 18.0 is not importable in $ODOO_HOME/venv: set ODOO_SRC=/path/to/odoo-18.0 and run again."; }
+    if [ "$(readlink "$VENV" 2>/dev/null)" != "$ODOO_HOME/venv" ]; then
+        rm -rf "$VENV"
+        ln -s "$ODOO_HOME/venv" "$VENV"
+    fi
+    PY=$VENV/bin/python
+    ODOO_DIR=$("$PY" -c 'import odoo, os; print(os.path.dirname(odoo.__file__))')
+    ADDONS_PATH=$ODOO_DIR/addons
+    [ -d "$ODOO_DIR/../addons" ] && ADDONS_PATH=$(cd "$ODOO_DIR/../addons" && pwd),$ADDONS_PATH
+    ADDONS_PATH=$ROOT,$ADDONS_PATH
+    ODOO=("$PY" -m odoo)
+}
+
+free_port() {
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+pg_bin() {
+    local b
+    for b in "$(command -v pg_ctl 2>/dev/null || true)" $(ls -d /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V -r); do
+        [ -n "$b" ] && [ -x "$b" ] && { dirname "$(readlink -f "$b")"; return; }
+    done
+    die "PostgreSQL was not found: install it (apt-get install postgresql) or set PGHOST, PGPORT, PGUSER and PGPASSWORD."
+}
+
+as_pg_owner() {  # PostgreSQL refuses to run as root: use the postgres system user then
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+ensure_postgres() {
+    if [ -n "${PGHOST:-}" ] || [ -n "${PGPORT:-}" ]; then
+        DB_HOST=${PGHOST:-localhost} DB_PORT=${PGPORT:-5432} DB_USER=${PGUSER:-odoo} DB_PASSWORD=${PGPASSWORD:-}
+    else
+        local bin
+        bin=$(pg_bin)
+        mkdir -p "$PGDIR"
+        if [ "$(id -u)" = 0 ]; then
+            id postgres >/dev/null 2>&1 || die "running as root needs the postgres system user (apt-get install postgresql)."
+            local d=$PGDIR
+            while [ "$d" != / ]; do  # the postgres user must be able to reach the data folder
+                runuser -u postgres -- test -x "$d" || chmod o+x "$d"
+                d=$(dirname "$d")
+            done
+            chown postgres "$PGDIR"
+        fi
+        if [ ! -f "$PGDIR/data/PG_VERSION" ]; then
+            say "creating the private PostgreSQL cluster in $PGDIR"
+            as_pg_owner "$bin/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$PGDIR/initdb.log" 2>&1 \
+                || die "initdb failed: see $PGDIR/initdb.log"
+        fi
+        if ! as_pg_owner "$bin/pg_ctl" -D "$PGDIR/data" status >/dev/null 2>&1; then
+            free_port >"$PGDIR/port"
+            as_pg_owner "$bin/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgresql.log" -w -t 60 \
+                -o "-p $(cat "$PGDIR/port") -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" start >/dev/null \
+                || die "PostgreSQL did not start: see $PGDIR/postgresql.log"
+            PG_STARTED_HERE=1
+        fi
+        DB_HOST=127.0.0.1 DB_PORT=$(cat "$PGDIR/port") DB_USER=odoo DB_PASSWORD=""
+        psql -qAt -h "$DB_HOST" -p "$DB_PORT" -U postgres -d postgres -c \
+            "DO \$\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'odoo') THEN CREATE ROLE odoo LOGIN CREATEDB; END IF; END\$\$" >/dev/null
+    fi
+    export PGHOST=$DB_HOST PGPORT=$DB_PORT PGUSER=$DB_USER
+    [ -n "$DB_PASSWORD" ] && export PGPASSWORD=$DB_PASSWORD
+    DB_ARGS=(--db_host "$DB_HOST" --db_port "$DB_PORT" --db_user "$DB_USER")
+    [ -n "$DB_PASSWORD" ] && DB_ARGS+=(--db_password "$DB_PASSWORD")
+    return 0
+}
+
+stop_postgres() {
+    [ -f "$PGDIR/data/PG_VERSION" ] || return 0
+    as_pg_owner "$(pg_bin)/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+stop_postgres_if_started_here() {
+    [ "$PG_STARTED_HERE" = 1 ] && stop_postgres
+    return 0
+}

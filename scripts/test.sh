@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# make test: lint, then the addon's tests on a fresh database, then tests/ (if any).
+# Fails on any failing test and on any WARNING or ERROR line of the Odoo log.
+source "$(dirname "$0")/common.sh"
+
+ensure_odoo
+BROWSER=$(command -v chromium || command -v chromium-browser || command -v google-chrome || command -v google-chrome-stable || true)
+[ -n "$BROWSER" ] || die "browser tours need Chromium: install it (apt-get install chromium) and run again."
+"$PY" -c 'import websocket' 2>/dev/null || die "browser tours need websocket-client: run '$PY -m pip install websocket-client'."
+
+passed=0 failed=0 skipped=0
+mkdir -p "$ROOT/.test-output"
+OUT=$ROOT/.test-output
+
+say "lint"
+if "$ROOT/scripts/lint.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); say "lint FAILED"; fi
+
+ensure_postgres
+trap stop_postgres_if_started_here EXIT
+DB=${TEST_DB:-siao_justice_test}
+dropdb --if-exists "$DB"
+LOG=$OUT/odoo-test.log
+say "installing siao_justice with its tests on a fresh database '$DB' (log: $LOG)"
+set +e
+"${ODOO[@]}" "${DB_ARGS[@]}" -d "$DB" --addons-path "$ADDONS_PATH" \
+    -i siao_justice --test-enable --test-tags /siao_justice --load-language fr_FR \
+    --http-interface 127.0.0.1 --http-port "$(free_port)" --workers 0 --max-cron-threads 0 \
+    --stop-after-init --log-level info >"$LOG" 2>&1
+rc=$?
+set -e
+grep -E ' (INFO|WARNING|ERROR|CRITICAL) [^ ]+ odoo\.(addons\.siao_justice|tests|modules\.loading)|odoo.tests.result|(WARNING|ERROR|CRITICAL)' "$LOG" | grep -vE ' INFO .* Starting ' | tail -n 40 || true
+
+report=$(grep -E 'odoo.tests.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$LOG" | tail -n 1 || true)
+if [ -z "$report" ]; then
+    say "Odoo ran no test (exit code $rc): see $LOG"
+    failed=$((failed + 1))
+else
+    read -r f e n < <(sed -E 's/.*: ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/' <<<"$report")
+    s=$(grep -cE 'odoo\.addons\.siao_justice\.[^:]*: skipped ' "$LOG" || true)
+    passed=$((passed + n - f - e - s)) failed=$((failed + f + e)) skipped=$((skipped + s))
+fi
+[ "$rc" = 0 ] || { say "Odoo exited with code $rc"; [ -n "$report" ] && [ "$f$e" = 00 ] && failed=$((failed + 1)); }
+# As OCA's checklog: any WARNING, ERROR or CRITICAL line fails the run.
+badlines=$(grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$LOG" || true)
+if [ -n "$badlines" ]; then
+    say "the Odoo log has WARNING/ERROR lines:"
+    printf '%s\n' "$badlines" | head -n 30 >&2
+    failed=$((failed + 1))
+fi
+
+if compgen -G "$ROOT/tests/test_*.py" >/dev/null; then
+    say "end-to-end tests under tests/"
+    set +e
+    SIAO_TEST_DB="$DB" ODOO_ADDONS_PATH="$ADDONS_PATH" "$PY" -m pytest -q -p no:cacheprovider "$ROOT/tests" \
+        --junitxml "$OUT/e2e.xml" >"$OUT/e2e.log" 2>&1
+    set -e
+    tail -n 15 "$OUT/e2e.log"
+    read -r tp tf ts < <("$PY" - "$OUT/e2e.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except Exception:
+    print(0, 1, 0); raise SystemExit
+s = root if root.tag == "testsuite" else root.find("testsuite")
+n, f, e, k = (int(s.get(a, 0)) for a in ("tests", "failures", "errors", "skipped"))
+print(n - f - e - k, f + e, k)
+PY
+)
+    passed=$((passed + tp)) failed=$((failed + tf)) skipped=$((skipped + ts))
+fi
+
+summary="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+[ "$failed" = 0 ]

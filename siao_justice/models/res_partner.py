@@ -1,0 +1,52 @@
+from stdnum.fr import siret
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+PARTNER_TYPES = [
+    ("prison", "Prison"),
+    ("spip", "SPIP"),
+    ("host_structure", "Host structure"),
+    ("landlord", "Landlord"),
+    ("france_travail", "France Travail"),
+    ("caf", "CAF"),
+    ("other", "Other"),
+]
+PRISON_TYPES = [
+    ("ma", "Maison d'arrêt (MA)"),
+    ("cd", "Centre de détention (CD)"),
+    ("mc", "Maison centrale (MC)"),
+    ("cp", "Centre pénitentiaire (CP)"),
+    ("csl", "Centre de semi-liberté (CSL)"),
+    ("cpa", "Centre pour peines aménagées (CPA)"),
+    ("sas", "Structure d'accompagnement vers la sortie (SAS)"),
+    ("epm", "Établissement pénitentiaire pour mineurs (EPM)"),
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    siao_partner_type = fields.Selection(
+        PARTNER_TYPES, string="SIAO partner type", index=True
+    )
+    prison_type = fields.Selection(PRISON_TYPES)
+    siret = fields.Char(string="SIRET", size=14)
+
+    @api.constrains("siret")
+    def _check_siao_siret(self):
+        for partner in self.filtered("siret"):
+            if not siret.is_valid(partner.siret):
+                raise ValidationError(
+                    _(
+                        "The SIRET “%(siret)s” is not valid "
+                        "(14 digits with a valid key).",
+                        siret=partner.siret,
+                    )
+                )
+
+    @api.constrains("siao_partner_type", "prison_type")
+    def _check_siao_prison_type(self):
+        for partner in self:
+            if partner.prison_type and partner.siao_partner_type != "prison":
+                raise ValidationError(_("Only a prison has a prison type."))

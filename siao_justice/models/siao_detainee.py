@@ -1,0 +1,376 @@
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from stdnum.fr import nir as stdnum_nir
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+RELEASE_HORIZONS = [
+    ("past", "Released or date passed"),
+    ("m1", "Less than 1 month"),
+    ("m3", "1 to 3 months"),
+    ("m6", "3 to 6 months"),
+    ("later", "More than 6 months"),
+    ("unknown", "Unknown date"),
+]
+RELEASE_OUTCOMES = [
+    ("housing", "Ordinary housing"),
+    ("adapted_housing", "Supported housing"),
+    ("shelter", "Shelter"),
+    ("family", "Family or friends"),
+    ("dry_exit", "Dry exit (no solution)"),
+    ("unknown", "Unknown"),
+]
+ADJUSTMENT_TYPES = [
+    ("none", "None"),
+    ("lc", "Parole (LC)"),
+    ("sl", "Semi-liberty (SL)"),
+    ("pe", "Outside placement (PE)"),
+    ("ddse", "Electronic home detention (DDSE)"),
+    ("lsc", "Supervised release (LSC)"),
+    ("lsc_automatic", "Automatic supervised release (LSC de plein droit)"),
+]
+# LSC de plein droit (code de procédure pénale art. 720 II): sentences of at most
+# 24 months are served outside once 3 months remain, unless housing is impossible.
+LSC_MAX_SENTENCE_MONTHS = 24
+LSC_REMAINING_MONTHS = 3
+
+
+def release_horizon_limits(today):
+    """The one definition of the release horizon buckets: ordered (horizon, last day)
+    pairs for a detained, convicted person with a known date; after the last one the
+    horizon is ``later``."""
+    return [
+        ("past", today - timedelta(days=1)),
+        ("m1", today + relativedelta(months=1)),
+        ("m3", today + relativedelta(months=3)),
+        ("m6", today + relativedelta(months=6)),
+    ]
+
+
+class SiaoDetainee(models.Model):
+    _name = "siao.detainee"
+    _description = "Person in prison"
+    _inherit = ["mail.thread", "mail.activity.mixin", "siao.input.validation"]
+    _order = "expected_release_date, name, id"
+    _rec_names_search = ["name", "prison_number"]
+    _check_company_auto = True
+
+    # ---- Identity ----
+    last_name = fields.Char(required=True, tracking=True)
+    first_name = fields.Char(tracking=True)
+    name = fields.Char(compute="_compute_name", store=True, index="trigram")
+    birthdate = fields.Date(string="Birth date")
+    gender = fields.Selection(
+        [("female", "Woman"), ("male", "Man"), ("other", "Other")]
+    )
+    nir = fields.Char(
+        string="NIR",
+        groups="siao_justice.group_siao_manager",
+        help="Social security number: only when the company collects it.",
+    )
+    collect_nir = fields.Boolean(
+        related="company_id.siao_collect_nir", string="Company collects the NIR"
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Referent worker",
+        default=lambda self: self.env.user,
+        tracking=True,
+        index=True,
+        check_company=True,
+        domain="[('share', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    confidential = fields.Boolean(
+        tracking=True,
+        help="Only the referent worker and the coordinators see this person.",
+    )
+    consent_date = fields.Date(string="Consent date", tracking=True)
+    consent_scope = fields.Selection(
+        [
+            ("siao", "SIAO only"),
+            ("siao_spip", "SIAO and SPIP"),
+            ("partners", "SIAO, SPIP and host structures"),
+        ],
+        string="Consent scope",
+        tracking=True,
+    )
+    restrictions = fields.Text(
+        string="Obligations and prohibitions",
+        groups="siao_justice.group_siao_user",
+        help="Only what constrains housing (residence, banned places, "
+        "no contact...). Never the offence.",
+    )
+    notes = fields.Text(groups="siao_justice.group_siao_user")
+    last_contact_date = fields.Date(default=fields.Date.context_today, tracking=True)
+
+    # ---- Prison and sentence ----
+    prison_id = fields.Many2one(
+        "res.partner",
+        string="Prison",
+        domain="[('siao_partner_type', '=', 'prison')]",
+        ondelete="restrict",
+        index=True,
+        tracking=True,
+    )
+    prison_type = fields.Selection(related="prison_id.prison_type")
+    prison_number = fields.Char(string="Prison number", index=True, tracking=True)
+    legal_status = fields.Selection(
+        [("remand", "Remand"), ("convicted", "Convicted")],
+        required=True,
+        default="convicted",
+        tracking=True,
+    )
+    incarceration_date = fields.Date(tracking=True)
+    sentence_months = fields.Integer(string="Sentence (months)", tracking=True)
+    sentence_end_date = fields.Date(string="End of sentence", tracking=True)
+    expected_release_date = fields.Date(
+        string="Expected release date", tracking=True, index=True
+    )
+    adjustment_type = fields.Selection(
+        ADJUSTMENT_TYPES,
+        string="Sentence adjustment",
+        default="none",
+        required=True,
+        tracking=True,
+    )
+    lsc_automatic_date = fields.Date(
+        string="LSC de plein droit deadline",
+        compute="_compute_lsc_automatic_date",
+        store=True,
+        index=True,
+        help="For sentences of 24 months or less: the day 3 months remain. "
+        "From then on, only a lack of housing keeps the person in prison.",
+    )
+    spip_id = fields.Many2one(
+        "res.partner", string="SPIP", domain="[('siao_partner_type', '=', 'spip')]"
+    )
+    spip_referent_id = fields.Many2one("res.partner", string="SPIP referent")
+
+    # ---- Release ----
+    state = fields.Selection(
+        [("detained", "Detained"), ("released", "Released"), ("closed", "Closed")],
+        default="detained",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    actual_release_date = fields.Date(string="Actual release date", tracking=True)
+    release_outcome = fields.Selection(RELEASE_OUTCOMES, tracking=True)
+    release_horizon = fields.Selection(
+        RELEASE_HORIZONS,
+        compute="_compute_release_horizon",
+        store=True,
+        index=True,
+        group_expand=True,
+    )
+    has_housing_solution = fields.Boolean(
+        compute="_compute_has_housing_solution", store=True
+    )
+    dry_exit_risk = fields.Boolean(
+        string="Dry-exit risk",
+        compute="_compute_dry_exit_risk",
+        search="_search_dry_exit_risk",
+    )
+
+    _sql_constraints = [
+        (
+            "prison_number_unique",
+            "UNIQUE(company_id, prison_id, prison_number)",
+            "Another person already has this prison number in this prison.",
+        ),
+    ]
+
+    # ---- Computes ----
+    @api.depends("last_name", "first_name")
+    def _compute_name(self):
+        for person in self:
+            person.name = " ".join(
+                part
+                for part in (
+                    (person.last_name or "").strip().upper(),
+                    (person.first_name or "").strip(),
+                )
+                if part
+            )
+
+    @api.depends("legal_status", "sentence_months", "sentence_end_date")
+    def _compute_lsc_automatic_date(self):
+        for person in self:
+            eligible = (
+                person.legal_status == "convicted"
+                and person.sentence_end_date
+                and 0 < person.sentence_months <= LSC_MAX_SENTENCE_MONTHS
+            )
+            person.lsc_automatic_date = (
+                person.sentence_end_date - relativedelta(months=LSC_REMAINING_MONTHS)
+                if eligible
+                else False
+            )
+
+    @api.model
+    def _release_horizon_of(self, state, legal_status, expected_date, today):
+        if state != "detained":
+            return "past"
+        if legal_status == "remand" or not expected_date:
+            return "unknown"
+        for horizon, last_day in release_horizon_limits(today):
+            if expected_date <= last_day:
+                return horizon
+        return "later"
+
+    @api.depends("state", "legal_status", "expected_release_date")
+    def _compute_release_horizon(self):
+        today = fields.Date.today()
+        for person in self:
+            person.release_horizon = self._release_horizon_of(
+                person.state, person.legal_status, person.expected_release_date, today
+            )
+
+    @api.depends("release_outcome")
+    def _compute_has_housing_solution(self):
+        for person in self:
+            person.has_housing_solution = person.release_outcome not in (
+                False,
+                "dry_exit",
+                "unknown",
+            )
+
+    def _dry_exit_limit(self):
+        return fields.Date.today() + timedelta(
+            days=self.company_id.siao_dry_exit_alert_days
+        )
+
+    @api.depends("state", "expected_release_date", "has_housing_solution", "company_id")
+    def _compute_dry_exit_risk(self):
+        for person in self:
+            person.dry_exit_risk = bool(
+                person.state == "detained"
+                and person.expected_release_date
+                and not person.has_housing_solution
+                and person.expected_release_date <= person._dry_exit_limit()
+            )
+
+    def _search_dry_exit_risk(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(
+                _("This search on the dry-exit risk is not supported.")
+            )
+        today = fields.Date.today()
+        within_alert = expression.OR(
+            [
+                [
+                    ("company_id", "=", company.id),
+                    (
+                        "expected_release_date",
+                        "<=",
+                        today + timedelta(days=company.siao_dry_exit_alert_days),
+                    ),
+                ]
+                for company in self.env["res.company"].sudo().search([])
+            ]
+        )
+        domain = expression.AND(
+            [
+                [("state", "=", "detained"), ("has_housing_solution", "=", False)],
+                within_alert,
+            ]
+        )
+        return (
+            domain
+            if (operator == "=") == value
+            else ["!", *expression.normalize_domain(domain)]
+        )
+
+    # ---- Constraints ----
+    @api.constrains(
+        "incarceration_date",
+        "expected_release_date",
+        "sentence_end_date",
+        "actual_release_date",
+    )
+    def _check_dates(self):
+        for person in self:
+            start = person.incarceration_date
+            if not start:
+                continue
+            if person.expected_release_date and person.expected_release_date < start:
+                raise ValidationError(
+                    _(
+                        "The expected release date cannot be before "
+                        "the incarceration date."
+                    )
+                )
+            if person.sentence_end_date and person.sentence_end_date < start:
+                raise ValidationError(
+                    _("The end of sentence cannot be before the incarceration date.")
+                )
+            if person.actual_release_date and person.actual_release_date < start:
+                raise ValidationError(
+                    _(
+                        "The actual release date cannot be before "
+                        "the incarceration date."
+                    )
+                )
+
+    @api.constrains("sentence_months")
+    def _check_sentence_months(self):
+        for person in self:
+            if person.sentence_months < 0:
+                raise ValidationError(_("The sentence length cannot be negative."))
+
+    @api.constrains("nir", "company_id")
+    def _check_nir(self):
+        for person in self.sudo().filtered("nir"):
+            if not person.company_id.siao_collect_nir:
+                raise ValidationError(
+                    _(
+                        "This company does not collect the NIR: turn the setting "
+                        "on first (coordinators only)."
+                    )
+                )
+            if not stdnum_nir.is_valid(person.nir):
+                raise ValidationError(
+                    _("The NIR “%(nir)s” is not valid.", nir=person.nir)
+                )
+
+    @api.constrains("last_name")
+    def _check_last_name(self):
+        for person in self:
+            if not (person.last_name or "").strip():
+                raise ValidationError(_("The last name is required."))
+
+    # ---- Crons ----
+    @api.model
+    def _cron_update_release_horizon(self):
+        """Daily: the horizon depends on today's date; recompute it in one SQL pass."""
+        today = fields.Date.today()
+        case = SQL("CASE WHEN state != 'detained' THEN 'past' ")
+        case = SQL(
+            "%s WHEN legal_status = 'remand' OR expected_release_date IS NULL "
+            "THEN 'unknown' ",
+            case,
+        )
+        for horizon, last_day in release_horizon_limits(today):
+            case = SQL(
+                "%s WHEN expected_release_date <= %s THEN %s ", case, last_day, horizon
+            )
+        case = SQL("%s ELSE 'later' END", case)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE siao_detainee SET release_horizon = %(case)s "
+                "WHERE release_horizon IS DISTINCT FROM %(case)s RETURNING id",
+                case=case,
+            )
+        )
+        changed = [row[0] for row in self.env.cr.fetchall()]
+        self.invalidate_model(["release_horizon"])
+        return changed

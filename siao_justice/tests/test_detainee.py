@@ -1,0 +1,211 @@
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import SiaoCase
+
+TODAY = date(2026, 3, 10)
+
+
+@tagged("post_install", "-at_install")
+class TestReleaseHorizon(SiaoCase):
+    def _horizon(self, expected, **values):
+        with freeze_time(TODAY):
+            return self.create_person(
+                expected_release_date=expected, **values
+            ).release_horizon
+
+    def test_horizon_buckets_at_their_boundaries(self):
+        one, three, six = (TODAY + relativedelta(months=m) for m in (1, 3, 6))
+        cases = [
+            (TODAY - timedelta(days=1), "past"),
+            (TODAY, "m1"),
+            (one, "m1"),
+            (one + timedelta(days=1), "m3"),
+            (three, "m3"),
+            (three + timedelta(days=1), "m6"),
+            (six, "m6"),
+            (six + timedelta(days=1), "later"),
+        ]
+        for expected, horizon in cases:
+            with self.subTest(expected=expected):
+                self.assertEqual(self._horizon(expected), horizon)
+
+    def test_remand_or_no_date_is_unknown(self):
+        self.assertEqual(self._horizon(False), "unknown")
+        self.assertEqual(
+            self._horizon(TODAY + timedelta(days=10), legal_status="remand"), "unknown"
+        )
+
+    def test_released_person_is_past(self):
+        with freeze_time(TODAY):
+            person = self.create_person(
+                expected_release_date=TODAY + timedelta(days=200)
+            )
+            person.write({"state": "released", "actual_release_date": TODAY})
+            self.assertEqual(person.release_horizon, "past")
+
+    def test_horizon_follows_a_changed_expected_date(self):
+        with freeze_time(TODAY):
+            person = self.create_person(
+                expected_release_date=TODAY + relativedelta(months=8)
+            )
+            self.assertEqual(person.release_horizon, "later")
+            person.expected_release_date = TODAY + timedelta(days=10)
+            self.assertEqual(person.release_horizon, "m1")
+
+    def test_cron_moves_persons_to_their_new_horizon_on_a_later_day(self):
+        with freeze_time(TODAY):
+            soon = self.create_person(expected_release_date=TODAY + timedelta(days=40))
+            later = self.create_person(
+                last_name="Later",
+                expected_release_date=TODAY + relativedelta(months=6, days=5),
+            )
+            remand = self.create_person(last_name="Remand", legal_status="remand")
+        self.assertEqual((soon.release_horizon, later.release_horizon), ("m3", "later"))
+        with freeze_time(TODAY + timedelta(days=15)):
+            changed = self.Person._cron_update_release_horizon()
+            self.assertEqual(
+                (soon.release_horizon, later.release_horizon), ("m1", "m6")
+            )
+            self.assertEqual(remand.release_horizon, "unknown")
+            self.assertIn(soon.id, changed)
+            # A second run the same day changes nothing.
+            self.assertEqual(self.Person._cron_update_release_horizon(), [])
+        with freeze_time(TODAY + timedelta(days=41)):
+            self.Person._cron_update_release_horizon()
+            self.assertEqual(soon.release_horizon, "past")
+
+    def test_cron_agrees_with_the_computed_horizon(self):
+        with freeze_time(TODAY):
+            persons = self.Person
+            for days in (-3, 0, 20, 31, 45, 92, 150, 184, 400):
+                persons |= self.create_person(
+                    last_name=f"P{days}",
+                    expected_release_date=TODAY + timedelta(days=days),
+                )
+        with freeze_time(TODAY + timedelta(days=30)):
+            self.Person._cron_update_release_horizon()
+            for person in persons:
+                expected = self.Person._release_horizon_of(
+                    "detained",
+                    "convicted",
+                    person.expected_release_date,
+                    TODAY + timedelta(days=30),
+                )
+                self.assertEqual(person.release_horizon, expected)
+
+    def test_cron_runs_a_constant_number_of_queries(self):
+        with freeze_time(TODAY):
+            for days in range(0, 400, 40):
+                self.create_person(
+                    last_name=f"Q{days}",
+                    expected_release_date=TODAY + timedelta(days=days),
+                )
+        self.env.flush_all()
+        with freeze_time(TODAY + timedelta(days=20)), self.assertQueryCount(1):
+            self.Person._cron_update_release_horizon()
+
+    def test_board_shows_every_horizon_column(self):
+        self.create_person(expected_release_date=date.today() + timedelta(days=5))
+        groups = self.Person.read_group([], ["release_horizon"], ["release_horizon"])
+        self.assertEqual(
+            [g["release_horizon"] for g in groups],
+            ["past", "m1", "m3", "m6", "later", "unknown"],
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestLscAutomatic(SiaoCase):
+    def test_lsc_automatic_date_for_two_year_sentence(self):
+        person = self.create_person(
+            sentence_months=24, sentence_end_date=date(2027, 5, 31)
+        )
+        self.assertEqual(person.lsc_automatic_date, date(2027, 2, 28))
+
+    def test_no_lsc_automatic_date_for_25_month_sentence(self):
+        person = self.create_person(
+            sentence_months=25, sentence_end_date=date(2027, 5, 31)
+        )
+        self.assertFalse(person.lsc_automatic_date)
+
+    def test_no_lsc_automatic_date_on_remand(self):
+        person = self.create_person(
+            legal_status="remand",
+            sentence_months=12,
+            sentence_end_date=date(2027, 5, 31),
+        )
+        self.assertFalse(person.lsc_automatic_date)
+
+    def test_lsc_date_follows_a_new_end_of_sentence(self):
+        person = self.create_person(
+            sentence_months=10, sentence_end_date=date(2027, 5, 31)
+        )
+        person.sentence_end_date = date(2027, 4, 15)
+        self.assertEqual(person.lsc_automatic_date, date(2027, 1, 15))
+
+
+@tagged("post_install", "-at_install")
+class TestDryExitRisk(SiaoCase):
+    def test_release_within_alert_days_without_solution_is_at_risk(self):
+        self.company.siao_dry_exit_alert_days = 30
+        today = date.today()
+        near = self.create_person(expected_release_date=today + timedelta(days=29))
+        far = self.create_person(
+            last_name="Far", expected_release_date=today + timedelta(days=31)
+        )
+        solved = self.create_person(
+            last_name="Solved",
+            expected_release_date=today + timedelta(days=10),
+            release_outcome="family",
+        )
+        remand = self.create_person(last_name="Remand", legal_status="remand")
+        self.assertTrue(near.dry_exit_risk)
+        self.assertFalse(far.dry_exit_risk)
+        self.assertFalse(solved.dry_exit_risk)
+        self.assertFalse(remand.dry_exit_risk)
+        at_risk = self.Person.search([("dry_exit_risk", "=", True)])
+        self.assertIn(near, at_risk)
+        self.assertNotIn(far | solved | remand, at_risk)
+        not_at_risk = self.Person.search([("dry_exit_risk", "=", False)])
+        self.assertIn(far, not_at_risk)
+        self.assertNotIn(near, not_at_risk)
+
+    def test_alert_days_is_a_company_setting(self):
+        person = self.create_person(
+            expected_release_date=date.today() + timedelta(days=45)
+        )
+        self.assertFalse(person.dry_exit_risk)
+        self.company.siao_dry_exit_alert_days = 60
+        person.invalidate_recordset(["dry_exit_risk"])
+        self.assertTrue(person.dry_exit_risk)
+        self.assertIn(person, self.Person.search([("dry_exit_risk", "=", True)]))
+
+
+@tagged("post_install", "-at_install")
+class TestPersonRecord(SiaoCase):
+    def test_name_is_last_name_in_capitals_then_first_name(self):
+        person = self.create_person(last_name=" Lefèvre ", first_name="Anne")
+        self.assertEqual(person.name, "LEFÈVRE Anne")
+        self.assertEqual(self.Person.name_search("lefèvre")[0][0], person.id)
+
+    def test_search_by_prison_number(self):
+        person = self.create_person(prison_number="68L12345")
+        self.assertEqual(self.Person.name_search("68L123")[0][0], person.id)
+
+    def test_expected_release_date_changes_are_kept_in_the_chatter(self):
+        person = self.create_person(expected_release_date=date(2027, 1, 10))
+        self.env.flush_all()
+        self.env.cr.flush()  # creation is not tracked: end its precommit phase first
+        person.expected_release_date = date(2026, 12, 1)
+        self.env.flush_all()
+        self.env.cr.flush()
+        values = person.message_ids.sudo().tracking_value_ids.filtered(
+            lambda v: v.field_id.name == "expected_release_date"
+        )
+        self.assertEqual(len(values), 1)
+        self.assertEqual(values.old_value_datetime.date(), date(2027, 1, 10))
+        self.assertEqual(values.new_value_datetime.date(), date(2026, 12, 1))

@@ -1,0 +1,66 @@
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from .common import SiaoCase
+
+VALID_NIR = "295109912611193"
+
+
+@tagged("post_install", "-at_install")
+class TestSettings(SiaoCase):
+    def test_defaults_match_the_haut_rhin_practice(self):
+        company = self.env["res.company"].create({"name": "Nouvelle association"})
+        self.assertEqual(
+            (
+                company.siao_request_lead_months,
+                company.siao_dry_exit_alert_days,
+                company.siao_avdl_max_active,
+                company.siao_avdl_period_months,
+                company.siao_retention_months,
+                company.siao_collect_nir,
+            ),
+            (6, 30, 20, 2, 24, False),
+        )
+
+    def test_settings_are_stored_per_company(self):
+        settings = self.env["res.config.settings"].create(
+            {"siao_request_lead_months": 4}
+        )
+        settings.execute()
+        self.assertEqual(self.company.siao_request_lead_months, 4)
+        self.assertEqual(self.company_b.siao_request_lead_months, 6)
+
+    def test_settings_must_be_positive(self):
+        with self.assertRaises(ValidationError):
+            self.company.siao_avdl_max_active = 0
+
+    def test_nir_refused_while_the_company_does_not_collect_it(self):
+        person = self.create_person()
+        with self.assertRaises(ValidationError):
+            person.nir = VALID_NIR
+        self.assertFalse(person.nir)
+
+    def test_nir_validated_when_collected(self):
+        self.company.siao_collect_nir = True
+        person = self.create_person()
+        with self.assertRaises(ValidationError):
+            person.nir = "185057800608436"
+        person.with_user(self.manager).nir = VALID_NIR
+        self.assertEqual(person.with_user(self.manager).nir, VALID_NIR)
+
+    def test_only_managers_write_the_nir(self):
+        self.company.siao_collect_nir = True
+        person = self.create_person()
+        with self.assertRaises(AccessError):
+            person.with_user(self.worker).write({"nir": VALID_NIR})
+
+    def test_nir_hidden_from_the_form_unless_collected(self):
+        arch = self.Person.with_user(self.manager).get_views([(False, "form")])[
+            "views"
+        ]["form"]["arch"]
+        self.assertIn('name="nir"', arch)
+        self.assertIn("collect_nir", arch)
+        worker_arch = self.Person.with_user(self.worker).get_views([(False, "form")])[
+            "views"
+        ]["form"]["arch"]
+        self.assertNotIn('name="nir"', worker_arch)

@@ -1,0 +1,27 @@
+from datetime import date, timedelta
+
+from odoo.tests import HttpCase, tagged
+
+from .common import SiaoCase
+
+
+@tagged("post_install", "-at_install")
+class TestBoardTour(HttpCase, SiaoCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["siao_justice"], ["fr_FR"])
+        cls.worker.lang = "fr_FR"
+
+    def test_worker_opens_a_person_from_the_board(self):
+        self.create_person(
+            last_name="Tourneur",
+            first_name="Lucas",
+            expected_release_date=date.today() + timedelta(days=12),
+        )
+        self.start_tour(
+            "/odoo/action-siao_justice.siao_detainee_action",
+            "siao_justice_board_tour",
+            login="siao_worker",
+        )
