@@ -17,9 +17,14 @@
         "security/siao_justice_security.xml",
         "security/ir.model.access.csv",
         "security/siao_justice_rules.xml",
+        "data/ir_sequence_data.xml",
+        "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "views/res_partner_views.xml",
+        "views/siao_request_views.xml",
+        "views/siao_housing_place_views.xml",
         "views/siao_detainee_views.xml",
+        "views/siao_release_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "views/siao_justice_menus.xml",
     ],
@@ -27,6 +32,7 @@
         "demo/res_partner_demo.xml",
         "demo/res_users_demo.xml",
         "demo/siao_detainee_demo.xml",
+        "demo/siao_request_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -2,4 +2,8 @@ from . import siao_input_validation
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import siao_request
+from . import siao_housing_place
+from . import siao_resource_right
+from . import siao_deadline_alert
 from . import siao_detainee

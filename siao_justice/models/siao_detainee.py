@@ -4,9 +4,12 @@ from dateutil.relativedelta import relativedelta
 from stdnum.fr import nir as stdnum_nir
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
+
+from .siao_request import OPEN_STATES, REQUEST_STATES
+from .siao_resource_right import DEFAULT_CHECKLIST
 
 RELEASE_HORIZONS = [
     ("past", "Released or date passed"),
@@ -32,6 +35,14 @@ ADJUSTMENT_TYPES = [
     ("ddse", "Electronic home detention (DDSE)"),
     ("lsc", "Supervised release (LSC)"),
     ("lsc_automatic", "Automatic supervised release (LSC de plein droit)"),
+]
+DRY_EXIT_REASONS = [
+    ("no_place", "No place available"),
+    ("refused", "Solution refused by the person"),
+    ("early_release", "Early release not foreseen"),
+    ("no_request", "No SIAO request filed in time"),
+    ("lost_contact", "Lost contact"),
+    ("other", "Other"),
 ]
 # LSC de plein droit (code de procédure pénale art. 720 II): sentences of at most
 # 24 months are served outside once 3 months remain, unless housing is impossible.
@@ -164,6 +175,9 @@ class SiaoDetainee(models.Model):
     )
     actual_release_date = fields.Date(string="Actual release date", tracking=True)
     release_outcome = fields.Selection(RELEASE_OUTCOMES, tracking=True)
+    dry_exit_reason = fields.Selection(
+        DRY_EXIT_REASONS, string="Reason of the dry exit", tracking=True
+    )
     release_horizon = fields.Selection(
         RELEASE_HORIZONS,
         compute="_compute_release_horizon",
@@ -178,6 +192,31 @@ class SiaoDetainee(models.Model):
         string="Dry-exit risk",
         compute="_compute_dry_exit_risk",
         search="_search_dry_exit_risk",
+    )
+
+    # ---- Requests and resources ----
+    request_ids = fields.One2many("siao.request", "detainee_id", string="SIAO requests")
+    request_count = fields.Integer(compute="_compute_request_count")
+    current_request_id = fields.Many2one(
+        "siao.request",
+        string="Current request",
+        compute="_compute_current_request",
+        store=True,
+    )
+    request_state = fields.Selection(
+        REQUEST_STATES,
+        string="Request state",
+        compute="_compute_current_request",
+        store=True,
+    )
+    resource_right_ids = fields.One2many(
+        "siao.resource.right", "detainee_id", string="Resources continuity"
+    )
+    resource_progress = fields.Char(
+        string="Resources", compute="_compute_resource_progress"
+    )
+    alert_ids = fields.One2many(
+        "siao.deadline.alert", "detainee_id", string="Deadline alerts"
     )
 
     _sql_constraints = [
@@ -234,14 +273,54 @@ class SiaoDetainee(models.Model):
                 person.state, person.legal_status, person.expected_release_date, today
             )
 
-    @api.depends("release_outcome")
+    @api.depends(
+        "release_outcome",
+        "request_ids.state",
+        "request_ids.structure_id",
+        "request_ids.place_id",
+    )
     def _compute_has_housing_solution(self):
         for person in self:
             person.has_housing_solution = person.release_outcome not in (
                 False,
                 "dry_exit",
                 "unknown",
+            ) or any(
+                request.state == "admitted"
+                or (
+                    request.state == "proposed"
+                    and (request.structure_id or request.place_id)
+                )
+                for request in person.request_ids
             )
+
+    @api.depends("request_ids")
+    def _compute_request_count(self):
+        counts = dict(
+            self.env["siao.request"]._read_group(
+                [("detainee_id", "in", self.ids)], ["detainee_id"], ["__count"]
+            )
+        )
+        for person in self:
+            person.request_count = counts.get(person._origin, 0)
+
+    @api.depends("request_ids.state", "request_ids.active")
+    def _compute_current_request(self):
+        for person in self:
+            requests = person.request_ids.filtered("active").sorted("id", reverse=True)
+            current = (
+                requests.filtered(lambda r: r.state in OPEN_STATES + ("admitted",))[:1]
+                or requests[:1]
+            )
+            person.current_request_id = current
+            person.request_state = current.state
+
+    @api.depends("resource_right_ids.status")
+    def _compute_resource_progress(self):
+        for person in self:
+            rights = person.resource_right_ids
+            done = len(rights.filtered(lambda r: r.status != "todo"))
+            person.resource_progress = f"{done}/{len(rights)}" if rights else False
 
     def _dry_exit_limit(self):
         return fields.Date.today() + timedelta(
@@ -347,6 +426,109 @@ class SiaoDetainee(models.Model):
             if not (person.last_name or "").strip():
                 raise ValidationError(_("The last name is required."))
 
+    # ---- CRUD ----
+    @api.model_create_multi
+    def create(self, vals_list):
+        persons = super().create(vals_list)
+        persons.filtered(
+            lambda p: p.legal_status == "convicted"
+        )._add_default_checklist()
+        return persons
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("legal_status") == "convicted":
+            self._add_default_checklist()
+        return result
+
+    def _add_default_checklist(self):
+        lines = [
+            {"detainee_id": person.id, "right_type": right_type, "sequence": index}
+            for person in self.filtered(lambda p: not p.resource_right_ids)
+            for index, right_type in enumerate(DEFAULT_CHECKLIST)
+        ]
+        self.env["siao.resource.right"].create(lines)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_without_history(self):
+        requests = self.env["siao.request"].sudo().with_context(active_test=False)
+        if requests.search_count([("detainee_id", "in", self.ids)], limit=1):
+            raise UserError(
+                _(
+                    "This person has a history (SIAO requests...): archive the file "
+                    "instead of deleting it."
+                )
+            )
+
+    # ---- Actions ----
+    def action_open_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "siao_justice.siao_request_action"
+        )
+        action.update(
+            domain=[("detainee_id", "=", self.id)],
+            context={
+                "default_detainee_id": self.id,
+                "default_user_id": self.user_id.id or self.env.uid,
+            },
+        )
+        return action
+
+    def action_new_request(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "siao.request",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_detainee_id": self.id,
+                "default_user_id": self.user_id.id or self.env.uid,
+            },
+        }
+
+    def action_open_release_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "siao.release.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_detainee_id": self.id},
+        }
+
+    def action_record_release(self, release_date=None, outcome=None, reason=None):
+        """Record the day of release and where the person went."""
+        if not release_date or not outcome:
+            raise UserError(_("Give the release date and where the person went."))
+        if outcome not in dict(RELEASE_OUTCOMES):
+            raise UserError(_("Unknown release outcome."))
+        if outcome == "dry_exit" and reason not in dict(DRY_EXIT_REASONS):
+            raise UserError(_("A dry exit needs its reason."))
+        not_detained = self.filtered(lambda p: p.state != "detained")
+        if not_detained:
+            raise UserError(
+                _(
+                    "%(names)s is not detained any more.",
+                    names=", ".join(not_detained.mapped("name")),
+                )
+            )
+        self.write(
+            {
+                "state": "released",
+                "actual_release_date": release_date,
+                "release_outcome": outcome,
+                "dry_exit_reason": reason if outcome == "dry_exit" else False,
+            }
+        )
+        self.env["siao.deadline.alert"]._close_release_activities(self)
+        return True
+
+    def action_check_deadlines(self):
+        self.env["siao.deadline.alert"]._schedule(self)
+        return True
+
     # ---- Crons ----
     @api.model
     def _cron_update_release_horizon(self):
@@ -372,5 +554,15 @@ class SiaoDetainee(models.Model):
             )
         )
         changed = [row[0] for row in self.env.cr.fetchall()]
+        if changed:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE siao_request r SET release_horizon = d.release_horizon "
+                    "FROM siao_detainee d "
+                    "WHERE d.id = r.detainee_id AND d.id = ANY(%s)",
+                    changed,
+                )
+            )
         self.invalidate_model(["release_horizon"])
+        self.env["siao.request"].invalidate_model(["release_horizon"])
         return changed

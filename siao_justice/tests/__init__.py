@@ -4,3 +4,5 @@ from . import test_access
 from . import test_settings
 from . import test_translation
 from . import test_tours
+from . import test_request
+from . import test_deadlines

@@ -106,7 +106,7 @@ class TestReleaseHorizon(SiaoCase):
                     expected_release_date=TODAY + timedelta(days=days),
                 )
         self.env.flush_all()
-        with freeze_time(TODAY + timedelta(days=20)), self.assertQueryCount(1):
+        with freeze_time(TODAY + timedelta(days=20)), self.assertQueryCount(2):
             self.Person._cron_update_release_horizon()
 
     def test_board_shows_every_horizon_column(self):

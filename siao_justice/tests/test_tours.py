@@ -25,3 +25,19 @@ class TestBoardTour(HttpCase, SiaoCase):
             "siao_justice_board_tour",
             login="siao_worker",
         )
+
+    def test_worker_files_and_submits_a_request_from_the_board(self):
+        person = self.create_person(
+            last_name="Tourneur",
+            first_name="Lucas",
+            consent_date=date.today(),
+            expected_release_date=date.today() + timedelta(days=70),
+        )
+        self.start_tour(
+            "/odoo/action-siao_justice.siao_detainee_action",
+            "siao_justice_request_tour",
+            login="siao_worker",
+        )
+        request = self.env["siao.request"].search([("detainee_id", "=", person.id)])
+        self.assertEqual(request.state, "submitted")
+        self.assertEqual(request.request_date, date.today())

@@ -1,0 +1,512 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+ORIENTATION_TYPES = [
+    ("chu", "Emergency shelter (CHU)"),
+    ("chrs", "CHRS"),
+    ("stabilisation", "Stabilisation"),
+    ("alt", "ALT"),
+    ("residence_sociale", "Résidence sociale"),
+    ("fjt", "Young workers' hostel (FJT)"),
+    ("ftm", "Migrant workers' hostel (FTM)"),
+    ("pension_famille", "Pension de famille / maison relais"),
+    ("residence_accueil", "Résidence accueil"),
+    ("iml", "Sublet (IML)"),
+    ("social_housing", "Social housing"),
+    ("private_housing", "Private housing"),
+    ("specialised", "Specialised scheme (LHSS, ACT, LAM)"),
+    ("other", "Other"),
+]
+REQUEST_STATES = [
+    ("draft", "To complete"),
+    ("submitted", "Submitted"),
+    ("to_update", "To update"),
+    ("oriented", "Oriented"),
+    ("proposed", "Place proposed"),
+    ("admitted", "Admitted"),
+    ("refused", "Refused"),
+    ("cancelled", "Cancelled"),
+]
+OPEN_STATES = ("draft", "submitted", "to_update", "oriented", "proposed")
+CLOSED_STATES = ("admitted", "refused", "cancelled")
+REFUSAL_REASONS = [
+    ("not_suited", "Offer not suited to the need"),
+    ("location", "Location"),
+    ("collective_life", "Collective life or rules"),
+    ("other_solution", "Other solution found"),
+    ("profile", "Profile not matching the project"),
+    ("no_place", "No place available"),
+    ("incomplete", "Incomplete file"),
+    ("judicial_constraints", "Judicial obligations incompatible"),
+    ("other", "Other"),
+]
+# Which states each action starts from, and where it leads.
+TRANSITIONS = {
+    "submit": (("draft", "to_update"), "submitted"),
+    "orient": (("submitted",), "oriented"),
+    "propose": (("oriented",), "proposed"),
+    "admit": (("proposed",), "admitted"),
+    "refuse": (("submitted", "oriented", "proposed"), None),
+    "to_update": (("submitted", "oriented", "proposed"), "to_update"),
+    "cancel": (OPEN_STATES, "cancelled"),
+    "reactivate": (("cancelled",), "draft"),
+}
+
+
+class SiaoRequest(models.Model):
+    _name = "siao.request"
+    _description = "SIAO request"
+    _inherit = ["mail.thread", "mail.activity.mixin", "siao.input.validation"]
+    _order = "request_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
+    detainee_id = fields.Many2one(
+        "siao.detainee",
+        string="Person",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Referent worker",
+        default=lambda self: self.env.user,
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    prescriber_type = fields.Selection(
+        [
+            ("spip", "SPIP officer (CPIP)"),
+            ("spip_social_worker", "SPIP social worker"),
+            ("avdl", "AVDL worker"),
+            ("siao_office", "SIAO office hours in prison"),
+            ("other", "Other"),
+        ],
+        string="Prescriber",
+        default="siao_office",
+        required=True,
+        tracking=True,
+    )
+    request_kind = fields.Selection(
+        [("emergency", "Emergency shelter"), ("insertion", "Insertion")],
+        string="Kind",
+        default="insertion",
+        required=True,
+        tracking=True,
+    )
+    request_date = fields.Date(
+        string="Submission date",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Date of the first submission to the SIAO.",
+    )
+    sisiao_reference = fields.Char(
+        string="SI-SIAO reference", copy=False, tracking=True
+    )
+    recommended_orientation = fields.Selection(ORIENTATION_TYPES, tracking=True)
+    orientation = fields.Selection(ORIENTATION_TYPES, tracking=True)
+    state = fields.Selection(
+        REQUEST_STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        group_expand=True,
+    )
+    refusal_by = fields.Selection(
+        [("person", "The person"), ("structure", "The structure")],
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    refusal_reason = fields.Selection(
+        REFUSAL_REASONS, readonly=True, copy=False, tracking=True
+    )
+    cancel_reason = fields.Text(readonly=True, copy=False)
+    structure_id = fields.Many2one(
+        "res.partner",
+        string="Structure",
+        domain="[('siao_partner_type', 'in', ('host_structure', 'landlord'))]",
+        tracking=True,
+    )
+    place_id = fields.Many2one(
+        "siao.housing.place",
+        string="Place",
+        tracking=True,
+        check_company=True,
+        index=True,
+    )
+    admission_date = fields.Date(tracking=True, copy=False)
+    age_days = fields.Integer(
+        string="Age (days)",
+        compute="_compute_age_days",
+        help="Days since the first submission.",
+    )
+    release_horizon = fields.Selection(
+        related="detainee_id.release_horizon",
+        store=True,
+        index=True,
+        string="Release horizon",
+    )
+    expected_release_date = fields.Date(related="detainee_id.expected_release_date")
+    prison_id = fields.Many2one(related="detainee_id.prison_id")
+    history_ids = fields.One2many(
+        "siao.request.history", "request_id", string="History", readonly=True
+    )
+
+    _sql_constraints = [
+        (
+            "sisiao_reference_unique",
+            "UNIQUE(company_id, sisiao_reference)",
+            "This SI-SIAO reference is already used by another request.",
+        ),
+    ]
+
+    def init(self):
+        # One open request per person, enforced by PostgreSQL under concurrency too.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS siao_request_one_open_per_person
+                ON siao_request (detainee_id)
+             WHERE active
+               AND state IN ('draft', 'submitted', 'to_update', 'oriented', 'proposed')
+            """
+        )
+
+    # ---- Computes ----
+    @api.depends("request_date", "state", "admission_date")
+    def _compute_age_days(self):
+        today = fields.Date.today()
+        for request in self:
+            if not request.request_date:
+                request.age_days = 0
+                continue
+            end = (
+                request.admission_date
+                if request.state == "admitted" and request.admission_date
+                else today
+            )
+            request.age_days = max((end - request.request_date).days, 0)
+
+    @api.depends("detainee_id", "name")
+    def _compute_display_name(self):
+        for request in self:
+            request.display_name = " – ".join(
+                filter(None, (request.name, request.detainee_id.name))
+            )
+
+    # ---- Constraints ----
+    @api.constrains("admission_date", "request_date")
+    def _check_admission_date(self):
+        for request in self:
+            if (
+                request.admission_date
+                and request.request_date
+                and request.admission_date < request.request_date
+            ):
+                raise ValidationError(
+                    _("The admission date cannot be before the submission date.")
+                )
+
+    # ---- CRUD ----
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("detainee_id") and "company_id" not in vals:
+                vals["company_id"] = (
+                    self.env["siao.detainee"].browse(vals["detainee_id"]).company_id.id
+                )
+            self._precheck(vals)
+        requests = super().create(vals_list)
+        for request in requests:
+            if request.name == "/":
+                request.name = (
+                    self.env["ir.sequence"]
+                    .with_company(request.company_id)
+                    .next_by_code("siao.request")
+                    or "/"
+                )
+        return requests
+
+    def write(self, vals):
+        for request in self:
+            request._precheck(vals)
+        return super().write(vals)
+
+    def _precheck(self, vals):
+        """Friendly errors before PostgreSQL's own guards (the unique SI-SIAO reference,
+        the unique index on open requests) would refuse the row."""
+        if "sisiao_reference" in vals:
+            vals["sisiao_reference"] = (vals["sisiao_reference"] or "").strip() or False
+        values = {
+            name: vals.get(
+                name,
+                self[name].id if name in ("detainee_id", "company_id") else self[name],
+            )
+            for name in (
+                "detainee_id",
+                "company_id",
+                "state",
+                "active",
+                "sisiao_reference",
+            )
+        }
+        if "state" not in vals and not self:  # creation
+            values["state"], values["active"] = "draft", vals.get("active", True)
+        others = self.sudo().with_context(active_test=False).search_count
+        creating = not self
+        if (
+            (creating or {"detainee_id", "state", "active"} & set(vals))
+            and values["detainee_id"]
+            and values["active"]
+            and values["state"] in OPEN_STATES
+            and others(
+                [
+                    ("detainee_id", "=", values["detainee_id"]),
+                    ("state", "in", OPEN_STATES),
+                    ("active", "=", True),
+                    ("id", "not in", self.ids),
+                ],
+                limit=1,
+            )
+        ):
+            raise ValidationError(
+                _(
+                    "This person already has an open SIAO request: "
+                    "complete or cancel it first."
+                )
+            )
+        if (
+            (creating or {"sisiao_reference", "company_id"} & set(vals))
+            and values["sisiao_reference"]
+            and others(
+                [
+                    ("sisiao_reference", "=", values["sisiao_reference"]),
+                    ("company_id", "=", values["company_id"]),
+                    ("id", "not in", self.ids),
+                ],
+                limit=1,
+            )
+        ):
+            raise ValidationError(
+                _(
+                    "The SI-SIAO reference %(ref)s is already used by another request.",
+                    ref=values["sisiao_reference"],
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        if any(request.request_date or request.state != "draft" for request in self):
+            raise UserError(
+                _("A submitted request is history: archive it instead of deleting it.")
+            )
+
+    @api.model
+    def read_group(
+        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
+    ):
+        groups = super().read_group(
+            domain,
+            fields,
+            groupby,
+            offset=offset,
+            limit=limit,
+            orderby=orderby,
+            lazy=lazy,
+        )
+        if (
+            groupby
+            and (groupby[0] if isinstance(groupby, list) else groupby) == "state"
+        ):
+            for group in groups:
+                group["__fold"] = group.get("state") in CLOSED_STATES
+        return groups
+
+    # ---- Transitions ----
+    def _check_step(self, action):
+        """Raise a clear error unless every request may take ``action`` now."""
+        sources = TRANSITIONS[action][0]
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for request in self:
+            if request.state not in sources:
+                raise UserError(
+                    _(
+                        "The request %(request)s is “%(state)s”: "
+                        "this step is not possible from there.",
+                        request=request.display_name,
+                        state=labels[request.state],
+                    )
+                )
+
+    def _transition(self, action, **values):
+        """Move every request through ``action`` (checked) and log the step."""
+        self._check_step(action)
+        target = values.pop("state", TRANSITIONS[action][1])
+        history = []
+        for request in self:
+            history.append(
+                {
+                    "request_id": request.id,
+                    "event": action,
+                    "from_state": request.state,
+                    "to_state": target,
+                    "refusal_by": values.get("refusal_by"),
+                    "refusal_reason": values.get("refusal_reason"),
+                }
+            )
+        self.write(dict(values, state=target))
+        self.env["siao.request.history"].sudo().create(history)
+        return True
+
+    def action_submit(self, override_reason=None):
+        self._check_step("submit")
+        missing = self.filtered(lambda r: not r.detainee_id.consent_date)
+        if missing:
+            if not self.env.user.has_group("siao_justice.group_siao_manager"):
+                raise UserError(
+                    _(
+                        "The person has not given their consent to share "
+                        "information with the SIAO: "
+                        "record the consent date first, or ask a coordinator."
+                    )
+                )
+            if not (override_reason or "").strip():
+                if self.env.context.get("siao_submit_from_button"):
+                    return self._open_wizard("siao.request.submit.wizard")
+                raise UserError(
+                    _(
+                        "Without the person's consent, a coordinator must give "
+                        "a reason to submit."
+                    )
+                )
+        for request in self:
+            values = (
+                {}
+                if request.request_date
+                else {"request_date": fields.Date.context_today(self)}
+            )
+            request._transition("submit", **values)
+            if request in missing:
+                request.message_post(
+                    body=_(
+                        "Submitted without the person's consent by %(user)s. "
+                        "Reason: %(reason)s",
+                        user=self.env.user.name,
+                        reason=override_reason.strip(),
+                    )
+                )
+        return True
+
+    def action_submit_button(self):
+        return self.with_context(siao_submit_from_button=True).action_submit()
+
+    def action_orient(self):
+        self._check_step("orient")
+        if self.filtered(lambda r: not r.orientation):
+            raise UserError(_("Set the orientation decided by the SIAO first."))
+        return self._transition("orient")
+
+    def action_propose(self):
+        self._check_step("propose")
+        if self.filtered(lambda r: not r.structure_id and not r.place_id):
+            raise UserError(_("Set the structure or the place proposed first."))
+        return self._transition("propose")
+
+    def action_admit(self):
+        self._check_step("admit")
+        if self.filtered(lambda r: not r.admission_date):
+            raise UserError(_("Set the admission date first."))
+        return self._transition("admit")
+
+    def action_refuse(self, refusal_by=None, reason=None):
+        self._check_step("refuse")
+        if refusal_by not in ("person", "structure"):
+            raise UserError(_("Say who refused: the person or the structure."))
+        if reason not in dict(REFUSAL_REASONS):
+            raise UserError(_("Choose the reason of the refusal."))
+        # A structure's refusal sends the request back to be updated and
+        # proposed elsewhere.
+        return self._transition(
+            "refuse",
+            state="refused" if refusal_by == "person" else "to_update",
+            refusal_by=refusal_by,
+            refusal_reason=reason,
+        )
+
+    def action_mark_to_update(self):
+        return self._transition("to_update")
+
+    def action_cancel(self, reason=None):
+        self._check_step("cancel")
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason of the cancellation."))
+        return self._transition("cancel", cancel_reason=reason.strip())
+
+    def action_reactivate(self):
+        return self._transition("reactivate", cancel_reason=False)
+
+    def _open_wizard(self, model):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_ids": self.ids},
+        }
+
+    def action_open_refuse_wizard(self):
+        return self._open_wizard("siao.request.refuse.wizard")
+
+    def action_open_cancel_wizard(self):
+        return self._open_wizard("siao.request.cancel.wizard")
+
+
+class SiaoRequestHistory(models.Model):
+    _name = "siao.request.history"
+    _description = "SIAO request step"
+    _order = "date, id"
+
+    request_id = fields.Many2one(
+        "siao.request", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="request_id.company_id", store=True, index=True
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    event = fields.Selection(
+        [
+            ("submit", "Submitted"),
+            ("orient", "Oriented"),
+            ("propose", "Place proposed"),
+            ("admit", "Admitted"),
+            ("refuse", "Refused"),
+            ("to_update", "To update"),
+            ("cancel", "Cancelled"),
+            ("reactivate", "Reactivated"),
+        ],
+        required=True,
+    )
+    from_state = fields.Selection(REQUEST_STATES)
+    to_state = fields.Selection(REQUEST_STATES)
+    refusal_by = fields.Selection(
+        [("person", "The person"), ("structure", "The structure")]
+    )
+    refusal_reason = fields.Selection(REFUSAL_REASONS)
+    user_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, ondelete="set null"
+    )

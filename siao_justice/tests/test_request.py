@@ -1,0 +1,309 @@
+from datetime import date, timedelta
+
+import psycopg2
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import SiaoCase
+
+
+@tagged("post_install", "-at_install")
+class TestRequestPipeline(SiaoCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.chrs = cls.env["res.partner"].create(
+            {
+                "name": "CHRS Test",
+                "is_company": True,
+                "siao_partner_type": "host_structure",
+            }
+        )
+        cls.person = cls.create_person(
+            consent_date=date(2025, 6, 1),
+            expected_release_date=date.today() + timedelta(days=100),
+        )
+
+    def new_request(self, person=None, user=None, **values):
+        Request = self.env["siao.request"].with_user(user or self.worker)
+        return Request.create(
+            dict({"detainee_id": (person or self.person).id}, **values)
+        )
+
+    def test_the_happy_path_from_draft_to_admitted(self):
+        request = self.new_request()
+        self.assertEqual(request.state, "draft")
+        self.assertTrue(request.name.startswith("DS/"))
+        request.action_submit()
+        self.assertEqual(
+            (request.state, request.request_date), ("submitted", date.today())
+        )
+        request.orientation = "chrs"
+        request.action_orient()
+        request.structure_id = self.chrs
+        request.action_propose()
+        self.assertEqual(request.state, "proposed")
+        request.admission_date = date.today() + timedelta(days=90)
+        request.action_admit()
+        self.assertEqual(request.state, "admitted")
+        self.assertEqual(
+            request.history_ids.mapped("event"),
+            ["submit", "orient", "propose", "admit"],
+        )
+        self.assertEqual(self.person.request_state, "admitted")
+
+    def test_each_step_needs_its_field(self):
+        request = self.new_request()
+        request.action_submit()
+        with self.assertRaises(UserError):
+            request.action_orient()
+        request.orientation = "chu"
+        request.action_orient()
+        with self.assertRaises(UserError):
+            request.action_propose()
+        self.assertEqual(request.state, "oriented")
+        request.place_id = self.env["siao.housing.place"].create(
+            {"name": "Place 1", "structure_id": self.chrs.id, "place_type": "chu"}
+        )
+        request.action_propose()
+        with self.assertRaises(UserError):
+            request.action_admit()
+        self.assertEqual(request.state, "proposed")
+
+    def test_impossible_transitions_are_refused(self):
+        request = self.new_request()
+        impossible_from_draft = [
+            request.action_orient,
+            request.action_propose,
+            request.action_admit,
+            request.action_mark_to_update,
+            request.action_reactivate,
+            lambda: request.action_refuse("person", "location"),
+        ]
+        request.write(
+            {
+                "orientation": "chrs",
+                "structure_id": self.chrs.id,
+                "admission_date": date.today(),
+            }
+        )
+        for action in impossible_from_draft:
+            with self.subTest(action=action), self.assertRaises(UserError):
+                action()
+            self.assertEqual(request.state, "draft")
+        request.action_submit()
+        with self.assertRaises(UserError):
+            request.action_submit()
+        with self.assertRaises(UserError):
+            request.action_propose()
+        request.action_cancel("Doublon")
+        for action in (
+            request.action_submit,
+            request.action_orient,
+            request.action_mark_to_update,
+        ):
+            with self.subTest(action=action), self.assertRaises(UserError):
+                action()
+        with self.assertRaises(UserError):
+            request.action_cancel("again")
+        self.assertEqual(request.state, "cancelled")
+
+    def test_impossible_transition_error_is_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["siao_justice"], ["fr_FR"])
+        request = self.new_request().with_context(lang="fr_FR")
+        with self.assertRaises(UserError) as caught:
+            request.action_admit()
+        self.assertIn("n'est pas possible", str(caught.exception))
+
+    def test_refusal_by_the_person_closes_the_request(self):
+        request = self.new_request()
+        request.action_submit()
+        with self.assertRaises(UserError):
+            request.action_refuse("person", None)
+        with self.assertRaises(UserError):
+            request.action_refuse("nobody", "location")
+        request.action_refuse("person", "location")
+        self.assertEqual(
+            (request.state, request.refusal_by, request.refusal_reason),
+            ("refused", "person", "location"),
+        )
+        # A closed request lets the person have a new one.
+        self.new_request()
+
+    def test_refusal_by_the_structure_sends_the_request_back_to_update(self):
+        request = self.new_request(orientation="chrs", structure_id=self.chrs.id)
+        request.action_submit()
+        request.action_orient()
+        request.action_propose()
+        request.action_refuse("structure", "judicial_constraints")
+        self.assertEqual(request.state, "to_update")
+        self.assertEqual(request.history_ids[-1].refusal_by, "structure")
+        request.action_submit()
+        self.assertEqual(request.state, "submitted")
+        self.assertEqual(
+            request.request_date, date.today(), "the first submission date is kept"
+        )
+
+    def test_mark_to_update_then_submit_again(self):
+        request = self.new_request()
+        request.action_submit()
+        request.action_mark_to_update()
+        self.assertEqual(request.state, "to_update")
+        request.action_submit()
+        self.assertEqual(request.state, "submitted")
+
+    def test_cancel_needs_a_reason_and_reactivate_returns_to_draft(self):
+        request = self.new_request()
+        with self.assertRaises(UserError):
+            request.action_cancel("  ")
+        self.assertEqual(request.state, "draft")
+        request.action_cancel("The person was transferred to another département")
+        self.assertEqual(request.state, "cancelled")
+        request.action_reactivate()
+        self.assertEqual((request.state, request.cancel_reason), ("draft", False))
+
+    def test_age_counts_days_since_the_first_submission(self):
+        request = self.new_request()
+        self.assertEqual(request.age_days, 0)
+        request.action_submit()
+        request.request_date = date.today() - timedelta(days=45)
+        self.assertEqual(request.age_days, 45)
+
+    def test_release_horizon_is_stored_from_the_person(self):
+        request = self.new_request()
+        self.assertEqual(request.release_horizon, "m6")
+        self.person.expected_release_date = date.today() + timedelta(days=10)
+        self.assertEqual(request.release_horizon, "m1")
+        self.assertEqual(
+            self.env["siao.request"].search(
+                [("release_horizon", "=", "m1"), ("id", "=", request.id)]
+            ),
+            request,
+        )
+
+    def test_sisiao_reference_is_unique_per_company(self):
+        self.new_request(sisiao_reference="SIAO68-1")
+        other = self.create_person(last_name="Other", consent_date=date(2025, 1, 1))
+        with self.assertRaises(ValidationError):
+            self.new_request(person=other, sisiao_reference=" SIAO68-1 ")
+        # empty references never collide
+        self.new_request(person=other, sisiao_reference="")
+        third = self.create_person(last_name="Third")
+        self.new_request(person=third, sisiao_reference=False)
+
+
+@tagged("post_install", "-at_install")
+class TestRequestRules(SiaoCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.with_consent = cls.create_person(consent_date=date(2025, 6, 1))
+        cls.without_consent = cls.create_person(last_name="Sans accord")
+
+    def test_one_open_request_per_person(self):
+        Request = self.env["siao.request"].with_user(self.worker)
+        first = Request.create({"detainee_id": self.with_consent.id})
+        with self.assertRaises(ValidationError):
+            Request.create({"detainee_id": self.with_consent.id})
+        self.assertEqual(self.with_consent.request_count, 1)
+        first.action_cancel("mistake")
+        second = Request.create({"detainee_id": self.with_consent.id})
+        with self.assertRaises(ValidationError):
+            first.action_reactivate()
+        self.assertEqual(first.state, "cancelled")
+        second.action_submit()
+
+    def test_the_database_refuses_two_open_requests_too(self):
+        Request = self.env["siao.request"]
+        Request.create({"detainee_id": self.with_consent.id})
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute(
+                "INSERT INTO siao_request (name, detainee_id, company_id, state, "
+                "active, prescriber_type, request_kind)"
+                " VALUES ('x', %s, %s, 'submitted', true, 'spip', 'insertion')",
+                (self.with_consent.id, self.company.id),
+            )
+
+    def test_worker_cannot_submit_without_consent(self):
+        request = (
+            self.env["siao.request"]
+            .with_user(self.worker)
+            .create({"detainee_id": self.without_consent.id})
+        )
+        with self.assertRaises(UserError):
+            request.action_submit()
+        with self.assertRaises(UserError):
+            request.action_submit(override_reason="urgent")
+        self.assertEqual(request.state, "draft")
+
+    def test_manager_submits_without_consent_with_a_reason_in_the_chatter(self):
+        request = (
+            self.env["siao.request"]
+            .with_user(self.manager)
+            .create({"detainee_id": self.without_consent.id})
+        )
+        with self.assertRaises(UserError):
+            request.action_submit()
+        action = request.action_submit_button()
+        self.assertEqual(action["res_model"], "siao.request.submit.wizard")
+        wizard = (
+            self.env["siao.request.submit.wizard"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "request_ids": [(6, 0, request.ids)],
+                    "reason": "Release brought forward by the JAP",
+                }
+            )
+        )
+        wizard.action_confirm()
+        self.assertEqual(request.state, "submitted")
+        self.assertIn("Release brought forward by the JAP", request.message_ids[0].body)
+
+    def test_reader_cannot_create_or_move_a_request(self):
+        request = self.env["siao.request"].create({"detainee_id": self.with_consent.id})
+        with self.assertRaises(AccessError):
+            self.env["siao.request"].with_user(self.reader).create(
+                {"detainee_id": self.without_consent.id}
+            )
+        with self.assertRaises(AccessError):
+            request.with_user(self.reader).action_submit()
+        self.assertEqual(request.state, "draft")
+
+    def test_worker_cannot_delete_and_manager_deletes_only_drafts(self):
+        request = self.env["siao.request"].create({"detainee_id": self.with_consent.id})
+        with self.assertRaises(AccessError):
+            request.with_user(self.worker).unlink()
+        request.action_submit()
+        with self.assertRaises(UserError):
+            request.with_user(self.manager).unlink()
+        with self.assertRaises(UserError):
+            self.with_consent.with_user(self.manager).unlink()
+        self.assertTrue(request.exists())
+
+    def test_request_kanban_shows_every_state_and_folds_closed_ones(self):
+        groups = self.env["siao.request"].read_group([], ["state"], ["state"])
+        self.assertEqual(
+            [g["state"] for g in groups],
+            [
+                "draft",
+                "submitted",
+                "to_update",
+                "oriented",
+                "proposed",
+                "admitted",
+                "refused",
+                "cancelled",
+            ],
+        )
+        self.assertEqual(
+            [g["state"] for g in groups if g["__fold"]],
+            ["admitted", "refused", "cancelled"],
+        )

@@ -1,0 +1,2 @@
+from . import siao_request_wizards
+from . import siao_release_wizard
