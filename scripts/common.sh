@@ -11,6 +11,9 @@ VENV=$ROOT/.venv
 PGDIR=$ROOT/.pgdata
 PG_STARTED_HERE=0
 
+# wkhtmltopdf (PDF reports) wants a private runtime folder.
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/siao-runtime.XXXXXX")}
+
 say() { printf '[siao_justice] %s\n' "$*" >&2; }
 die() { printf '[siao_justice] %s\n' "$*" >&2; exit 1; }
 

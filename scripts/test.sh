@@ -55,6 +55,12 @@ if compgen -G "$ROOT/tests/test_*.py" >/dev/null; then
         --junitxml "$OUT/e2e.xml" >"$OUT/e2e.log" 2>&1
     set -e
     tail -n 15 "$OUT/e2e.log"
+    e2e_bad=$(grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$OUT/e2e-server.log" 2>/dev/null || true)
+    if [ -n "$e2e_bad" ]; then
+        say "the end-to-end server log has WARNING/ERROR lines:"
+        printf '%s\n' "$e2e_bad" | head -n 30 >&2
+        failed=$((failed + 1))
+    fi
     read -r tp tf ts < <("$PY" - "$OUT/e2e.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 try:

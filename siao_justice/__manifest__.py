@@ -20,11 +20,14 @@
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
+        "report/siao_commission_minutes.xml",
         "views/res_partner_views.xml",
         "views/siao_request_views.xml",
         "views/siao_housing_place_views.xml",
         "views/siao_detainee_views.xml",
         "views/siao_release_wizard_views.xml",
+        "views/siao_commission_views.xml",
         "views/res_config_settings_views.xml",
         "views/siao_justice_menus.xml",
     ],
@@ -33,6 +36,7 @@
         "demo/res_users_demo.xml",
         "demo/siao_detainee_demo.xml",
         "demo/siao_request_demo.xml",
+        "demo/siao_commission_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -7,3 +7,6 @@ from . import siao_housing_place
 from . import siao_resource_right
 from . import siao_deadline_alert
 from . import siao_detainee
+from . import siao_commission_meeting
+from . import siao_commission_line
+from . import ir_actions_report

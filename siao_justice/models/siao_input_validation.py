@@ -20,50 +20,63 @@ class SiaoInputValidation(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._siao_check_values(vals, creating=True)
+        self._siao_check_values(vals_list, creating=True)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._siao_check_values(vals)
+        self._siao_check_values([vals])
         return super().write(vals)
 
-    @api.model
-    def _siao_check_values(self, vals, creating=False):
-        if not isinstance(vals, dict):
-            raise ValidationError(
-                _("The values to save must be given as a dictionary.")
+    def _siao_invalid(self, field, reason):
+        return ValidationError(
+            _(
+                "Invalid value for the field “%(field)s”: %(reason)s",
+                field=field._description_string(self.env),
+                reason=reason,
             )
-        for name, value in vals.items():
-            field = self._fields.get(name)
-            if field is None or field.type in ("one2many", "many2many", "binary"):
-                continue
-            reason = self._siao_value_problem(field, value)
-            if reason:
+        )
+
+    @api.model
+    def _siao_check_values(self, vals_list, creating=False):
+        references = {}  # field: ids that must exist, checked in one query per field
+        for vals in vals_list:
+            if not isinstance(vals, dict):
+                raise ValidationError(
+                    _("The values to save must be given as a dictionary.")
+                )
+            for name, value in vals.items():
+                field = self._fields.get(name)
+                if field is None or field.type in ("one2many", "many2many", "binary"):
+                    continue
+                reason = self._siao_value_problem(field, value)
+                if reason:
+                    raise self._siao_invalid(field, reason)
+                if field.type == "many2one" and isinstance(value, int) and value:
+                    references.setdefault(field, set()).add(value)
+            if creating:
+                self._siao_check_required(vals)
+        for field, ids in references.items():
+            if len(self.env[field.comodel_name].browse(ids).exists()) < len(ids):
+                raise self._siao_invalid(field, _("the record does not exist."))
+
+    @api.model
+    def _siao_check_required(self, vals):
+        for name, field in self._fields.items():
+            if (
+                field.required
+                and field.store
+                and not field.compute
+                and not field.related
+                and field.default is None
+                and name not in vals
+                and f"default_{name}" not in self.env.context
+            ):
                 raise ValidationError(
                     _(
-                        "Invalid value for the field “%(field)s”: %(reason)s",
+                        "The field “%(field)s” is required.",
                         field=field._description_string(self.env),
-                        reason=reason,
                     )
                 )
-        if creating:
-            for name, field in self._fields.items():
-                if (
-                    field.required
-                    and field.store
-                    and not field.compute
-                    and not field.related
-                    and field.default is None
-                    and name not in vals
-                    and f"default_{name}" not in self.env.context
-                ):
-                    raise ValidationError(
-                        _(
-                            "The field “%(field)s” is required.",
-                            field=field._description_string(self.env),
-                        )
-                    )
 
     def _siao_value_problem(self, field, value):  # noqa: C901
         """Return why ``value`` does not fit ``field``, or None when it does."""
@@ -118,8 +131,6 @@ class SiaoInputValidation(models.AbstractModel):
                 or not 0 < value <= MAX_INT
             ):
                 return _("a record is expected.")
-            if not self.env[field.comodel_name].browse(value).exists():
-                return _("the record does not exist.")
         return None
 
     def _siao_date_problem(self, field, value):

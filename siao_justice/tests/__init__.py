@@ -6,3 +6,4 @@ from . import test_translation
 from . import test_tours
 from . import test_request
 from . import test_deadlines
+from . import test_commission

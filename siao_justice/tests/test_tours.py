@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from odoo.tests import HttpCase, tagged
 
@@ -41,3 +41,26 @@ class TestBoardTour(HttpCase, SiaoCase):
         request = self.env["siao.request"].search([("detainee_id", "=", person.id)])
         self.assertEqual(request.state, "submitted")
         self.assertEqual(request.request_date, date.today())
+
+    def test_commission_decides_on_the_board_and_closes(self):
+        person = self.create_person(
+            last_name="Tourneur",
+            first_name="Lucas",
+            expected_release_date=date.today() + timedelta(days=12),
+        )
+        meeting = self.env["siao.commission.meeting"].create(
+            {"date": datetime.now() + timedelta(hours=2), "location": "Salle du tour"}
+        )
+        meeting.action_generate_agenda()
+        meeting.line_ids.filtered(lambda line: line.detainee_id != person).write(
+            {"decision": "maintain"}
+        )
+        self.start_tour(
+            "/odoo/action-siao_justice.siao_detainee_action",
+            "siao_justice_commission_tour",
+            login="siao_worker",
+        )
+        line = meeting.line_ids.filtered(lambda line: line.detainee_id == person)
+        self.assertEqual(line.decision, "postpone")
+        self.assertEqual(meeting.state, "closed")
+        self.assertTrue(meeting.minutes_attachment_id)

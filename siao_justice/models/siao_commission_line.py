@@ -1,0 +1,186 @@
+from datetime import date, timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .siao_detainee import RELEASE_HORIZONS
+from .siao_request import OPEN_STATES
+
+SEQUENCE_ORIGIN = date(2000, 1, 1)
+NO_DATE_SEQUENCE = 1_000_000
+DECISIONS = [
+    ("maintain", "Maintain the current plan"),
+    ("file_request", "File a SIAO request"),
+    ("orient", "Orientation to work on"),
+    ("reserve_place", "Reserve a place"),
+    ("avdl_referral", "AVDL Justice referral"),
+    ("postpone", "Postpone to the next commission"),
+    ("close", "Close the follow-up"),
+]
+
+
+class SiaoCommissionLine(models.Model):
+    _name = "siao.commission.line"
+    _description = "Case reviewed by the commission"
+    _inherit = ["siao.input.validation"]
+    _order = "meeting_id, sequence, id"
+
+    meeting_id = fields.Many2one(
+        "siao.commission.meeting",
+        string="Commission",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    meeting_state = fields.Selection(
+        related="meeting_id.state", string="Commission state"
+    )
+    company_id = fields.Many2one(
+        related="meeting_id.company_id", store=True, index=True
+    )
+    sequence = fields.Integer()
+    detainee_id = fields.Many2one(
+        "siao.detainee", string="Person", required=True, ondelete="restrict", index=True
+    )
+    prison_id = fields.Many2one(related="detainee_id.prison_id")
+    request_id = fields.Many2one(
+        "siao.request", string="SIAO request", ondelete="set null"
+    )
+    request_state = fields.Selection(related="detainee_id.request_state")
+    dry_exit_risk = fields.Boolean(related="detainee_id.dry_exit_risk")
+    release_horizon = fields.Selection(
+        RELEASE_HORIZONS,
+        string="Release horizon at the commission",
+        readonly=True,
+        group_expand=True,
+        index=True,
+    )
+    expected_release_date = fields.Date(
+        string="Expected release at the commission", readonly=True
+    )
+    situation_summary = fields.Text(string="Situation")
+    decision = fields.Selection(DECISIONS, index=True)
+    decision_note = fields.Text(string="Decision details")
+    action_user_id = fields.Many2one(
+        "res.users", string="In charge", domain="[('share', '=', False)]"
+    )
+    due_date = fields.Date(string="By")
+    activity_id = fields.Many2one(
+        "mail.activity", readonly=True, copy=False, ondelete="set null"
+    )
+
+    _sql_constraints = [
+        (
+            "detainee_unique",
+            "UNIQUE(meeting_id, detainee_id)",
+            "This person is already on the commission's agenda.",
+        )
+    ]
+
+    @api.depends("detainee_id", "meeting_id")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = line.detainee_id.name or ""
+
+    @api.model
+    def _sequence_for(self, expected_release_date):
+        """Soonest release first, unknown dates last: the day number is the order,
+        so that new cases take their place without renumbering the others."""
+        if not expected_release_date:
+            return NO_DATE_SEQUENCE
+        return (expected_release_date - SEQUENCE_ORIGIN).days
+
+    # ---- Lock ----
+    @api.model_create_multi
+    def create(self, vals_list):
+        meetings = self.env["siao.commission.meeting"].browse(
+            [vals["meeting_id"] for vals in vals_list if vals.get("meeting_id")]
+        )
+        if any(meeting.state == "closed" for meeting in meetings):
+            raise UserError(
+                _("This commission is closed: its agenda can no longer change.")
+            )
+        for vals in vals_list:
+            if vals.get("detainee_id") and "expected_release_date" not in vals:
+                person = self.env["siao.detainee"].browse(vals["detainee_id"])
+                vals.setdefault("release_horizon", person.release_horizon)
+                vals["expected_release_date"] = person.expected_release_date
+                vals.setdefault("request_id", person.current_request_id.id)
+            if "sequence" not in vals:
+                vals["sequence"] = self._sequence_for(
+                    fields.Date.to_date(vals.get("expected_release_date"))
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if any(line.meeting_id.state == "closed" for line in self):
+            raise UserError(
+                _("This commission is closed: its decisions can no longer change.")
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never_after_closing(self):
+        if any(line.meeting_id.state == "closed" for line in self):
+            raise UserError(
+                _("This commission is closed: its decisions can no longer change.")
+            )
+
+    # ---- Decisions ----
+    def action_decide(self):
+        """Card menu: set the decision given in the context."""
+        decision = self.env.context.get("siao_decision")
+        if decision not in dict(DECISIONS):
+            raise UserError(_("Unknown decision."))
+        self.write({"decision": decision})
+        return True
+
+    def _apply_decisions(self):
+        """At closing: activities for the persons in charge, draft requests to file."""
+        labels = dict(self._fields["decision"]._description_selection(self.env))
+        activity_type = self.env.ref(
+            "siao_justice.mail_activity_type_commission_decision"
+        )
+        model_id = self.env["ir.model"]._get_id("siao.detainee")
+        with_action = self.filtered("action_user_id")
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": line.detainee_id.id,
+                        "activity_type_id": activity_type.id,
+                        "summary": self.env._(
+                            "Commission: %(decision)s", decision=labels[line.decision]
+                        ),
+                        "note": line.decision_note,
+                        "date_deadline": line.due_date
+                        or (line.meeting_id.date.date() + timedelta(days=7)),
+                        "user_id": line.action_user_id.id,
+                    }
+                    for line in with_action
+                ]
+            )
+        )
+        for line, activity in zip(with_action, activities, strict=True):
+            line.activity_id = activity
+        to_file = self.filtered(
+            lambda line: line.decision == "file_request"
+        ).detainee_id
+        with_open = (
+            self.env["siao.request"]
+            .search([("detainee_id", "in", to_file.ids), ("state", "in", OPEN_STATES)])
+            .detainee_id
+        )
+        self.env["siao.request"].create(
+            [
+                {
+                    "detainee_id": person.id,
+                    "user_id": person.user_id.id or self.env.uid,
+                    "company_id": person.company_id.id,
+                }
+                for person in to_file - with_open
+            ]
+        )

@@ -1,0 +1,320 @@
+import calendar
+from datetime import date, datetime, time
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+
+from .siao_request import OPEN_STATES
+
+DEFAULT_TZ = "Europe/Paris"
+
+
+def nth_weekday_of_month(year, month, week, weekday):
+    """The ``week``-th (1-4, or "last") ``weekday`` (0 = Monday) of a month."""
+    days = [
+        day
+        for day in range(1, calendar.monthrange(year, month)[1] + 1)
+        if date(year, month, day).weekday() == weekday
+    ]
+    return date(year, month, days[-1] if week == "last" else days[int(week) - 1])
+
+
+class SiaoCommissionMeeting(models.Model):
+    _name = "siao.commission.meeting"
+    _description = "Commission justice meeting"
+    _inherit = ["mail.thread", "siao.input.validation"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True, readonly=False)
+    date = fields.Datetime(required=True, tracking=True, index=True)
+    month = fields.Date(compute="_compute_month", store=True, index=True)
+    location = fields.Char(tracking=True)
+    participant_ids = fields.Many2many("res.partner", string="Participants")
+    state = fields.Selection(
+        [("planned", "Planned"), ("in_session", "In session"), ("closed", "Closed")],
+        default="planned",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    scheduled = fields.Boolean(
+        readonly=True,
+        help="Created by the schedule: one such meeting per company and month.",
+    )
+    line_ids = fields.One2many("siao.commission.line", "meeting_id", string="Cases")
+    line_count = fields.Integer(compute="_compute_line_count")
+    undecided_count = fields.Integer(compute="_compute_line_count")
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    minutes_attachment_id = fields.Many2one(
+        "ir.attachment", string="Minutes", readonly=True, copy=False
+    )
+
+    def init(self):
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS siao_commission_meeting_scheduled_month
+                ON siao_commission_meeting (company_id, month)
+             WHERE scheduled
+            """
+        )
+
+    # ---- Computes ----
+    @api.depends("date")
+    def _compute_month(self):
+        for meeting in self:
+            meeting.month = meeting.date and meeting.date.date().replace(day=1)
+
+    @api.depends("date")
+    def _compute_name(self):
+        for meeting in self:
+            day = meeting.date and fields.Datetime.context_timestamp(
+                meeting, meeting.date
+            )
+            meeting.name = "Commission justice" + (
+                day and day.strftime(" %d/%m/%Y") or ""
+            )
+
+    @api.depends("line_ids.decision")
+    def _compute_line_count(self):
+        for meeting in self:
+            meeting.line_count = len(meeting.line_ids)
+            meeting.undecided_count = len(
+                meeting.line_ids.filtered(lambda line: not line.decision)
+            )
+
+    # ---- CRUD ----
+    def write(self, vals):
+        locked = {
+            "date",
+            "location",
+            "participant_ids",
+            "line_ids",
+            "company_id",
+            "state",
+        }
+        if locked & set(vals) and any(meeting.state == "closed" for meeting in self):
+            raise UserError(
+                _("This commission is closed: its minutes can no longer change.")
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_without_cases(self):
+        if any(meeting.line_ids or meeting.state != "planned" for meeting in self):
+            raise UserError(
+                _("This commission has cases on its agenda: it stays in the history.")
+            )
+
+    # ---- Schedule ----
+    @api.model
+    def _next_meeting_datetime(self, company, today):
+        """The next meeting of ``company`` on or after ``today`` (UTC, naive)."""
+        tz = pytz.timezone(company.partner_id.tz or DEFAULT_TZ)
+        hours = int(company.siao_commission_hour)
+        minutes = round((company.siao_commission_hour - hours) * 60)
+        for months_ahead in (0, 1):
+            month = today + relativedelta(months=months_ahead)
+            day = nth_weekday_of_month(
+                month.year,
+                month.month,
+                company.siao_commission_week or "2",
+                int(company.siao_commission_weekday or 1),
+            )
+            if day >= today:
+                break
+        local = tz.localize(datetime.combine(day, time(hours, minutes)))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.model
+    def _cron_schedule_meetings(self):
+        """Create, for each company, its next commission: one per month, never twice."""
+        today = fields.Date.context_today(self)
+        created = self.browse()
+        for company in self.env["res.company"].search([]):
+            when = self._next_meeting_datetime(company, today)
+            month = when.date().replace(day=1)
+            if self.search_count(
+                [
+                    ("company_id", "=", company.id),
+                    ("month", "=", month),
+                    ("scheduled", "=", True),
+                ],
+                limit=1,
+            ):
+                continue
+            created |= self.create(
+                {
+                    "date": when,
+                    "location": company.siao_commission_location,
+                    "participant_ids": [
+                        (6, 0, company.siao_commission_partner_ids.ids)
+                    ],
+                    "company_id": company.id,
+                    "scheduled": True,
+                }
+            )
+        return created
+
+    # ---- Agenda ----
+    def _agenda_domain(self):
+        """The cases this meeting must review."""
+        self.ensure_one()
+        day = self.date.date()
+        lead = relativedelta(months=self.company_id.siao_request_lead_months)
+        previous = self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "closed"),
+                ("date", "<", self.date),
+                ("id", "!=", self.id),
+            ],
+            order="date desc",
+            limit=1,
+        )
+        postponed = previous.line_ids.filtered(
+            lambda line: line.decision == "postpone"
+        ).detainee_id
+        Person = self.env["siao.detainee"]
+        return expression.AND(
+            [
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "=", "detained"),
+                    ("active", "=", True),
+                ],
+                expression.OR(
+                    [
+                        [("request_ids", "any", [("state", "in", OPEN_STATES)])],
+                        [
+                            ("legal_status", "=", "convicted"),
+                            ("expected_release_date", "<=", day + lead),
+                        ],
+                        Person._search_dry_exit_risk("=", True),
+                        [("id", "in", postponed.ids)],
+                    ]
+                ),
+            ]
+        )
+
+    def action_generate_agenda(self):
+        Line = self.env["siao.commission.line"]
+        for meeting in self:
+            if meeting.state == "closed":
+                raise UserError(
+                    _("This commission is closed: its agenda can no longer change.")
+                )
+            persons = self.env["siao.detainee"].search(
+                meeting._agenda_domain()
+                + [("id", "not in", meeting.line_ids.detainee_id.ids)]
+            )
+            Line.create(
+                [
+                    {
+                        "meeting_id": meeting.id,
+                        "detainee_id": person.id,
+                        "request_id": person.current_request_id.id,
+                        "release_horizon": person.release_horizon,
+                        "expected_release_date": person.expected_release_date,
+                    }
+                    for person in persons
+                ]
+            )
+        return True
+
+    # ---- Session ----
+    def action_start(self):
+        if any(meeting.state != "planned" for meeting in self):
+            raise UserError(_("Only a planned commission can start."))
+        self.write({"state": "in_session"})
+        return True
+
+    def action_close(self):
+        for meeting in self:
+            if meeting.state != "in_session":
+                raise UserError(_("Start the commission before closing it."))
+            undecided = meeting.line_ids.filtered(lambda line: not line.decision)
+            if undecided:
+                raise ValidationError(
+                    _(
+                        "These cases have no decision yet: %(names)s",
+                        names=", ".join(undecided.detainee_id.mapped("name")),
+                    )
+                )
+        for meeting in self:
+            meeting.line_ids._apply_decisions()
+            meeting._attach_minutes()
+        self.write({"state": "closed"})
+        return True
+
+    def _attach_minutes(self):
+        self.ensure_one()
+        report = self.env.ref("siao_justice.action_report_commission_minutes")
+        content, _format = report._render_qweb_pdf(report.report_name, res_ids=self.ids)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": _("Minutes - %(name)s.pdf", name=self.name),
+                "raw": content,
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        self.minutes_attachment_id = attachment
+        self.message_post(body=_("Minutes attached."), attachment_ids=attachment.ids)
+
+    def action_send_minutes(self):
+        self.ensure_one()
+        if self.state != "closed":
+            raise UserError(_("The minutes are sent once the commission is closed."))
+        template = self.env.ref("siao_justice.mail_template_commission_minutes")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_partner_ids": self.participant_ids.ids,
+                "default_attachment_ids": self.minutes_attachment_id.ids,
+            },
+        }
+
+    def action_open_board(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "siao_justice.siao_commission_line_action"
+        )
+        action.update(
+            domain=[("meeting_id", "=", self.id)],
+            context={"default_meeting_id": self.id},
+            name=self.name,
+        )
+        return action
+
+    @api.model
+    def action_open_next_board(self):
+        """Menu "Next commission": the board of the coming (or running) meeting."""
+        meeting = self.search(
+            [
+                ("state", "in", ("planned", "in_session")),
+                ("company_id", "in", self.env.companies.ids),
+            ],
+            order="date asc",
+            limit=1,
+        )
+        if not meeting:
+            return self.env["ir.actions.act_window"]._for_xml_id(
+                "siao_justice.siao_commission_meeting_action"
+            )
+        return meeting.action_open_board()

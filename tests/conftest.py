@@ -1,0 +1,143 @@
+"""End-to-end tests: a real Odoo server on the test database, driven over JSON-RPC
+as a client would. scripts/test.sh runs them after Odoo's own tests, with the
+database settings in the environment."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RpcError(Exception):
+    def __init__(self, error):
+        data = error.get("data") or {}
+        self.name = data.get("name", "")
+        self.message = data.get("message", error.get("message", ""))
+        super().__init__(f"{self.name}: {self.message}")
+
+
+class Client:
+    """A JSON-RPC client logged in as one user."""
+
+    def __init__(self, url, db, login, password):
+        self.url, self.db, self.password = url, db, password
+        self.uid = self.call("common", "login", db, login, password)
+        assert self.uid, f"cannot log in as {login}"
+
+    def call(self, service, method, *args):
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"service": service, "method": method, "args": list(args)},
+            "id": 1,
+        }
+        request = urllib.request.Request(
+            f"{self.url}/jsonrpc",
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=300) as response:
+            answer = json.loads(response.read())
+        if "error" in answer:
+            raise RpcError(answer["error"])
+        return answer["result"]
+
+    def __call__(self, model, method, *args, **kwargs):
+        return self.call(
+            "object",
+            "execute_kw",
+            self.db,
+            self.uid,
+            self.password,
+            model,
+            method,
+            list(args),
+            kwargs,
+        )
+
+
+@pytest.fixture(scope="session")
+def server():
+    db = os.environ.get("SIAO_TEST_DB")
+    if not db:
+        pytest.fail("SIAO_TEST_DB is not set: run these tests with 'make test'")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = ROOT / ".test-output" / "e2e-server.log"
+    log.parent.mkdir(exist_ok=True)
+    log.unlink(missing_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "odoo",
+        "-d",
+        db,
+        "--db-filter",
+        f"^{db}$",
+        "--addons-path",
+        os.environ["ODOO_ADDONS_PATH"],
+        "--http-interface",
+        "127.0.0.1",
+        "--http-port",
+        str(port),
+        "--max-cron-threads",
+        "0",
+        "--log-level",
+        "info",
+        "--logfile",
+        str(log),
+    ]
+    for option, variable in (
+        ("--db_host", "PGHOST"),
+        ("--db_port", "PGPORT"),
+        ("--db_user", "PGUSER"),
+        ("--db_password", "PGPASSWORD"),
+    ):
+        if os.environ.get(variable):
+            command += [option, os.environ[variable]]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.time() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/web/login", timeout=5)
+            break
+        except OSError:
+            if process.poll() is not None or time.time() > deadline:
+                process.kill()
+                pytest.fail(f"the Odoo server did not start: see {log}")
+            time.sleep(0.5)
+    admin = Client(url, db, "admin", "admin")
+    # wkhtmltopdf fetches the report's styles from this server.
+    admin("ir.config_parameter", "set_param", "report.url", url)
+    yield url, db
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def login(server):
+    url, db = server
+
+    def make(user, password=None):
+        return Client(url, db, user, password or user)
+
+    return make
