@@ -28,6 +28,7 @@
         "views/siao_detainee_views.xml",
         "views/siao_release_wizard_views.xml",
         "views/siao_commission_views.xml",
+        "views/siao_avdl_views.xml",
         "views/res_config_settings_views.xml",
         "views/siao_justice_menus.xml",
     ],
@@ -37,6 +38,7 @@
         "demo/siao_detainee_demo.xml",
         "demo/siao_request_demo.xml",
         "demo/siao_commission_demo.xml",
+        "demo/siao_avdl_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -141,3 +141,30 @@ def login(server):
         return Client(url, db, user, password or user)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def registry():
+    """Odoo loaded in this process on the test database, for tests that need
+    transactions of their own (two threads, two cursors)."""
+    import odoo  # noqa: PLC0415 (Odoo is only importable in the project's environment)
+
+    db = os.environ["SIAO_TEST_DB"]
+    args = [
+        "-d",
+        db,
+        "--addons-path",
+        os.environ["ODOO_ADDONS_PATH"],
+        "--log-level",
+        "warn",
+    ]
+    for option, variable in (
+        ("--db_host", "PGHOST"),
+        ("--db_port", "PGPORT"),
+        ("--db_user", "PGUSER"),
+        ("--db_password", "PGPASSWORD"),
+    ):
+        if os.environ.get(variable):
+            args += [option, os.environ[variable]]
+    odoo.tools.config.parse_config(args)
+    return odoo.modules.registry.Registry(db)

@@ -4,9 +4,11 @@ from . import res_config_settings
 from . import res_partner
 from . import siao_request
 from . import siao_housing_place
+from . import siao_housing_reservation
 from . import siao_resource_right
 from . import siao_deadline_alert
 from . import siao_detainee
 from . import siao_commission_meeting
 from . import siao_commission_line
+from . import siao_avdl_measure
 from . import ir_actions_report

@@ -127,6 +127,33 @@ class SiaoCommissionLine(models.Model):
             )
 
     # ---- Decisions ----
+    def _refer_to_avdl(self):
+        """avdl_referral decisions become measures (before entry, or waiting list)."""
+        lines = self.filtered(lambda line: line.decision == "avdl_referral")
+        followed = (
+            self.env["siao.avdl.measure"]
+            .search(
+                [
+                    ("detainee_id", "in", lines.detainee_id.ids),
+                    ("state", "in", ("waiting", "pre_entry", "active")),
+                ]
+            )
+            .detainee_id
+        )
+        self.env["siao.avdl.measure"].create(
+            [
+                {
+                    "detainee_id": line.detainee_id.id,
+                    "user_id": (
+                        line.action_user_id or line.detainee_id.user_id or self.env.user
+                    ).id,
+                    "company_id": line.detainee_id.company_id.id,
+                }
+                for line in lines
+                if line.detainee_id not in followed
+            ]
+        )
+
     def action_decide(self):
         """Card menu: set the decision given in the context."""
         decision = self.env.context.get("siao_decision")
@@ -166,6 +193,7 @@ class SiaoCommissionLine(models.Model):
         )
         for line, activity in zip(with_action, activities, strict=True):
             line.activity_id = activity
+        self._refer_to_avdl()
         to_file = self.filtered(
             lambda line: line.decision == "file_request"
         ).detainee_id

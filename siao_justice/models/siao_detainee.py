@@ -218,6 +218,13 @@ class SiaoDetainee(models.Model):
     alert_ids = fields.One2many(
         "siao.deadline.alert", "detainee_id", string="Deadline alerts"
     )
+    reservation_ids = fields.One2many(
+        "siao.housing.reservation", "detainee_id", string="Places reserved or occupied"
+    )
+    avdl_measure_ids = fields.One2many(
+        "siao.avdl.measure", "detainee_id", string="AVDL measures"
+    )
+    avdl_measure_count = fields.Integer(compute="_compute_avdl_measure_count")
 
     _sql_constraints = [
         (
@@ -275,23 +282,36 @@ class SiaoDetainee(models.Model):
 
     @api.depends(
         "release_outcome",
+        "expected_release_date",
         "request_ids.state",
         "request_ids.structure_id",
         "request_ids.place_id",
+        "reservation_ids.state",
+        "reservation_ids.kind",
+        "reservation_ids.date_from",
+        "reservation_ids.date_to",
     )
     def _compute_has_housing_solution(self):
         for person in self:
-            person.has_housing_solution = person.release_outcome not in (
-                False,
-                "dry_exit",
-                "unknown",
-            ) or any(
-                request.state == "admitted"
-                or (
-                    request.state == "proposed"
-                    and (request.structure_id or request.place_id)
+            release_day = person.expected_release_date
+            person.has_housing_solution = (
+                person.release_outcome not in (False, "dry_exit", "unknown")
+                or any(
+                    request.state == "admitted"
+                    or (
+                        request.state == "proposed"
+                        and (request.structure_id or request.place_id)
+                    )
+                    for request in person.request_ids
                 )
-                for request in person.request_ids
+                or bool(
+                    release_day
+                    and any(
+                        reservation.kind in ("reservation", "occupation")
+                        and reservation._covers(release_day)
+                        for reservation in person.reservation_ids
+                    )
+                )
             )
 
     @api.depends("request_ids")
@@ -314,6 +334,16 @@ class SiaoDetainee(models.Model):
             )
             person.current_request_id = current
             person.request_state = current.state
+
+    @api.depends("avdl_measure_ids")
+    def _compute_avdl_measure_count(self):
+        counts = dict(
+            self.env["siao.avdl.measure"]._read_group(
+                [("detainee_id", "in", self.ids)], ["detainee_id"], ["__count"]
+            )
+        )
+        for person in self:
+            person.avdl_measure_count = counts.get(person._origin, 0)
 
     @api.depends("resource_right_ids.status")
     def _compute_resource_progress(self):
@@ -451,8 +481,19 @@ class SiaoDetainee(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_without_history(self):
-        requests = self.env["siao.request"].sudo().with_context(active_test=False)
-        if requests.search_count([("detainee_id", "in", self.ids)], limit=1):
+        history = [
+            self.env[model]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([("detainee_id", "in", self.ids)], limit=1)
+            for model in (
+                "siao.request",
+                "siao.avdl.measure",
+                "siao.commission.line",
+                "siao.housing.reservation",
+            )
+        ]
+        if any(history):
             raise UserError(
                 _(
                     "This person has a history (SIAO requests...): archive the file "
@@ -472,6 +513,17 @@ class SiaoDetainee(models.Model):
                 "default_detainee_id": self.id,
                 "default_user_id": self.user_id.id or self.env.uid,
             },
+        )
+        return action
+
+    def action_open_avdl_measures(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "siao_justice.siao_avdl_measure_action"
+        )
+        action.update(
+            domain=[("detainee_id", "=", self.id)],
+            context={"default_detainee_id": self.id},
         )
         return action
 

@@ -7,3 +7,5 @@ from . import test_tours
 from . import test_request
 from . import test_deadlines
 from . import test_commission
+from . import test_avdl
+from . import test_places

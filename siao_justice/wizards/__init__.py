@@ -1,2 +1,3 @@
 from . import siao_request_wizards
 from . import siao_release_wizard
+from . import siao_avdl_wizards

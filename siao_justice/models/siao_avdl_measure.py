@@ -1,0 +1,531 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .siao_housing_place import PLACE_TYPES
+
+IN_FILE_STATES = ("pre_entry", "active")
+CLOSING_REASONS = [
+    ("housing_kept", "Objectives met, housing kept"),
+    ("rehoused", "Rehoused elsewhere"),
+    ("housing_lost", "Housing lost"),
+    ("reincarcerated", "Back in prison"),
+    ("lost_contact", "No longer in contact"),
+    ("moved_away", "Moved away"),
+    ("other", "Other"),
+]
+REMINDER_DAYS = 15
+
+
+class SiaoAvdlMeasure(models.Model):
+    _name = "siao.avdl.measure"
+    _description = "AVDL Justice measure"
+    _inherit = ["mail.thread", "mail.activity.mixin", "siao.input.validation"]
+    _order = "state, referral_date, id"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    detainee_id = fields.Many2one(
+        "siao.detainee",
+        string="Person",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="AVDL worker",
+        required=True,
+        default=lambda self: self.env.user,
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    referral_date = fields.Date(
+        required=True, default=fields.Date.context_today, tracking=True
+    )
+    state = fields.Selection(
+        [
+            ("waiting", "Waiting list"),
+            ("pre_entry", "Before entry"),
+            ("active", "In housing"),
+            ("closed", "Closed"),
+            ("cancelled", "Cancelled"),
+        ],
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        group_expand=True,
+    )
+    file_from = fields.Date(
+        string="In the active file since",
+        readonly=True,
+        copy=False,
+        help="Dated history for the figures.",
+    )
+    file_until = fields.Date(
+        string="Left the active file on", readonly=True, copy=False
+    )
+    housing_entry_date = fields.Date(
+        string="Entry into housing", tracking=True, copy=False
+    )
+    period_months = fields.Integer(
+        string="Period (months)",
+        default=lambda self: self.env.company.siao_avdl_period_months,
+        tracking=True,
+    )
+    renewal_count = fields.Integer(
+        string="Renewals", readonly=True, copy=False, tracking=True
+    )
+    renewal_ids = fields.One2many(
+        "siao.avdl.renewal", "measure_id", string="Renewal history"
+    )
+    end_date = fields.Date(
+        compute="_compute_end_date", store=True, index=True, tracking=True
+    )
+    housing_type = fields.Selection(PLACE_TYPES, tracking=True)
+    landlord_id = fields.Many2one(
+        "res.partner",
+        string="Landlord or structure",
+        domain="[('siao_partner_type', 'in', ('host_structure', 'landlord'))]",
+        tracking=True,
+    )
+    place_id = fields.Many2one(
+        "siao.housing.place", string="Place", check_company=True, tracking=True
+    )
+    closing_date = fields.Date(tracking=True, copy=False)
+    closing_reason = fields.Selection(CLOSING_REASONS, tracking=True, copy=False)
+    queue_rank = fields.Integer(
+        string="Rank in the waiting list", compute="_compute_queue_rank"
+    )
+    worker_file = fields.Char(
+        string="Worker's active file", compute="_compute_worker_file"
+    )
+
+    # ---- Computes ----
+    @api.depends("detainee_id.name")
+    def _compute_name(self):
+        for measure in self:
+            measure.name = _("AVDL %(person)s", person=measure.detainee_id.name or "")
+
+    @api.depends("housing_entry_date", "period_months", "renewal_count")
+    def _compute_end_date(self):
+        for measure in self:
+            measure.end_date = (
+                measure.housing_entry_date
+                and measure.housing_entry_date
+                + relativedelta(
+                    months=measure.period_months * (1 + measure.renewal_count)
+                )
+            )
+
+    def _compute_queue_rank(self):
+        waiting = self.filtered(lambda m: m.state == "waiting")
+        (self - waiting).queue_rank = 0
+        if not waiting:
+            return
+        queues = self.search(
+            [
+                ("state", "=", "waiting"),
+                ("user_id", "in", waiting.user_id.ids),
+                ("company_id", "in", waiting.company_id.ids),
+            ],
+            order="referral_date, id",
+        )
+        ranks, seen = {}, {}
+        for measure in queues:
+            key = (measure.user_id.id, measure.company_id.id)
+            seen[key] = seen.get(key, 0) + 1
+            ranks[measure.id] = seen[key]
+        for measure in waiting:
+            measure.queue_rank = ranks.get(measure.id, 0)
+
+    def _compute_worker_file(self):
+        counts = self._active_file_counts(
+            {(m.user_id.id, m.company_id.id) for m in self}
+        )
+        for measure in self:
+            key = (measure.user_id.id, measure.company_id.id)
+            measure.worker_file = (
+                f"{counts.get(key, 0)} / {measure.company_id.siao_avdl_max_active}"
+            )
+
+    # ---- The active file: the one place that counts it ----
+    @api.model
+    def _active_file_counts(self, keys):
+        """{(worker, company): number of measures in the active file}."""
+        if not keys:
+            return {}
+        groups = self.sudo()._read_group(
+            [
+                ("state", "in", IN_FILE_STATES),
+                ("user_id", "in", [user for user, _company in keys]),
+                ("company_id", "in", [company for _user, company in keys]),
+            ],
+            ["user_id", "company_id"],
+            ["__count"],
+        )
+        return {(user.id, company.id): count for user, company, count in groups}
+
+    @api.model
+    def _lock_active_file(self, user_id, company_id):
+        """Write the worker's file row, so that two transactions changing the same
+        active file at once cannot both pass: PostgreSQL fails the second one with a
+        serialization error and Odoo replays it, seeing the first."""
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO siao_avdl_file (user_id, company_id, change_count) "
+                "VALUES (%s, %s, 1) "
+                "ON CONFLICT (user_id, company_id) "
+                "DO UPDATE SET change_count = siao_avdl_file.change_count + 1",
+                user_id,
+                company_id,
+            )
+        )
+
+    def _room_in_file(self, user_id, company_id, adding=1):
+        self._lock_active_file(user_id, company_id)
+        company = self.env["res.company"].browse(company_id)
+        count = self._active_file_counts({(user_id, company_id)}).get(
+            (user_id, company_id), 0
+        )
+        return count + adding <= company.siao_avdl_max_active
+
+    # ---- CRUD ----
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("detainee_id") and "company_id" not in vals:
+                vals["company_id"] = (
+                    self.env["siao.detainee"].browse(vals["detainee_id"]).company_id.id
+                )
+            vals.setdefault("user_id", self.env.uid)
+            vals.setdefault("company_id", self.env.company.id)
+            vals.pop("state", None)
+        measures = self.browse()
+        for vals in vals_list:  # one by one: each referral sees the previous ones
+            room = self._room_in_file(vals["user_id"], vals["company_id"])
+            today = fields.Date.context_today(self)
+            vals.update(
+                {"state": "pre_entry", "file_from": today}
+                if room
+                else {"state": "waiting"}
+            )
+            measures |= super().create([vals])
+        return measures
+
+    def write(self, vals):
+        if "user_id" in vals or "company_id" in vals:
+            for measure in self.filtered(lambda m: m.state in IN_FILE_STATES):
+                user_id = vals.get("user_id", measure.user_id.id)
+                company_id = vals.get("company_id", measure.company_id.id)
+                if (user_id, company_id) != (
+                    measure.user_id.id,
+                    measure.company_id.id,
+                ) and not self._room_in_file(user_id, company_id):
+                    raise ValidationError(
+                        _(
+                            "This worker's active file is full: the measure cannot "
+                            "be handed over."
+                        )
+                    )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            _("A measure is history: cancel or close it instead of deleting it.")
+        )
+
+    # ---- Actions ----
+    def _check_state(self, allowed):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for measure in self:
+            if measure.state not in allowed:
+                raise UserError(
+                    _(
+                        "The measure %(measure)s is “%(state)s”: this step is not "
+                        "possible from there.",
+                        measure=measure.name,
+                        state=labels[measure.state],
+                    )
+                )
+
+    def action_start(self):
+        """Waiting list → before entry, when the worker's file has room."""
+        self._check_state(("waiting",))
+        for measure in self:
+            if not self._room_in_file(measure.user_id.id, measure.company_id.id):
+                raise ValidationError(
+                    _(
+                        "The active file of %(worker)s is full (%(cap)s measures).",
+                        worker=measure.user_id.name,
+                        cap=measure.company_id.siao_avdl_max_active,
+                    )
+                )
+            measure.write(
+                {"state": "pre_entry", "file_from": fields.Date.context_today(self)}
+            )
+        return True
+
+    def action_enter_housing(self):
+        self._check_state(("pre_entry",))
+        if self.filtered(lambda m: not m.housing_entry_date):
+            raise UserError(_("Set the date of entry into housing first."))
+        self.write({"state": "active"})
+        return True
+
+    def action_renew(self, reason=None):
+        self._check_state(("active",))
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason of the renewal."))
+        for measure in self:
+            before = measure.end_date
+            measure.renewal_count += 1
+            self.env["siao.avdl.renewal"].create(
+                {
+                    "measure_id": measure.id,
+                    "reason": reason.strip(),
+                    "previous_end_date": before,
+                    "new_end_date": measure.end_date,
+                }
+            )
+            measure.message_post(
+                body=_(
+                    "Renewed until %(date)s: %(reason)s",
+                    date=measure.end_date,
+                    reason=reason.strip(),
+                )
+            )
+        return True
+
+    def action_close(self, closing_date=None, closing_reason=None):
+        self._check_state(("active",))
+        if not closing_date or closing_reason not in dict(CLOSING_REASONS):
+            raise UserError(_("Give the closing date and the reason."))
+        closing_date = fields.Date.to_date(closing_date)
+        if any(closing_date < m.housing_entry_date for m in self):
+            raise ValidationError(
+                _("The closing date cannot be before the entry into housing.")
+            )
+        self._leave_file(
+            {
+                "state": "closed",
+                "closing_date": closing_date,
+                "closing_reason": closing_reason,
+            }
+        )
+        return True
+
+    def action_cancel(self):
+        self._check_state(("waiting", "pre_entry"))
+        self._leave_file({"state": "cancelled"})
+        return True
+
+    def _leave_file(self, values):
+        leaving = self.filtered(lambda m: m.state in IN_FILE_STATES)
+        for key in {(m.user_id.id, m.company_id.id) for m in leaving}:
+            self._lock_active_file(*key)
+        today = values.get("closing_date") or fields.Date.context_today(self)
+        leaving.write(dict(values, file_until=today))
+        (self - leaving).write(values)
+        leaving._announce_next_in_queue()
+
+    def _announce_next_in_queue(self):
+        """A slot freed up: the coordinator is told who comes next."""
+        for user_id, company_id in {(m.user_id.id, m.company_id.id) for m in self}:
+            next_measure = self.search(
+                [
+                    ("state", "=", "waiting"),
+                    ("user_id", "=", user_id),
+                    ("company_id", "=", company_id),
+                ],
+                order="referral_date, id",
+                limit=1,
+            )
+            if not next_measure:
+                continue
+            coordinator = self.env["res.users"].search(
+                [
+                    (
+                        "groups_id",
+                        "in",
+                        self.env.ref("siao_justice.group_siao_manager").id,
+                    ),
+                    ("company_ids", "in", company_id),
+                    ("share", "=", False),
+                    ("id", "!=", self.env.ref("base.user_root").id),
+                ],
+                order="id",
+                limit=1,
+            )
+            next_measure.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_todo",
+                summary=_(
+                    "A place is free in the AVDL file of %(worker)s: next is "
+                    "%(person)s",
+                    worker=next_measure.user_id.name,
+                    person=next_measure.detainee_id.name,
+                ),
+                user_id=(coordinator or self.env.user).id,
+            )
+
+    def _open_wizard(self, model):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_measure_id": self.id},
+        }
+
+    def action_open_renew_wizard(self):
+        return self._open_wizard("siao.avdl.renew.wizard")
+
+    def action_open_close_wizard(self):
+        return self._open_wizard("siao.avdl.close.wizard")
+
+    # ---- Crons ----
+    @api.model
+    def _cron_end_reminders(self):
+        """15 days before the end of each period, remind the worker, once per period."""
+        today = fields.Date.context_today(self)
+        due = self.search(
+            [
+                ("state", "=", "active"),
+                ("end_date", ">=", today),
+                ("end_date", "<=", today + relativedelta(days=REMINDER_DAYS)),
+            ]
+        )
+        sent = {
+            (r.measure_id.id, r.period_index)
+            for r in self.env["siao.avdl.reminder"].search(
+                [("measure_id", "in", due.ids)]
+            )
+        }
+        todo = due.filtered(lambda m: (m.id, m.renewal_count) not in sent)
+        activity_type = self.env.ref("siao_justice.mail_activity_type_avdl_end")
+        activities = self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": measure.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": self.env._(
+                        "The measure ends on %(date)s: renew or close",
+                        date=measure.end_date,
+                    ),
+                    "date_deadline": measure.end_date,
+                    "user_id": measure.user_id.id,
+                }
+                for measure in todo
+            ]
+        )
+        self.env["siao.avdl.reminder"].create(
+            [
+                {
+                    "measure_id": measure.id,
+                    "period_index": measure.renewal_count,
+                    "activity_id": activity.id,
+                }
+                for measure, activity in zip(todo, activities, strict=True)
+            ]
+        )
+        return todo
+
+
+class SiaoAvdlFile(models.Model):
+    """One row per AVDL worker and company: their active file. Every change of the
+    file writes this row (see ``_lock_active_file``)."""
+
+    _name = "siao.avdl.file"
+    _description = "AVDL active file"
+    _order = "company_id, user_id"
+
+    user_id = fields.Many2one(
+        "res.users", string="AVDL worker", required=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
+    change_count = fields.Integer(readonly=True)
+    active_count = fields.Integer(
+        string="In the active file", compute="_compute_counts"
+    )
+    waiting_count = fields.Integer(string="Waiting", compute="_compute_counts")
+    cap = fields.Integer(related="company_id.siao_avdl_max_active", string="Cap")
+    display_file = fields.Char(string="Active file", compute="_compute_counts")
+
+    _sql_constraints = [
+        (
+            "worker_unique",
+            "UNIQUE(user_id, company_id)",
+            "One active file per worker and company.",
+        )
+    ]
+
+    def _compute_counts(self):
+        Measure = self.env["siao.avdl.measure"]
+        counts = Measure._active_file_counts(
+            {(f.user_id.id, f.company_id.id) for f in self}
+        )
+        waiting = {
+            (user.id, company.id): count
+            for user, company, count in Measure.sudo()._read_group(
+                [("state", "=", "waiting"), ("user_id", "in", self.user_id.ids)],
+                ["user_id", "company_id"],
+                ["__count"],
+            )
+        }
+        for file in self:
+            key = (file.user_id.id, file.company_id.id)
+            file.active_count = counts.get(key, 0)
+            file.waiting_count = waiting.get(key, 0)
+            file.display_file = f"{file.active_count} / {file.cap}"
+
+
+class SiaoAvdlRenewal(models.Model):
+    _name = "siao.avdl.renewal"
+    _description = "AVDL measure renewal"
+    _order = "date, id"
+
+    measure_id = fields.Many2one(
+        "siao.avdl.measure", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="measure_id.company_id", store=True, index=True
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    reason = fields.Text(required=True)
+    previous_end_date = fields.Date()
+    new_end_date = fields.Date()
+    user_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, ondelete="set null"
+    )
+
+
+class SiaoAvdlReminder(models.Model):
+    _name = "siao.avdl.reminder"
+    _description = "AVDL end-of-period reminder sent"
+
+    measure_id = fields.Many2one(
+        "siao.avdl.measure", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="measure_id.company_id", store=True)
+    period_index = fields.Integer(required=True)
+    activity_id = fields.Many2one("mail.activity", ondelete="set null")
+
+    _sql_constraints = [
+        (
+            "period_unique",
+            "UNIQUE(measure_id, period_index)",
+            "This reminder was already sent.",
+        )
+    ]

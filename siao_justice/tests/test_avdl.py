@@ -1,0 +1,216 @@
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import SiaoCase
+
+
+@tagged("post_install", "-at_install")
+class TestAvdlActiveFile(SiaoCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.avdl = cls._user("avdl_worker", "siao_justice.group_siao_user")
+        cls.Measure = cls.env["siao.avdl.measure"]
+        cls.persons = cls.Person.create(
+            [
+                {"last_name": f"Personne{index:02d}", "prison_id": cls.prison.id}
+                for index in range(24)
+            ]
+        )
+
+    def refer(self, person, user=None, **values):
+        measure = self.Measure.with_user(user or self.worker).create(
+            dict({"detainee_id": person.id, "user_id": self.avdl.id}, **values)
+        )
+        return measure.with_env(self.env)
+
+    def fill(self, count):
+        return self.Measure.browse(
+            [self.refer(person).id for person in self.persons[:count]]
+        )
+
+    def test_twenty_first_measure_is_queued(self):
+        measures = self.fill(20)
+        self.assertEqual(set(measures.mapped("state")), {"pre_entry"})
+        twenty_first = self.refer(self.persons[20])
+        twenty_second = self.refer(self.persons[21])
+        self.assertEqual(twenty_first.state, "waiting")
+        self.assertEqual((twenty_first.queue_rank, twenty_second.queue_rank), (1, 2))
+        self.assertEqual(twenty_first.worker_file, "20 / 20")
+        file = self.env["siao.avdl.file"].search([("user_id", "=", self.avdl.id)])
+        self.assertEqual(
+            (file.active_count, file.waiting_count, file.display_file),
+            (20, 2, "20 / 20"),
+        )
+
+    def test_cap_is_a_company_setting(self):
+        self.company.siao_avdl_max_active = 2
+        measures = self.fill(3)
+        self.assertEqual(
+            measures.mapped("state"), ["pre_entry", "pre_entry", "waiting"]
+        )
+
+    def test_a_full_file_refuses_to_start_a_waiting_measure(self):
+        self.company.siao_avdl_max_active = 1
+        first, second = self.fill(2)
+        with self.assertRaises(ValidationError):
+            second.action_start()
+        self.assertEqual(second.state, "waiting")
+        first.action_cancel()
+        second.action_start()
+        self.assertEqual(second.state, "pre_entry")
+
+    def test_freeing_a_slot_tells_the_coordinator_who_is_next(self):
+        self.company.siao_avdl_max_active = 2
+        first, _second, next_one, after = self.fill(4)
+        self.assertEqual((next_one.queue_rank, after.queue_rank), (1, 2))
+        first.housing_entry_date = date.today()
+        first.action_enter_housing()
+        first.action_close(closing_date=date.today(), closing_reason="housing_kept")
+        activity = next_one.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertIn(next_one.detainee_id.name, activity.summary)
+        self.assertTrue(activity.user_id.has_group("siao_justice.group_siao_manager"))
+        self.assertFalse(after.activity_ids)
+
+    def test_handing_over_to_a_full_worker_is_refused(self):
+        self.company.siao_avdl_max_active = 1
+        mine = self.refer(self.persons[0])
+        other = self.refer(self.persons[1], user_id=self.worker.id)
+        self.assertEqual((mine.state, other.state), ("pre_entry", "pre_entry"))
+        with self.assertRaises(ValidationError):
+            other.with_user(self.manager).write({"user_id": self.avdl.id})
+        self.assertEqual(other.user_id, self.worker)
+
+    def test_state_machine(self):
+        measure = self.refer(self.persons[0])
+        with self.assertRaises(UserError):
+            measure.with_user(self.avdl).action_enter_housing()
+        self.assertEqual(measure.state, "pre_entry")
+        with self.assertRaises(UserError):
+            measure.action_renew("too early")
+        measure.housing_entry_date = date(2026, 3, 2)
+        measure.with_user(self.avdl).action_enter_housing()
+        self.assertEqual(measure.state, "active")
+        with self.assertRaises(UserError):
+            measure.action_cancel()
+        with self.assertRaises(UserError):
+            measure.action_close(closing_date=date(2026, 4, 1), closing_reason=None)
+        with self.assertRaises(ValidationError):
+            measure.action_close(closing_date=date(2026, 3, 1), closing_reason="other")
+        measure.action_close(closing_date=date(2026, 4, 1), closing_reason="rehoused")
+        self.assertEqual(
+            (measure.state, measure.file_from, measure.file_until),
+            ("closed", date.today(), date(2026, 4, 1)),
+        )
+
+    def test_nobody_deletes_a_measure(self):
+        measure = self.refer(self.persons[0])
+        with self.assertRaises(UserError):
+            measure.with_user(self.manager).unlink()
+        with self.assertRaises(AccessError):
+            measure.with_user(self.avdl).unlink()
+
+    def test_a_worker_cannot_edit_another_workers_measure_a_manager_can(self):
+        measure = self.refer(self.persons[0])
+        with self.assertRaises(AccessError):
+            measure.with_user(self.worker).write({"housing_type": "chrs"})
+        measure.with_user(self.avdl).write({"housing_type": "chrs"})
+        measure.with_user(self.manager).write({"housing_type": "iml"})
+        self.assertEqual(measure.housing_type, "iml")
+        with self.assertRaises(AccessError):
+            measure.with_user(self.worker).action_cancel()
+
+
+@tagged("post_install", "-at_install")
+class TestAvdlPeriod(SiaoCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.person = cls.create_person()
+
+    def measure_entered_on(self, day, period=None):
+        values = {"detainee_id": self.person.id, "user_id": self.worker.id}
+        if period:
+            values["period_months"] = period
+        measure = self.env["siao.avdl.measure"].create(values)
+        measure.housing_entry_date = day
+        measure.action_enter_housing()
+        return measure
+
+    def test_renewal_dates_follow_calendar_months(self):
+        measure = self.measure_entered_on(date(2026, 1, 31), period=1)
+        self.assertEqual(measure.end_date, date(2026, 2, 28))
+        measure.action_renew("Accès au logement à consolider")
+        self.assertEqual(measure.end_date, date(2026, 3, 31))
+        self.assertEqual(measure.renewal_count, 1)
+        self.assertEqual(
+            (measure.renewal_ids.previous_end_date, measure.renewal_ids.new_end_date),
+            (date(2026, 2, 28), date(2026, 3, 31)),
+        )
+        self.assertIn("Accès au logement", measure.message_ids[0].body)
+
+    def test_leap_years_and_the_default_two_month_period(self):
+        self.assertEqual(
+            self.measure_entered_on(date(2027, 12, 31), period=2).end_date,
+            date(2028, 2, 29),
+        )
+        other = self.create_person(last_name="Other")
+        measure = self.env["siao.avdl.measure"].create(
+            {"detainee_id": other.id, "user_id": self.worker.id}
+        )
+        self.assertEqual(measure.period_months, 2)
+
+    def test_renewal_needs_a_reason(self):
+        measure = self.measure_entered_on(date(2026, 5, 10))
+        with self.assertRaises(UserError):
+            measure.action_renew("  ")
+        self.assertEqual(measure.renewal_count, 0)
+
+    def test_reminder_fifteen_days_before_the_end_once_per_period(self):
+        measure = self.measure_entered_on(date(2026, 5, 10))
+        self.assertEqual(measure.end_date, date(2026, 7, 10))
+        cron = self.env.ref("siao_justice.ir_cron_siao_avdl_reminders")
+        reminders = self.env["siao.avdl.reminder"]
+        for day in range(20, 31):
+            with freeze_time(date(2026, 6, day)):
+                cron.method_direct_trigger()
+        self.assertEqual(len(measure.activity_ids), 1)
+        self.assertEqual(measure.activity_ids.date_deadline, date(2026, 7, 10))
+        with freeze_time(date(2026, 7, 5)):
+            measure.action_renew("Bail glissant en cours")
+            cron.method_direct_trigger()
+        for day in (25, 26, 27):
+            with freeze_time(date(2026, 8, day)):
+                cron.method_direct_trigger()
+        self.assertEqual(reminders.search_count([("measure_id", "=", measure.id)]), 2)
+        self.assertEqual(len(measure.activity_ids), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionReferral(SiaoCase):
+    def test_avdl_referral_decision_creates_a_measure_at_closing(self):
+        avdl = self._user("avdl_commission", "siao_justice.group_siao_user")
+        person = self.create_person(
+            expected_release_date=date.today() + timedelta(days=30)
+        )
+        meeting = self.env["siao.commission.meeting"].create(
+            {"date": "2026-12-08 13:00:00"}
+        )
+        self.env["siao.commission.line"].create(
+            {
+                "meeting_id": meeting.id,
+                "detainee_id": person.id,
+                "decision": "avdl_referral",
+                "action_user_id": avdl.id,
+            }
+        )
+        meeting.action_start()
+        meeting.action_close()
+        measure = person.avdl_measure_ids
+        self.assertEqual((measure.state, measure.user_id), ("pre_entry", avdl))
+        self.assertEqual(person.avdl_measure_count, 1)

@@ -1,0 +1,28 @@
+from odoo import fields, models
+
+from ..models.siao_avdl_measure import CLOSING_REASONS
+
+
+class SiaoAvdlRenewWizard(models.TransientModel):
+    _name = "siao.avdl.renew.wizard"
+    _description = "Renew an AVDL measure"
+
+    measure_id = fields.Many2one("siao.avdl.measure", required=True)
+    reason = fields.Text(required=True)
+
+    def action_confirm(self):
+        return self.measure_id.action_renew(reason=self.reason)
+
+
+class SiaoAvdlCloseWizard(models.TransientModel):
+    _name = "siao.avdl.close.wizard"
+    _description = "Close an AVDL measure"
+
+    measure_id = fields.Many2one("siao.avdl.measure", required=True)
+    closing_date = fields.Date(required=True, default=fields.Date.context_today)
+    closing_reason = fields.Selection(CLOSING_REASONS, required=True)
+
+    def action_confirm(self):
+        return self.measure_id.action_close(
+            closing_date=self.closing_date, closing_reason=self.closing_reason
+        )
