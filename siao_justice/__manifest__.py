@@ -29,6 +29,7 @@
         "views/siao_release_wizard_views.xml",
         "views/siao_commission_views.xml",
         "views/siao_avdl_views.xml",
+        "views/siao_report_views.xml",
         "views/res_config_settings_views.xml",
         "views/siao_justice_menus.xml",
     ],

@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -120,6 +121,14 @@ class SiaoDetainee(models.Model):
         "no contact...). Never the offence.",
     )
     notes = fields.Text(groups="siao_justice.group_siao_user")
+    pseudonym = fields.Char(
+        default=lambda self: uuid.uuid4().hex,
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Random key for the anonymised figures: not derived from the person's "
+        "identity.",
+    )
     last_contact_date = fields.Date(default=fields.Date.context_today, tracking=True)
 
     # ---- Prison and sentence ----

@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -151,6 +153,12 @@ class SiaoRequest(models.Model):
         index=True,
     )
     admission_date = fields.Date(tracking=True, copy=False)
+    filed_in_time = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="At the first submission, at least the lead time remained before the "
+        "expected release.",
+    )
     age_days = fields.Integer(
         string="Age (days)",
         compute="_compute_age_days",
@@ -394,12 +402,18 @@ class SiaoRequest(models.Model):
                         "a reason to submit."
                     )
                 )
+        today = fields.Date.context_today(self)
         for request in self:
-            values = (
-                {}
-                if request.request_date
-                else {"request_date": fields.Date.context_today(self)}
-            )
+            values = {}
+            if (
+                not request.request_date
+            ):  # the first submission, kept as it was that day
+                expected = request.detainee_id.expected_release_date
+                lead = relativedelta(months=request.company_id.siao_request_lead_months)
+                values = {
+                    "request_date": today,
+                    "filed_in_time": bool(expected and expected >= today + lead),
+                }
             request._transition("submit", **values)
             if request in missing:
                 request.message_post(

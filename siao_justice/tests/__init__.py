@@ -9,3 +9,4 @@ from . import test_deadlines
 from . import test_commission
 from . import test_avdl
 from . import test_places
+from . import test_cpom

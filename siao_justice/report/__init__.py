@@ -1,0 +1,2 @@
+from . import siao_report
+from . import siao_cpom_indicators

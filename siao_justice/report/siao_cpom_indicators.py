@@ -1,0 +1,398 @@
+"""The CPOM indicators: each defined once, here, over the anonymised report views
+(the pivot views show the same rows)."""
+
+import statistics
+from datetime import timedelta
+
+from odoo import _, api, models
+from odoo.tools import SQL
+
+
+class SiaoCpomIndicators(models.AbstractModel):
+    _name = "siao.cpom.indicators"
+    _description = "CPOM indicators"
+
+    @api.model
+    def _definitions(self):
+        """(code, label, definition) in the order of the summary sheet."""
+        return [
+            (
+                "persons_followed",
+                _("Persons followed"),
+                _(
+                    "Distinct persons with an open or admitted request, a measure, a "
+                    "commission case or a release in the period."
+                ),
+            ),
+            (
+                "avdl_measures_new",
+                _("New AVDL measures"),
+                _("Measures referred in the period."),
+            ),
+            (
+                "avdl_measures_closed",
+                _("AVDL measures closed"),
+                _("Measures closed in the period."),
+            ),
+            (
+                "avdl_active_end",
+                _("Active file on the last day"),
+                _("Measures before entry or in housing on the last day of the period."),
+            ),
+            (
+                "avdl_active_mean",
+                _("Mean active file"),
+                _(
+                    "Mean over the days of the period of the measures in the active "
+                    "file."
+                ),
+            ),
+            (
+                "avdl_mean_length_days",
+                _("Mean length of measures (days)"),
+                _(
+                    "Mean days from entry into housing to closing, measures closed "
+                    "in the period."
+                ),
+            ),
+            ("avdl_renewals", _("Renewals"), _("Renewals dated in the period.")),
+            (
+                "exit_rate_ordinary_housing",
+                _("Exit rate to ordinary housing"),
+                _(
+                    "Measures closed in the period with housing kept or obtained in "
+                    "social or private housing, over measures closed."
+                ),
+            ),
+            (
+                "exit_rate_adapted_housing",
+                _("Exit rate to supported housing"),
+                _(
+                    "Measures closed in the period with housing kept or obtained in "
+                    "supported housing, over measures closed."
+                ),
+            ),
+            ("releases_total", _("Releases"), _("Persons released in the period.")),
+            (
+                "releases_with_solution",
+                _("Releases with a solution"),
+                _(
+                    "Releases in the period to housing, supported housing, shelter "
+                    "or family."
+                ),
+            ),
+            (
+                "dry_exits",
+                _("Dry exits"),
+                _("Releases in the period without any solution."),
+            ),
+            (
+                "dry_exit_rate",
+                _("Dry exit rate"),
+                _("Dry exits over releases in the period."),
+            ),
+            (
+                "requests_filed",
+                _("SIAO requests filed"),
+                _("Requests first submitted in the period."),
+            ),
+            (
+                "requests_filed_in_time",
+                _("Requests filed in time"),
+                _(
+                    "Of those, filed while the lead time still remained before the "
+                    "expected release."
+                ),
+            ),
+            (
+                "median_days_to_orientation",
+                _("Median days to orientation"),
+                _(
+                    "Median days from first submission to orientation, requests "
+                    "oriented in the period."
+                ),
+            ),
+            (
+                "median_days_to_admission",
+                _("Median days to admission"),
+                _(
+                    "Median days from first submission to admission, requests "
+                    "admitted in the period."
+                ),
+            ),
+            (
+                "refusals_person",
+                _("Refusals by the person"),
+                _("Refusals by the person dated in the period."),
+            ),
+            (
+                "refusals_structure",
+                _("Refusals by the structure"),
+                _("Refusals by the structure dated in the period."),
+            ),
+            (
+                "lsc_blocked",
+                _("LSC de plein droit blocked"),
+                _(
+                    "Persons whose LSC de plein droit date fell in the period "
+                    "without a housing solution, still detained after it."
+                ),
+            ),
+            (
+                "commission_meetings",
+                _("Commission meetings"),
+                _("Commissions closed in the period."),
+            ),
+            (
+                "commission_cases_reviewed",
+                _("Commission cases reviewed"),
+                _("Cases on the agenda of those commissions."),
+            ),
+            (
+                "reserved_places_occupancy_rate",
+                _("Occupancy of justice-reserved places"),
+                _(
+                    "Days occupied over days open of the places reserved for people "
+                    "leaving prison."
+                ),
+            ),
+        ]
+
+    @api.model
+    def compute(self, date_from, date_to, company_ids):
+        """Every indicator, as dicts with code, label, definition, value, numerator
+        and denominator."""
+        self = self.with_context(active_test=False)
+        allowed = set(company_ids) & set(self.env.user.company_ids.ids or company_ids)
+        values = self._values(date_from, date_to, sorted(allowed))
+        return [
+            dict(
+                zip(("code", "label", "definition"), definition, strict=True),
+                **values[definition[0]],
+            )
+            for definition in self._definitions()
+        ]
+
+    @staticmethod
+    def _count(value):
+        return {"value": value, "numerator": value, "denominator": None}
+
+    @staticmethod
+    def _rate(numerator, denominator):
+        return {
+            "value": numerator / denominator if denominator else None,
+            "numerator": numerator,
+            "denominator": denominator,
+        }
+
+    def _values(self, date_from, date_to, company_ids):
+        in_period = [("company_id", "in", company_ids)]
+        Measure = self.env["siao.report.measure"]
+        Request = self.env["siao.report.request"]
+        Step = self.env["siao.report.request.step"]
+        Release = self.env["siao.report.release"]
+        Case = self.env["siao.report.commission"]
+
+        def dated(field):
+            return in_period + [(field, ">=", date_from), (field, "<=", date_to)]
+
+        closed = Measure.search(dated("closing_date") + [("state", "=", "closed")])
+        lengths = [m.length_days for m in closed if m.housing_entry_date]
+        releases = Release.search(dated("release_date"))
+        filed = Request.search(dated("request_date"))
+        oriented = Request.search(dated("oriented_date"))
+        admitted = Request.search(dated("admitted_date"))
+        refusals = Step.search(dated("date") + [("event", "=", "refuse")])
+        cases = Case.search(dated("meeting_date"))
+        active_end = self._active_file_on(date_to, company_ids)
+        days = (date_to - date_from).days + 1
+        active_days = self._active_file_days(date_from, date_to, company_ids)
+        places = (
+            self.env["siao.housing.place"]
+            .sudo()
+            .search(
+                [("company_id", "in", company_ids), ("justice_reserved", "=", True)]
+            )
+        )
+        renewals = self.env["siao.avdl.renewal"].sudo().search_count(dated("date"))
+        dry = len(releases.filtered(lambda r: r.release_outcome == "dry_exit"))
+        followed = (
+            set(
+                Request.search(
+                    in_period
+                    + [
+                        (
+                            "state",
+                            "in",
+                            (
+                                "submitted",
+                                "to_update",
+                                "oriented",
+                                "proposed",
+                                "admitted",
+                            ),
+                        ),
+                        ("request_date", "<=", date_to),
+                    ]
+                ).mapped("person_key")
+            )
+            | set(
+                Measure.search(
+                    in_period
+                    + [
+                        ("state", "!=", "cancelled"),
+                        ("referral_date", "<=", date_to),
+                        "|",
+                        ("file_until", "=", False),
+                        ("file_until", ">=", date_from),
+                    ]
+                ).mapped("person_key")
+            )
+            | set(cases.mapped("person_key"))
+            | set(releases.mapped("person_key"))
+        )
+        return {
+            "persons_followed": self._count(len(followed)),
+            "avdl_measures_new": self._count(
+                Measure.search_count(dated("referral_date"))
+            ),
+            "avdl_measures_closed": self._count(len(closed)),
+            "avdl_active_end": self._count(active_end),
+            "avdl_active_mean": {
+                "value": active_days / days,
+                "numerator": active_days,
+                "denominator": days,
+            },
+            "avdl_mean_length_days": {
+                "value": sum(lengths) / len(lengths) if lengths else None,
+                "numerator": sum(lengths),
+                "denominator": len(lengths),
+            },
+            "avdl_renewals": self._count(renewals),
+            "exit_rate_ordinary_housing": self._rate(
+                len(
+                    closed.filtered(lambda m: m.exit_destination == "ordinary_housing")
+                ),
+                len(closed),
+            ),
+            "exit_rate_adapted_housing": self._rate(
+                len(closed.filtered(lambda m: m.exit_destination == "adapted_housing")),
+                len(closed),
+            ),
+            "releases_total": self._count(len(releases)),
+            "releases_with_solution": self._count(
+                len(releases.filtered("with_solution"))
+            ),
+            "dry_exits": self._count(dry),
+            "dry_exit_rate": self._rate(dry, len(releases)),
+            "requests_filed": self._count(len(filed)),
+            "requests_filed_in_time": self._rate(
+                len(filed.filtered("filed_in_time")), len(filed)
+            ),
+            "median_days_to_orientation": self._median(
+                oriented.mapped("days_to_orientation")
+            ),
+            "median_days_to_admission": self._median(
+                admitted.mapped("days_to_admission")
+            ),
+            "refusals_person": self._count(
+                len(refusals.filtered(lambda r: r.refusal_by == "person"))
+            ),
+            "refusals_structure": self._count(
+                len(refusals.filtered(lambda r: r.refusal_by == "structure"))
+            ),
+            "lsc_blocked": self._count(
+                self._lsc_blocked(date_from, date_to, company_ids)
+            ),
+            "commission_meetings": self._count(
+                self._meetings_held(date_from, date_to, company_ids)
+            ),
+            "commission_cases_reviewed": self._count(len(cases)),
+            "reserved_places_occupancy_rate": self._occupancy(
+                places, date_from, date_to
+            ),
+        }
+
+    @staticmethod
+    def _median(values):
+        values = [v for v in values if v is not None]
+        return {
+            "value": statistics.median(values) if values else None,
+            "numerator": None,
+            "denominator": len(values),
+        }
+
+    def _meetings_held(self, date_from, date_to, company_ids):
+        return (
+            self.env["siao.commission.meeting"]
+            .sudo()
+            .search_count(
+                [
+                    ("company_id", "in", company_ids),
+                    ("state", "=", "closed"),
+                    ("date", ">=", date_from),
+                    ("date", "<", date_to + timedelta(days=1)),
+                ]
+            )
+        )
+
+    def _occupancy(self, places, date_from, date_to):
+        days = places._occupied_days(date_from, date_to)
+        occupied = sum(value[0] for value in days.values())
+        open_days = sum(value[1] for value in days.values())
+        return self._rate(occupied, open_days)
+
+    def _active_file_on(self, day, company_ids):
+        return self.env["siao.report.measure"].search_count(
+            [
+                ("company_id", "in", company_ids),
+                ("file_from", "<=", day),
+                "|",
+                ("file_until", "=", False),
+                ("file_until", ">", day),
+            ]
+        )
+
+    def _active_file_days(self, date_from, date_to, company_ids):
+        """Sum over the measures of their days in the active file within the period."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT COALESCE(sum(GREATEST(0,
+                       LEAST(COALESCE(file_until - 1, %(end)s), %(end)s)
+                       - GREATEST(file_from, %(start)s) + 1)), 0)
+                     FROM siao_report_measure
+                    WHERE company_id = ANY(%(companies)s) AND file_from IS NOT NULL""",
+                start=date_from,
+                end=date_to,
+                companies=company_ids,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _lsc_blocked(self, date_from, date_to, company_ids):
+        """LSC de plein droit date in the period, no housing solution that day (no
+        request admitted by then, no reservation covering it), still detained after."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT count(*) FROM siao_detainee d
+                    WHERE d.company_id = ANY(%(companies)s)
+                      AND d.lsc_automatic_date BETWEEN %(start)s AND %(end)s
+                      AND (d.actual_release_date IS NULL
+                           OR d.actual_release_date > d.lsc_automatic_date)
+                      AND NOT EXISTS (
+                          SELECT 1 FROM siao_request r
+                           WHERE r.detainee_id = d.id AND r.state = 'admitted'
+                             AND r.admission_date <= d.lsc_automatic_date)
+                      AND NOT EXISTS (
+                          SELECT 1 FROM siao_housing_reservation h
+                           WHERE h.detainee_id = d.id AND h.state = 'confirmed'
+                             AND h.kind IN ('reservation', 'occupation')
+                             AND h.date_from <= d.lsc_automatic_date
+                             AND (h.date_to IS NULL
+                                  OR h.date_to >= d.lsc_automatic_date))""",
+                companies=company_ids,
+                start=date_from,
+                end=date_to,
+            )
+        )
+        return self.env.cr.fetchone()[0]

@@ -1,0 +1,339 @@
+import base64
+import io
+import zipfile
+from datetime import date, datetime
+
+import openpyxl
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import SiaoCase
+
+START, END = date(2025, 1, 1), date(2025, 12, 31)
+
+
+@tagged("post_install", "-at_install")
+class TestCpomIndicators(SiaoCase):
+    """A hand-built year in a company of its own, with answers worked out by hand."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        company = cls.company_b
+        cls.chrs = cls.env["res.partner"].create(
+            {"name": "CHRS B", "siao_partner_type": "host_structure"}
+        )
+
+        def person(name, **values):
+            return cls.env["siao.detainee"].create(
+                dict(
+                    last_name=name,
+                    first_name="Test",
+                    birthdate=date(1990, 5, 17),
+                    prison_number=f"67B{name}",
+                    prison_id=cls.prison.id,
+                    company_id=company.id,
+                    user_id=cls.worker_b.id,
+                    consent_date=date(2024, 6, 1),
+                    incarceration_date=date(2024, 1, 1),
+                    **values,
+                )
+            )
+
+        def at(day, func, *args, **kwargs):
+            with freeze_time(day):
+                return func(*args, **kwargs)
+
+        p1 = person("Alpha", expected_release_date=date(2025, 3, 10))
+        p2 = person("Bravo", expected_release_date=date(2025, 5, 20))
+        p3 = person("Charlie", expected_release_date=date(2025, 7, 1))
+        p4 = person("Delta", expected_release_date=date(2024, 12, 31))
+        p5 = person("Echo", sentence_months=12, sentence_end_date=date(2025, 9, 30))
+        p6 = person(
+            "Foxtrot",
+            sentence_months=12,
+            sentence_end_date=date(2025, 10, 31),
+            expected_release_date=date(2025, 9, 1),
+        )
+        p7 = person("Golf", expected_release_date=date(2025, 6, 1))
+        p8 = person("Hotel", expected_release_date=date(2025, 12, 1))
+        cls.persons = p1 | p2 | p3 | p4 | p5 | p6 | p7 | p8
+
+        # Releases: two with a solution, one dry exit; one before the period.
+        p1.action_record_release(release_date=date(2025, 3, 10), outcome="housing")
+        p2.action_record_release(
+            release_date=date(2025, 5, 20), outcome="dry_exit", reason="no_place"
+        )
+        p3.action_record_release(release_date=date(2025, 7, 1), outcome="family")
+        p4.action_record_release(release_date=date(2024, 12, 31), outcome="shelter")
+
+        Request = cls.env["siao.request"]
+        r1 = Request.create(
+            {"detainee_id": p6.id, "orientation": "chrs", "structure_id": cls.chrs.id}
+        )
+        at(date(2025, 2, 1), r1.action_submit)  # 7 months before release: in time
+        at(date(2025, 2, 21), r1.action_orient)  # 20 days
+        at(date(2025, 2, 25), r1.action_propose)
+        r1.admission_date = date(2025, 3, 3)
+        at(date(2025, 3, 3), r1.action_admit)  # 30 days
+        r2 = Request.create({"detainee_id": p7.id, "orientation": "chu"})
+        at(date(2025, 4, 1), r2.action_submit)  # 2 months before release: late
+        at(date(2025, 4, 11), r2.action_orient)  # 10 days
+        at(date(2025, 4, 20), r2.action_refuse, "structure", "no_place")
+        at(date(2025, 4, 25), r2.action_submit)
+        at(date(2025, 5, 2), r2.action_refuse, "person", "location")
+        r3 = Request.create({"detainee_id": p8.id, "orientation": "chrs"})
+        at(date(2024, 11, 1), r3.action_submit)
+        at(date(2025, 1, 10), r3.action_orient)  # 70 days
+
+        Measure = cls.env["siao.avdl.measure"]
+        m1 = at(
+            date(2025, 1, 15),
+            Measure.create,
+            {"detainee_id": p1.id, "user_id": cls.worker_b.id},
+        )
+        m1.write(
+            {"housing_entry_date": date(2025, 3, 10), "housing_type": "social_housing"}
+        )
+        at(date(2025, 3, 10), m1.action_enter_housing)
+        at(date(2025, 5, 1), m1.action_renew, "Logement à consolider")
+        at(date(2025, 6, 30), m1.action_close, date(2025, 6, 30), "housing_kept")
+        m2 = at(
+            date(2025, 6, 1),
+            Measure.create,
+            {"detainee_id": p3.id, "user_id": cls.worker_b.id},
+        )
+        m2.write(
+            {"housing_entry_date": date(2025, 7, 1), "housing_type": "pension_famille"}
+        )
+        at(date(2025, 7, 1), m2.action_enter_housing)
+        at(date(2025, 9, 15), m2.action_close, date(2025, 9, 15), "rehoused")
+        at(
+            date(2025, 10, 1),
+            Measure.create,
+            {"detainee_id": p7.id, "user_id": cls.worker_b.id},
+        )
+        m4 = at(
+            date(2025, 11, 1),
+            Measure.create,
+            {"detainee_id": p2.id, "user_id": cls.worker_b.id},
+        )
+        at(date(2025, 11, 10), m4.action_cancel)
+
+        Meeting = cls.env["siao.commission.meeting"]
+        for when, persons in (
+            (datetime(2025, 4, 8, 12, 0), p5 | p6),
+            (datetime(2024, 12, 10, 13, 0), p6),
+        ):
+            meeting = Meeting.create({"date": when, "company_id": company.id})
+            cls.env["siao.commission.line"].create(
+                [
+                    {
+                        "meeting_id": meeting.id,
+                        "detainee_id": p.id,
+                        "decision": "maintain",
+                    }
+                    for p in persons
+                ]
+            )
+            meeting.action_start()
+            meeting.action_close()
+
+        Place = cls.env["siao.housing.place"]
+        reserved = Place.create(
+            {
+                "name": "B1",
+                "structure_id": cls.chrs.id,
+                "justice_reserved": True,
+                "available_from": date(2025, 1, 1),
+                "company_id": company.id,
+            }
+        )
+        Place.create(
+            {"name": "B2", "structure_id": cls.chrs.id, "company_id": company.id}
+        )
+        Reservation = cls.env["siao.housing.reservation"]
+        Reservation.create(
+            {
+                "place_id": reserved.id,
+                "detainee_id": p3.id,
+                "kind": "occupation",
+                "date_from": date(2025, 3, 1),
+                "date_to": date(2025, 3, 31),
+            }
+        )
+        Reservation.create(
+            {
+                "place_id": reserved.id,
+                "detainee_id": p8.id,
+                "kind": "reservation",
+                "date_from": date(2025, 11, 1),
+                "date_to": date(2025, 11, 30),
+            }
+        )
+        cls.env.flush_all()
+
+    def indicators(self, user=None):
+        Indicators = self.env["siao.cpom.indicators"].with_user(user or self.env.user)
+        rows = Indicators.compute(START, END, self.company_b.ids)
+        return {row["code"]: row for row in rows}
+
+    def test_every_indicator_to_its_exact_value(self):
+        expected = {
+            "persons_followed": 7,
+            "avdl_measures_new": 4,
+            "avdl_measures_closed": 2,
+            "avdl_active_end": 1,
+            "avdl_active_mean": 373 / 365,
+            "avdl_mean_length_days": (112 + 76) / 2,
+            "avdl_renewals": 1,
+            "exit_rate_ordinary_housing": 1 / 2,
+            "exit_rate_adapted_housing": 1 / 2,
+            "releases_total": 3,
+            "releases_with_solution": 2,
+            "dry_exits": 1,
+            "dry_exit_rate": 1 / 3,
+            "requests_filed": 2,
+            "requests_filed_in_time": 1 / 2,
+            "median_days_to_orientation": 20,
+            "median_days_to_admission": 30,
+            "refusals_person": 1,
+            "refusals_structure": 1,
+            "lsc_blocked": 1,
+            "commission_meetings": 1,
+            "commission_cases_reviewed": 2,
+            "reserved_places_occupancy_rate": 31 / 365,
+        }
+        indicators = self.indicators()
+        self.assertEqual(set(indicators), set(expected))
+        for code, value in expected.items():
+            with self.subTest(code=code):
+                self.assertAlmostEqual(indicators[code]["value"], value, places=6)
+                self.assertTrue(indicators[code]["definition"])
+        self.assertEqual(
+            (
+                indicators["dry_exit_rate"]["numerator"],
+                indicators["dry_exit_rate"]["denominator"],
+            ),
+            (1, 3),
+        )
+
+    def test_a_rate_without_denominator_is_empty(self):
+        rows = {
+            row["code"]: row
+            for row in self.env["siao.cpom.indicators"].compute(
+                date(2020, 1, 1), date(2020, 12, 31), self.company_b.ids
+            )
+        }
+        self.assertIsNone(rows["dry_exit_rate"]["value"])
+        self.assertEqual(rows["releases_total"]["value"], 0)
+
+    def workbook(self, user=None):
+        wizard = (
+            self.env["siao.cpom.report.wizard"]
+            .with_user(user or self.env.user)
+            .create(
+                {
+                    "date_from": START,
+                    "date_to": END,
+                    "company_ids": [(6, 0, self.company_b.ids)],
+                }
+            )
+        )
+        wizard.action_export()
+        self.assertTrue(wizard.file_name.endswith(".xlsx"))
+        return base64.b64decode(wizard.file_data)
+
+    def test_workbook_has_every_figure_its_sheets_and_charts(self):
+        content = self.workbook()
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        self.assertEqual(
+            book.sheetnames,
+            ["Synthèse", "Mesures", "Demandes", "Sorties", "Commission", "Graphiques"],
+        )
+        summary = book["Synthèse"]
+        rows = {
+            row[0]: row
+            for row in summary.iter_rows(min_row=4, values_only=True)
+            if row[0]
+        }
+        indicators = self.indicators()
+        for code, indicator in indicators.items():
+            with self.subTest(code=code):
+                self.assertAlmostEqual(
+                    rows[code][2] or 0, indicator["value"] or 0, places=6
+                )
+                self.assertEqual(rows[code][5], indicator["definition"])
+        self.assertEqual(book["Sorties"].max_row, 1 + 3)
+        self.assertEqual(book["Mesures"].max_row, 1 + 4)
+        self.assertTrue(book["Demandes"].auto_filter.ref)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            charts = [
+                name
+                for name in archive.namelist()
+                if name.startswith("xl/charts/chart")
+            ]
+        self.assertEqual(len(charts), 3)
+
+    def test_no_name_birth_date_or_prison_number_in_any_cell(self):
+        book = openpyxl.load_workbook(io.BytesIO(self.workbook()))
+        cells = " | ".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        ).upper()
+        for person in self.persons:
+            for secret in (
+                person.last_name,
+                person.name,
+                person.prison_number,
+                "1990-05-17",
+                "17/05/1990",
+            ):
+                self.assertNotIn(secret.upper(), cells)
+
+    def test_accountant_runs_the_workbook_but_cannot_read_persons(self):
+        accountant = self._user(
+            "accountant_b", "siao_justice.group_siao_reporting", company=self.company_b
+        )
+        self.workbook(user=accountant)
+        groups = (
+            self.env["siao.report.release"]
+            .with_user(accountant)
+            .read_group([], ["release_count:sum"], ["release_outcome"])
+        )
+        self.assertEqual(sum(g["release_count"] for g in groups), 4)
+        with self.assertRaises(AccessError):
+            self.env["siao.detainee"].with_user(accountant).search([])
+        with self.assertRaises(AccessError):
+            self.env["siao.avdl.measure"].with_user(accountant).search([])
+
+    def test_report_views_carry_no_identity(self):
+        for model in (
+            "siao.report.measure",
+            "siao.report.request",
+            "siao.report.request.step",
+            "siao.report.release",
+            "siao.report.commission",
+        ):
+            fields = set(self.env[model]._fields)
+            self.assertFalse(
+                fields
+                & {
+                    "name",
+                    "last_name",
+                    "first_name",
+                    "birthdate",
+                    "prison_number",
+                    "nir",
+                    "notes",
+                    "restrictions",
+                    "detainee_id",
+                },
+                model,
+            )

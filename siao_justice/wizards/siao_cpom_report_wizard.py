@@ -1,0 +1,339 @@
+import base64
+import io
+from datetime import date, timedelta
+
+import xlsxwriter
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+PERCENT_CODES = (
+    "exit_rate_ordinary_housing",
+    "exit_rate_adapted_housing",
+    "dry_exit_rate",
+    "requests_filed_in_time",
+    "reserved_places_occupancy_rate",
+)
+
+
+class SiaoCpomReportWizard(models.TransientModel):
+    _name = "siao.cpom.report.wizard"
+    _description = "CPOM workbook"
+
+    date_from = fields.Date(
+        required=True,
+        default=lambda self: date(fields.Date.context_today(self).year - 1, 1, 1),
+    )
+    date_to = fields.Date(
+        required=True,
+        default=lambda self: date(fields.Date.context_today(self).year - 1, 12, 31),
+    )
+    company_ids = fields.Many2many(
+        "res.company",
+        string="Companies",
+        required=True,
+        default=lambda self: self.env.companies,
+        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
+    )
+    file_data = fields.Binary(string="Workbook", readonly=True, attachment=False)
+    file_name = fields.Char(readonly=True)
+
+    @api.constrains("date_from", "date_to")
+    def _check_period(self):
+        for wizard in self:
+            if wizard.date_to < wizard.date_from:
+                raise UserError(_("The period ends before it starts."))
+
+    def action_export(self):
+        self.ensure_one()
+        content = self._build_workbook()
+        self.write(
+            {
+                "file_data": base64.b64encode(content),
+                "file_name": f"CPOM_{self.date_from}_{self.date_to}.xlsx",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/file_data/{self.file_name}"
+            "?download=true",
+            "target": "self",
+        }
+
+    # ---- The workbook ----
+    def _build_workbook(self):
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(
+            output, {"constant_memory": True, "in_memory": True}
+        )
+        formats = {
+            "title": workbook.add_format({"bold": True, "font_size": 14}),
+            "header": workbook.add_format(
+                {"bold": True, "bg_color": "#D9E1F2", "border": 1}
+            ),
+            "percent": workbook.add_format({"num_format": "0.0%"}),
+            "number": workbook.add_format({"num_format": "0.0"}),
+            "date": workbook.add_format({"num_format": "dd/mm/yyyy"}),
+            "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
+        }
+        companies = self.company_ids.ids
+        indicators = self.env["siao.cpom.indicators"].compute(
+            self.date_from, self.date_to, companies
+        )
+        self._write_summary(workbook, formats, indicators)
+        for sheet_name, model, columns in self._subject_sheets():
+            self._write_subject(
+                workbook, formats, sheet_name, model, columns, companies
+            )
+        self._write_charts(workbook, formats, companies)
+        workbook.close()
+        return output.getvalue()
+
+    def _write_summary(self, workbook, formats, indicators):
+        sheet = workbook.add_worksheet("Synthèse")
+        sheet.set_column(0, 0, 30)
+        sheet.set_column(1, 1, 42)
+        sheet.set_column(2, 4, 14)
+        sheet.set_column(5, 5, 90)
+        sheet.write(
+            0,
+            0,
+            _(
+                "CPOM indicators from %(start)s to %(end)s",
+                start=self.date_from.strftime("%d/%m/%Y"),
+                end=self.date_to.strftime("%d/%m/%Y"),
+            ),
+            formats["title"],
+        )
+        headers = [
+            _("Code"),
+            _("Indicator"),
+            _("Value"),
+            _("Numerator"),
+            _("Denominator"),
+            _("Definition"),
+        ]
+        for column, header in enumerate(headers):
+            sheet.write(2, column, header, formats["header"])
+        for row, indicator in enumerate(indicators, start=3):
+            value_format = (
+                formats["percent"]
+                if indicator["code"] in PERCENT_CODES
+                else formats["number"]
+            )
+            sheet.write_string(row, 0, indicator["code"])
+            sheet.write_string(row, 1, indicator["label"])
+            for column, key in ((2, "value"), (3, "numerator"), (4, "denominator")):
+                if indicator[key] is not None:
+                    sheet.write_number(
+                        row,
+                        column,
+                        indicator[key],
+                        value_format if key == "value" else None,
+                    )
+            sheet.write_string(row, 5, indicator["definition"])
+        sheet.autofilter(2, 0, 2 + len(indicators), len(headers) - 1)
+
+    def _subject_sheets(self):
+        common = ["person_key", "gender", "age_band", "prison_type", "legal_status"]
+        return [
+            (
+                "Mesures",
+                "siao.report.measure",
+                common
+                + [
+                    "referral_date",
+                    "housing_entry_date",
+                    "closing_date",
+                    "state",
+                    "closing_reason",
+                    "housing_type",
+                    "exit_destination",
+                    "renewal_count",
+                    "length_days",
+                ],
+            ),
+            (
+                "Demandes",
+                "siao.report.request",
+                common
+                + [
+                    "request_date",
+                    "request_kind",
+                    "state",
+                    "orientation",
+                    "filed_in_time",
+                    "days_to_orientation",
+                    "days_to_admission",
+                ],
+            ),
+            (
+                "Sorties",
+                "siao.report.release",
+                common
+                + [
+                    "release_date",
+                    "release_outcome",
+                    "with_solution",
+                    "dry_exit_reason",
+                ],
+            ),
+            (
+                "Commission",
+                "siao.report.commission",
+                common + ["meeting_date", "release_horizon", "decision"],
+            ),
+        ]
+
+    def _date_field(self, model):
+        return {
+            "siao.report.measure": "referral_date",
+            "siao.report.request": "request_date",
+            "siao.report.release": "release_date",
+            "siao.report.commission": "meeting_date",
+        }[model]
+
+    def _write_subject(self, workbook, formats, sheet_name, model, columns, companies):
+        Model = self.env[model]
+        sheet = workbook.add_worksheet(sheet_name)
+        fields_info = Model.fields_get(columns, ["string", "type", "selection"])
+        for column, name in enumerate(columns):
+            sheet.write(0, column, fields_info[name]["string"], formats["header"])
+            sheet.set_column(column, column, 16)
+        date_field = self._date_field(model)
+        domain = [
+            ("company_id", "in", companies),
+            (date_field, ">=", self.date_from),
+            (date_field, "<=", self.date_to),
+        ]
+        row = 0
+        for row, record in enumerate(
+            Model.search_read(domain, columns, order=f"{date_field}, id"), start=1
+        ):
+            for column, name in enumerate(columns):
+                self._write_cell(
+                    sheet, row, column, record[name], fields_info[name], formats
+                )
+        sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
+
+    @staticmethod
+    def _write_cell(sheet, row, column, value, info, formats):
+        if value is False or value is None:
+            if info["type"] == "boolean":
+                sheet.write_boolean(row, column, False)
+            return
+        if info["type"] == "selection":
+            sheet.write_string(row, column, dict(info["selection"]).get(value, value))
+        elif info["type"] == "date":
+            sheet.write_datetime(
+                row, column, fields.Datetime.to_datetime(value), formats["date"]
+            )
+        elif info["type"] == "boolean":
+            sheet.write_boolean(row, column, value)
+        elif info["type"] in ("integer", "float"):
+            sheet.write_number(row, column, value)
+        else:
+            sheet.write_string(row, column, str(value))
+
+    def _monthly(self, companies):
+        """Per month: releases with and without a solution, and the active file."""
+        months = []
+        day = self.date_from.replace(day=1)
+        while day <= self.date_to:
+            months.append(day)
+            day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        Release = self.env["siao.report.release"]
+        Indicators = self.env["siao.cpom.indicators"]
+        rows = []
+        for start in months:
+            next_month = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+            last = min(next_month - timedelta(days=1), self.date_to)
+            releases = Release.search(
+                [
+                    ("company_id", "in", companies),
+                    ("release_date", ">=", max(start, self.date_from)),
+                    ("release_date", "<=", last),
+                ]
+            )
+            rows.append(
+                (
+                    start.strftime("%m/%Y"),
+                    len(releases.filtered("with_solution")),
+                    len(releases) - len(releases.filtered("with_solution")),
+                    Indicators._active_file_on(last, companies),
+                )
+            )
+        return rows
+
+    def _write_charts(self, workbook, formats, companies):
+        sheet = workbook.add_worksheet("Graphiques")
+        headers = [
+            _("Month"),
+            _("Releases with a solution"),
+            _("Dry exits or unknown"),
+            _("Active file"),
+        ]
+        for column, header in enumerate(headers):
+            sheet.write(0, column, header, formats["header"])
+        rows = self._monthly(companies)
+        for row, values in enumerate(rows, start=1):
+            sheet.write_string(row, 0, values[0])
+            for column in (1, 2, 3):
+                sheet.write_number(row, column, values[column])
+        last = max(len(rows), 1)
+        name = "Graphiques"
+        releases = workbook.add_chart({"type": "column", "subtype": "stacked"})
+        for column in (1, 2):
+            releases.add_series(
+                {
+                    "name": [name, 0, column],
+                    "categories": [name, 1, 0, last, 0],
+                    "values": [name, 1, column, last, column],
+                }
+            )
+        releases.set_title({"name": _("Monthly releases with and without a solution")})
+        sheet.insert_chart(1, 6, releases)
+        active = workbook.add_chart({"type": "line"})
+        active.add_series(
+            {
+                "name": [name, 0, 3],
+                "categories": [name, 1, 0, last, 0],
+                "values": [name, 1, 3, last, 3],
+            }
+        )
+        active.set_title({"name": _("AVDL active file over the months")})
+        sheet.insert_chart(17, 6, active)
+        # Exits by destination, below the monthly table.
+        base = last + 3
+        sheet.write(base, 0, _("Exit destination"), formats["header"])
+        sheet.write(base, 1, _("Measures closed"), formats["header"])
+        groups = self.env["siao.report.measure"]._read_group(
+            [
+                ("company_id", "in", companies),
+                ("state", "=", "closed"),
+                ("closing_date", ">=", self.date_from),
+                ("closing_date", "<=", self.date_to),
+            ],
+            ["exit_destination"],
+            ["__count"],
+        )
+        labels = dict(
+            self.env["siao.report.measure"]
+            ._fields["exit_destination"]
+            ._description_selection(self.env)
+        )
+        for offset, (destination, count) in enumerate(groups, start=1):
+            sheet.write_string(
+                base + offset, 0, labels.get(destination, destination or "")
+            )
+            sheet.write_number(base + offset, 1, count)
+        exits = workbook.add_chart({"type": "pie"})
+        exits.add_series(
+            {
+                "name": _("Exits by destination"),
+                "categories": [name, base + 1, 0, base + max(len(groups), 1), 0],
+                "values": [name, base + 1, 1, base + max(len(groups), 1), 1],
+            }
+        )
+        exits.set_title({"name": _("Exits by destination")})
+        sheet.insert_chart(33, 6, exits)
