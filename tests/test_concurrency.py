@@ -196,3 +196,51 @@ class TestConcurrency:
                 env["siao.housing.place"].browse(place_id).active = False
 
             self.committed(cleanup)
+
+    def test_two_workers_changing_the_release_date_lose_nothing(self):
+        tag = uuid.uuid4().hex[:8]
+        first = date(2032, 5, 1)
+        dates = [date(2032, 6, 1), date(2032, 7, 1)]
+
+        def setup(env):
+            return (
+                env["siao.detainee"]
+                .create({"last_name": f"Edit {tag}", "expected_release_date": first})
+                .id
+            )
+
+        person_id = self.committed(setup)
+        try:
+
+            def change(env, index):
+                env["siao.detainee"].browse(person_id).expected_release_date = dates[
+                    index
+                ]
+                return index
+
+            results, errors = self.race(change)
+            self.assertFalse(errors)
+            self.assertEqual(sorted(results), [0, 1])
+
+            def history(env):
+                person = env["siao.detainee"].browse(person_id)
+                values = person.message_ids.tracking_value_ids.filtered(
+                    lambda v: v.field_id.name == "expected_release_date"
+                )
+                changes = sorted(
+                    (v.old_value_datetime.date(), v.new_value_datetime.date())
+                    for v in values
+                )
+                return person.expected_release_date, changes
+
+            final, changes = self.committed(history)
+            # The second writer was replayed on top of the first: both changes are kept.
+            self.assertEqual(len(changes), 2)
+            other = dates[0] if final == dates[1] else dates[1]
+            self.assertEqual(sorted(changes), sorted([(first, other), (other, final)]))
+        finally:
+
+            def cleanup(env):
+                env["siao.detainee"].browse(person_id).unlink()
+
+            self.committed(cleanup)

@@ -110,7 +110,9 @@ class SiaoCommissionLine(models.Model):
                 vals["sequence"] = self._sequence_for(
                     fields.Date.to_date(vals.get("expected_release_date"))
                 )
-        return super().create(vals_list)
+        lines = super().create(vals_list)
+        lines.detainee_id._touch_last_contact()
+        return lines
 
     def write(self, vals):
         if any(line.meeting_id.state == "closed" for line in self):

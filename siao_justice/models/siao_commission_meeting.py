@@ -254,8 +254,13 @@ class SiaoCommissionMeeting(models.Model):
         self.write({"state": "closed"})
         return True
 
-    def _attach_minutes(self):
+    def _attach_minutes(self, replace=False):
         self.ensure_one()
+        if replace:
+            self.message_ids.attachment_ids.filtered(
+                lambda a: a == self.minutes_attachment_id
+            ).unlink()
+            self.minutes_attachment_id.unlink()
         report = self.env.ref("siao_justice.action_report_commission_minutes")
         content, _format = report._render_qweb_pdf(report.report_name, res_ids=self.ids)
         attachment = self.env["ir.attachment"].create(
@@ -268,7 +273,10 @@ class SiaoCommissionMeeting(models.Model):
             }
         )
         self.minutes_attachment_id = attachment
-        self.message_post(body=_("Minutes attached."), attachment_ids=attachment.ids)
+        if not replace:
+            self.message_post(
+                body=_("Minutes attached."), attachment_ids=attachment.ids
+            )
 
     def action_send_minutes(self):
         self.ensure_one()

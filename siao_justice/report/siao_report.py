@@ -168,6 +168,14 @@ class SiaoReportRequest(models.Model):
     orientation = fields.Selection(ORIENTATION_TYPES, readonly=True)
     state = fields.Selection(REQUEST_STATES, readonly=True)
     filed_in_time = fields.Boolean(readonly=True)
+    refusal_by = fields.Selection(
+        [("person", "The person"), ("structure", "The structure")],
+        string="Last refusal by",
+        readonly=True,
+    )
+    refusal_reason = fields.Selection(
+        REFUSAL_REASONS, string="Last refusal reason", readonly=True
+    )
     oriented_date = fields.Date(readonly=True)
     admitted_date = fields.Date(readonly=True)
     days_to_orientation = fields.Integer(readonly=True, aggregator="avg")
@@ -178,7 +186,7 @@ class SiaoReportRequest(models.Model):
         return SQL(
             """SELECT src.id, src.company_id, %(person)s,
                       src.request_date, src.request_kind, src.orientation, src.state,
-                      src.filed_in_time,
+                      src.filed_in_time, src.refusal_by, src.refusal_reason,
                       steps.oriented_date, steps.admitted_date,
                       steps.oriented_date - src.request_date AS days_to_orientation,
                       steps.admitted_date - src.request_date AS days_to_admission,

@@ -10,3 +10,4 @@ from . import test_commission
 from . import test_avdl
 from . import test_places
 from . import test_cpom
+from . import test_retention

@@ -163,6 +163,8 @@ class SiaoCpomReportWizard(models.TransientModel):
                     "state",
                     "orientation",
                     "filed_in_time",
+                    "refusal_by",
+                    "refusal_reason",
                     "days_to_orientation",
                     "days_to_admission",
                 ],
