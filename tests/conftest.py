@@ -98,6 +98,10 @@ def server():
         "0",
         "--log-level",
         "info",
+        # Errors returned to a client (ValidationError...) are logged by Odoo as
+        # warnings; internal errors stay at ERROR and fail the run.
+        "--log-handler",
+        "odoo.http:ERROR",
         "--logfile",
         str(log),
     ]

@@ -24,6 +24,9 @@ PRISON_TYPES = [
 ]
 
 
+SIAO_FIELDS = ("siao_partner_type", "prison_type", "siret")
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -32,6 +35,26 @@ class ResPartner(models.Model):
     )
     prison_type = fields.Selection(PRISON_TYPES)
     siret = fields.Char(string="SIRET", size=14)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._siao_check_own_values(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._siao_check_own_values([vals])
+        return super().write(vals)
+
+    def _siao_check_own_values(self, vals_list):
+        """The addon's own fields get the same boundary checks as its models."""
+        checker = self.env["siao.input.validation"]
+        for vals in vals_list:
+            for name in SIAO_FIELDS:
+                if isinstance(vals, dict) and name in vals:
+                    field = self._fields[name]
+                    reason = checker._siao_value_problem(field, vals[name])
+                    if reason:
+                        raise checker._siao_invalid(field, reason)
 
     @api.constrains("siret")
     def _check_siao_siret(self):

@@ -202,6 +202,7 @@ class SiaoAvdlMeasure(models.Model):
     # ---- CRUD ----
     @api.model_create_multi
     def create(self, vals_list):
+        self._siao_check_values(vals_list, creating=True)  # before reading them
         for vals in vals_list:
             if vals.get("detainee_id") and "company_id" not in vals:
                 vals["company_id"] = (
@@ -223,6 +224,7 @@ class SiaoAvdlMeasure(models.Model):
         return measures
 
     def write(self, vals):
+        self._siao_check_values([vals])  # before reading them
         if "user_id" in vals or "company_id" in vals:
             for measure in self.filtered(lambda m: m.state in IN_FILE_STATES):
                 user_id = vals.get("user_id", measure.user_id.id)

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .siao_detainee import RELEASE_HORIZONS
 from .siao_request import OPEN_STATES
@@ -93,12 +93,28 @@ class SiaoCommissionLine(models.Model):
     # ---- Lock ----
     @api.model_create_multi
     def create(self, vals_list):
+        self._siao_check_values(vals_list, creating=True)  # before reading them
         meetings = self.env["siao.commission.meeting"].browse(
             [vals["meeting_id"] for vals in vals_list if vals.get("meeting_id")]
         )
         if any(meeting.state == "closed" for meeting in meetings):
             raise UserError(
                 _("This commission is closed: its agenda can no longer change.")
+            )
+        pairs = [
+            (vals.get("meeting_id"), vals.get("detainee_id")) for vals in vals_list
+        ]
+        already = self.sudo().search(
+            [
+                ("meeting_id", "in", [meeting for meeting, _person in pairs]),
+                ("detainee_id", "in", [person for _meeting, person in pairs]),
+            ]
+        )
+        if len(set(pairs)) < len(pairs) or any(
+            (line.meeting_id.id, line.detainee_id.id) in pairs for line in already
+        ):
+            raise ValidationError(
+                _("This person is already on the commission's agenda.")
             )
         for vals in vals_list:
             if vals.get("detainee_id") and "expected_release_date" not in vals:

@@ -154,6 +154,7 @@ class SiaoHousingReservation(models.Model):
     # ---- CRUD ----
     @api.model_create_multi
     def create(self, vals_list):
+        self._siao_check_values(vals_list, creating=True)  # before reading them
         for vals in vals_list:
             if vals.get("kind") == "immersion" and "state" not in vals:
                 vals["state"] = "draft"
@@ -167,6 +168,7 @@ class SiaoHousingReservation(models.Model):
             return super().create(vals_list)
 
     def write(self, vals):
+        self._siao_check_values([vals])  # before reading them
         if {"place_id", "date_from", "date_to", "state"} & set(vals):
             for reservation in self:
                 if vals.get("state", reservation.state) == "confirmed":

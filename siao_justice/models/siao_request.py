@@ -233,6 +233,7 @@ class SiaoRequest(models.Model):
     # ---- CRUD ----
     @api.model_create_multi
     def create(self, vals_list):
+        self._siao_check_values(vals_list, creating=True)  # before reading them
         for vals in vals_list:
             if vals.get("detainee_id") and "company_id" not in vals:
                 vals["company_id"] = (
@@ -251,6 +252,7 @@ class SiaoRequest(models.Model):
         return requests
 
     def write(self, vals):
+        self._siao_check_values([vals])  # before reading them
         for request in self:
             request._precheck(vals)
         return super().write(vals)

@@ -11,3 +11,4 @@ from . import test_avdl
 from . import test_places
 from . import test_cpom
 from . import test_retention
+from . import test_role_matrix

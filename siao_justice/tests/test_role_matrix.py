@@ -1,0 +1,212 @@
+"""Who may do what: every cell of data/role_matrix.csv and data/record_scopes.csv is
+tried. Changing the matrix without changing the code (or the reverse) fails here."""
+
+import csv
+import os
+from datetime import date, datetime, timedelta
+
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import SiaoCase
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+OPERATIONS = ("read", "write", "create", "unlink")
+
+
+def load(name):
+    with open(os.path.join(DATA, name), newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+@tagged("post_install", "-at_install")
+class TestRoleMatrix(SiaoCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal = new_test_user(
+            cls.env, login="siao_portal", groups="base.group_portal"
+        )
+        cls.users = {
+            "reader": cls.reader,
+            "user": cls.worker,
+            "manager": cls.manager,
+            "reporting": cls.accountant,
+            "internal": cls.internal,
+            "portal": cls.portal,
+        }
+        chrs = cls.env["res.partner"].create(
+            {"name": "CHRS M", "siao_partner_type": "host_structure"}
+        )
+        person = cls.create_person(
+            consent_date=date(2025, 1, 1),
+            expected_release_date=date.today() + timedelta(days=20),
+        )
+        request = cls.env["siao.request"].create({"detainee_id": person.id})
+        request.action_submit()
+        cls.env["siao.deadline.alert"]._schedule(person)
+        meeting = cls.env["siao.commission.meeting"].create({"date": datetime.now()})
+        line = cls.env["siao.commission.line"].create(
+            {"meeting_id": meeting.id, "detainee_id": person.id, "decision": "maintain"}
+        )
+        measure = cls.env["siao.avdl.measure"].create(
+            {
+                "detainee_id": person.id,
+                "user_id": cls.worker.id,
+                "housing_entry_date": date.today(),
+            }
+        )
+        measure.action_enter_housing()
+        measure.action_renew("matrix")
+        place = cls.env["siao.housing.place"].create(
+            {"name": "M1", "structure_id": chrs.id}
+        )
+        reservation = cls.env["siao.housing.reservation"].create(
+            {
+                "place_id": place.id,
+                "detainee_id": person.id,
+                "date_from": date(2030, 1, 1),
+            }
+        )
+        person.action_record_release(release_date=date.today(), outcome="family")
+        cls.env.flush_all()
+        cls.records = {
+            "siao.detainee": person,
+            "siao.request": request,
+            "siao.request.history": request.history_ids[:1],
+            "siao.resource.right": person.resource_right_ids[:1],
+            "siao.deadline.alert": person.alert_ids[:1],
+            "siao.commission.meeting": meeting,
+            "siao.commission.line": line,
+            "siao.avdl.measure": measure,
+            "siao.avdl.file": cls.env["siao.avdl.file"].search(
+                [("user_id", "=", cls.worker.id)]
+            ),
+            "siao.avdl.renewal": measure.renewal_ids,
+            "siao.housing.place": place,
+            "siao.housing.reservation": reservation,
+            "siao.cpom.report.wizard": cls.env["siao.cpom.report.wizard"].create({}),
+        }
+        meeting.action_start()
+        meeting.action_close()
+        cls.meeting = meeting
+        cls.env.flush_all()
+        for model in (
+            "siao.report.measure",
+            "siao.report.request",
+            "siao.report.request.step",
+            "siao.report.release",
+            "siao.report.commission",
+        ):
+            cls.records[model] = cls.env[model].search([], limit=1)
+
+    def allowed(self, record, user, operation):
+        try:
+            record = record.with_user(user)
+            if record._name == "ir.attachment":  # its access is the document's
+                record.check(operation)
+            elif operation == "create":
+                record.browse().check_access("create")
+            else:
+                record.check_access(operation)
+        except AccessError:
+            return False
+        return True
+
+    def test_every_cell_of_the_role_matrix(self):
+        rows = load("role_matrix.csv")
+        self.assertEqual(
+            {row["model"] for row in rows},
+            set(self.records),
+            "every model is in the matrix",
+        )
+        for row in rows:
+            record = self.records[row["model"]]
+            self.assertTrue(record, row["model"])
+            user = self.users[row["group"]]
+            for operation in OPERATIONS:
+                with self.subTest(
+                    model=row["model"], group=row["group"], operation=operation
+                ):
+                    self.assertEqual(
+                        self.allowed(record, user, operation), row[operation] == "1"
+                    )
+
+    def scope_records(self, scope, user):
+        """The record a scope is about, seen by ``user``'s group."""
+        secret = self.create_person(
+            last_name="Secret", confidential=True, user_id=self.worker_2.id
+        )
+        if scope == "other_company_person":
+            return self.create_person(
+                last_name="Other",
+                company_id=self.company_b.id,
+                user_id=self.worker_b.id,
+                prison_id=False,
+            )
+        if scope == "confidential_person_of_another_worker":
+            return secret
+        if scope == "confidential_person_followed":
+            return self.create_person(
+                last_name="Mine", confidential=True, user_id=user.id
+            )
+        if scope in ("measure_of_another_worker", "own_measure"):
+            owner = user if scope == "own_measure" else self.worker_2
+            return self.env["siao.avdl.measure"].create(
+                {
+                    "detainee_id": self.create_person(last_name="M").id,
+                    "user_id": owner.id,
+                }
+            )
+        if scope == "chatter_of_confidential_person":
+            secret.message_post(body="Note confidentielle", message_type="comment")
+            return secret.message_ids[:1]
+        if scope == "attachment_of_confidential_person":
+            return self.env["ir.attachment"].create(
+                {
+                    "name": "secret.txt",
+                    "raw": b"x",
+                    "res_model": "siao.detainee",
+                    "res_id": secret.id,
+                }
+            )
+        if scope == "activity_of_confidential_person":
+            return secret.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=self.worker_2.id
+            )
+        if scope == "commission_minutes":
+            return self.meeting.minutes_attachment_id
+        raise AssertionError(scope)
+
+    def test_every_record_scope(self):
+        for row in load("record_scopes.csv"):
+            user = self.users[row["group"]]
+            record = self.scope_records(row["scope"], user)
+            self.assertTrue(record, row["scope"])
+            for operation in ("read", "write"):
+                with self.subTest(
+                    scope=row["scope"], group=row["group"], operation=operation
+                ):
+                    self.assertEqual(
+                        self.allowed(record, user, operation), row[operation] == "1"
+                    )
+
+    def test_restricted_fields_are_refused_and_absent_from_the_figures(self):
+        person = self.records["siao.detainee"]
+        for field in ("restrictions", "notes"):
+            with self.subTest(field=field), self.assertRaises(AccessError):
+                person.with_user(self.reader).read([field])
+            with self.subTest(field=field), self.assertRaises(AccessError):
+                person.with_user(self.reader).write({field: "x"})
+        with self.assertRaises(AccessError):
+            person.with_user(self.worker).read(["nir"])
+        for model in (
+            "siao.report.measure",
+            "siao.report.request",
+            "siao.report.request.step",
+            "siao.report.release",
+            "siao.report.commission",
+        ):
+            self.assertFalse(
+                {"nir", "restrictions", "notes"} & set(self.env[model]._fields), model
+            )
