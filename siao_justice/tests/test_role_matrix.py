@@ -174,6 +174,9 @@ class TestRoleMatrix(SiaoCase):
             return secret.activity_schedule(
                 "mail.mail_activity_data_todo", user_id=self.worker_2.id
             )
+        if scope == "followers_of_confidential_person":
+            secret.message_subscribe(partner_ids=self.worker_2.partner_id.ids)
+            return secret.message_follower_ids[:1]
         if scope == "commission_minutes":
             return self.meeting.minutes_attachment_id
         raise AssertionError(scope)
