@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .siao_request import ORIENTATION_TYPES
 
@@ -86,6 +86,13 @@ class SiaoHousingPlace(models.Model):
                 raise ValidationError(
                     _("A place cannot be given back before it opens.")
                 )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_never_booked(self):
+        if self.with_context(active_test=False).reservation_ids:
+            raise UserError(
+                _("This place has reservations: archive it instead of deleting it.")
+            )
 
     @api.model
     def _cron_update_state(self):
