@@ -6,6 +6,13 @@ from odoo.tools import SQL
 
 from .siao_housing_place import PLACE_TYPES
 
+MEASURE_STATES = [
+    ("waiting", "Waiting list"),
+    ("pre_entry", "Before entry"),
+    ("active", "In housing"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
 IN_FILE_STATES = ("pre_entry", "active")
 CLOSING_REASONS = [
     ("housing_kept", "Objectives met, housing kept"),
@@ -52,13 +59,7 @@ class SiaoAvdlMeasure(models.Model):
         required=True, default=fields.Date.context_today, tracking=True
     )
     state = fields.Selection(
-        [
-            ("waiting", "Waiting list"),
-            ("pre_entry", "Before entry"),
-            ("active", "In housing"),
-            ("closed", "Closed"),
-            ("cancelled", "Cancelled"),
-        ],
+        MEASURE_STATES,
         readonly=True,
         copy=False,
         tracking=True,

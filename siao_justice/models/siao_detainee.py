@@ -12,6 +12,8 @@ from odoo.tools import SQL
 from .siao_request import OPEN_STATES, REQUEST_STATES
 from .siao_resource_right import DEFAULT_CHECKLIST
 
+GENDERS = [("female", "Woman"), ("male", "Man"), ("other", "Other")]
+LEGAL_STATUSES = [("remand", "Remand"), ("convicted", "Convicted")]
 RELEASE_HORIZONS = [
     ("past", "Released or date passed"),
     ("m1", "Less than 1 month"),
@@ -76,9 +78,7 @@ class SiaoDetainee(models.Model):
     first_name = fields.Char(tracking=True)
     name = fields.Char(compute="_compute_name", store=True, index="trigram")
     birthdate = fields.Date(string="Birth date")
-    gender = fields.Selection(
-        [("female", "Woman"), ("male", "Man"), ("other", "Other")]
-    )
+    gender = fields.Selection(GENDERS)
     nir = fields.Char(
         string="NIR",
         groups="siao_justice.group_siao_manager",
@@ -143,7 +143,7 @@ class SiaoDetainee(models.Model):
     prison_type = fields.Selection(related="prison_id.prison_type")
     prison_number = fields.Char(string="Prison number", index=True, tracking=True)
     legal_status = fields.Selection(
-        [("remand", "Remand"), ("convicted", "Convicted")],
+        LEGAL_STATUSES,
         required=True,
         default="convicted",
         tracking=True,

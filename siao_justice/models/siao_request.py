@@ -29,6 +29,17 @@ REQUEST_STATES = [
     ("refused", "Refused"),
     ("cancelled", "Cancelled"),
 ]
+REFUSAL_SIDES = [("person", "The person"), ("structure", "The structure")]
+REQUEST_EVENTS = [
+    ("submit", "Submitted"),
+    ("orient", "Oriented"),
+    ("propose", "Place proposed"),
+    ("admit", "Admitted"),
+    ("refuse", "Refused"),
+    ("to_update", "To update"),
+    ("cancel", "Cancelled"),
+    ("reactivate", "Reactivated"),
+]
 OPEN_STATES = ("draft", "submitted", "to_update", "oriented", "proposed")
 CLOSED_STATES = ("admitted", "refused", "cancelled")
 REFUSAL_REASONS = [
@@ -130,7 +141,7 @@ class SiaoRequest(models.Model):
         group_expand=True,
     )
     refusal_by = fields.Selection(
-        [("person", "The person"), ("structure", "The structure")],
+        REFUSAL_SIDES,
         readonly=True,
         copy=False,
         tracking=True,
@@ -505,23 +516,12 @@ class SiaoRequestHistory(models.Model):
     )
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     event = fields.Selection(
-        [
-            ("submit", "Submitted"),
-            ("orient", "Oriented"),
-            ("propose", "Place proposed"),
-            ("admit", "Admitted"),
-            ("refuse", "Refused"),
-            ("to_update", "To update"),
-            ("cancel", "Cancelled"),
-            ("reactivate", "Reactivated"),
-        ],
+        REQUEST_EVENTS,
         required=True,
     )
     from_state = fields.Selection(REQUEST_STATES)
     to_state = fields.Selection(REQUEST_STATES)
-    refusal_by = fields.Selection(
-        [("person", "The person"), ("structure", "The structure")]
-    )
+    refusal_by = fields.Selection(REFUSAL_SIDES)
     refusal_reason = fields.Selection(REFUSAL_REASONS)
     user_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, ondelete="set null"

@@ -5,11 +5,23 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from ..models.res_partner import PRISON_TYPES
-from ..models.siao_avdl_measure import CLOSING_REASONS
+from ..models.siao_avdl_measure import CLOSING_REASONS, MEASURE_STATES
 from ..models.siao_commission_line import DECISIONS
-from ..models.siao_detainee import DRY_EXIT_REASONS, RELEASE_HORIZONS, RELEASE_OUTCOMES
+from ..models.siao_detainee import (
+    DRY_EXIT_REASONS,
+    GENDERS,
+    LEGAL_STATUSES,
+    RELEASE_HORIZONS,
+    RELEASE_OUTCOMES,
+)
 from ..models.siao_housing_place import PLACE_TYPES
-from ..models.siao_request import ORIENTATION_TYPES, REFUSAL_REASONS, REQUEST_STATES
+from ..models.siao_request import (
+    ORIENTATION_TYPES,
+    REFUSAL_REASONS,
+    REFUSAL_SIDES,
+    REQUEST_EVENTS,
+    REQUEST_STATES,
+)
 
 AGE_BANDS = [
     ("under_25", "Under 25"),
@@ -71,14 +83,10 @@ class SiaoReportMixin(models.AbstractModel):
 
     person_key = fields.Char(string="Person key", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    gender = fields.Selection(
-        [("female", "Woman"), ("male", "Man"), ("other", "Other")], readonly=True
-    )
+    gender = fields.Selection(GENDERS, readonly=True)
     age_band = fields.Selection(AGE_BANDS, readonly=True)
     prison_type = fields.Selection(PRISON_TYPES, readonly=True)
-    legal_status = fields.Selection(
-        [("remand", "Remand"), ("convicted", "Convicted")], readonly=True
-    )
+    legal_status = fields.Selection(LEGAL_STATUSES, readonly=True)
 
     def _query(self):
         raise NotImplementedError
@@ -112,13 +120,7 @@ class SiaoReportMeasure(models.Model):
     housing_type = fields.Selection(PLACE_TYPES, readonly=True)
     exit_destination = fields.Selection(EXIT_DESTINATIONS, readonly=True)
     state = fields.Selection(
-        [
-            ("waiting", "Waiting list"),
-            ("pre_entry", "Before entry"),
-            ("active", "In housing"),
-            ("closed", "Closed"),
-            ("cancelled", "Cancelled"),
-        ],
+        MEASURE_STATES,
         readonly=True,
     )
     renewal_count = fields.Integer(string="Renewals", readonly=True, aggregator="sum")
@@ -169,7 +171,7 @@ class SiaoReportRequest(models.Model):
     state = fields.Selection(REQUEST_STATES, readonly=True)
     filed_in_time = fields.Boolean(readonly=True)
     refusal_by = fields.Selection(
-        [("person", "The person"), ("structure", "The structure")],
+        REFUSAL_SIDES,
         string="Last refusal by",
         readonly=True,
     )
@@ -214,21 +216,10 @@ class SiaoReportRequestStep(models.Model):
 
     date = fields.Date(readonly=True)
     event = fields.Selection(
-        [
-            ("submit", "Submitted"),
-            ("orient", "Oriented"),
-            ("propose", "Place proposed"),
-            ("admit", "Admitted"),
-            ("refuse", "Refused"),
-            ("to_update", "To update"),
-            ("cancel", "Cancelled"),
-            ("reactivate", "Reactivated"),
-        ],
+        REQUEST_EVENTS,
         readonly=True,
     )
-    refusal_by = fields.Selection(
-        [("person", "The person"), ("structure", "The structure")], readonly=True
-    )
+    refusal_by = fields.Selection(REFUSAL_SIDES, readonly=True)
     refusal_reason = fields.Selection(REFUSAL_REASONS, readonly=True)
     step_count = fields.Integer(string="Steps", readonly=True, aggregator="sum")
 

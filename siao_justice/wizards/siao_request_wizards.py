@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..models.siao_request import REFUSAL_REASONS
+from ..models.siao_request import REFUSAL_REASONS, REFUSAL_SIDES
 
 
 class SiaoRequestWizardMixin(models.AbstractModel):
@@ -30,7 +30,7 @@ class SiaoRequestRefuseWizard(models.TransientModel):
     _description = "Record the refusal of a SIAO request"
 
     refusal_by = fields.Selection(
-        [("person", "The person"), ("structure", "The structure")],
+        REFUSAL_SIDES,
         string="Refused by",
         required=True,
     )
