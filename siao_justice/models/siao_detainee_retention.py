@@ -41,13 +41,10 @@ class SiaoDetainee(models.Model):
             )
 
     def message_post(self, **kwargs):
+        """Any message in the file (a note, an email, an activity done) is a contact,
+        except the addon's own notices about the file."""
         message = super().message_post(**kwargs)
-        if message.message_type in ("comment", "email") or kwargs.get(
-            "message_type"
-        ) in (
-            "comment",
-            "email",
-        ):
+        if not self.env.context.get("siao_file_notice"):
             self._touch_last_contact()
         return message
 
@@ -124,7 +121,7 @@ class SiaoDetainee(models.Model):
                 "retention_postpone_reason": reason.strip(),
             }
         )
-        for person in self:
+        for person in self.with_context(siao_file_notice=True):
             person.message_post(
                 body=_(
                     "Anonymisation postponed until %(date)s: %(reason)s",

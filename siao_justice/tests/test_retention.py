@@ -110,6 +110,20 @@ class TestRetention(SiaoCase):
         with freeze_time(date(2026, 3, 4)):
             person.state = "closed"
         self.assertEqual(person.last_contact_date, date(2026, 3, 4))
+        activity = person.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.worker.id
+        )
+        with freeze_time(date(2026, 4, 5)):
+            activity.action_feedback("Rendez-vous honoré")
+        self.assertEqual(person.last_contact_date, date(2026, 4, 5))
+        meeting = self.env["siao.commission.meeting"].create(
+            {"date": "2026-05-12 12:00:00"}
+        )
+        with freeze_time(date(2026, 5, 6)):
+            self.env["siao.commission.line"].create(
+                {"meeting_id": meeting.id, "detainee_id": person.id}
+            )
+        self.assertEqual(person.last_contact_date, date(2026, 5, 6))
 
     def test_file_due_only_after_the_retention_period_and_when_not_detained(self):
         Person = self.env["siao.detainee"].with_context(active_test=False)
