@@ -19,7 +19,8 @@ die() { printf '[siao_justice] %s\n' "$*" >&2; exit 1; }
 
 command -v "$PYTHON" >/dev/null 2>&1 || die "Python was not found: set PYTHON=/path/to/python3 (3.10 to 3.12)."
 PYVER=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-CACHE=${SIAO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/siao_justice}
+USER_HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+CACHE=${SIAO_CACHE_DIR:-${XDG_CACHE_HOME:-$USER_HOME/.cache}/siao_justice}
 ODOO_HOME=$CACHE/odoo-$ODOO_SERIES-py$PYVER
 
 odoo_importable() {  # $1: a python executable
