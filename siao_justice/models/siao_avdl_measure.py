@@ -381,21 +381,13 @@ class SiaoAvdlMeasure(models.Model):
                 user_id=(coordinator or self.env.user).id,
             )
 
-    def _open_wizard(self, model):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": model,
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_measure_id": self.id},
-        }
-
     def action_open_renew_wizard(self):
-        return self._open_wizard("siao.avdl.renew.wizard")
+        self.ensure_one()
+        return self._siao_wizard("siao.avdl.renew.wizard", measure_id=self.id)
 
     def action_open_close_wizard(self):
-        return self._open_wizard("siao.avdl.close.wizard")
+        self.ensure_one()
+        return self._siao_wizard("siao.avdl.close.wizard", measure_id=self.id)
 
     # ---- Crons ----
     @api.model

@@ -551,13 +551,7 @@ class SiaoDetainee(models.Model):
 
     def action_open_release_wizard(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "siao.release.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_detainee_id": self.id},
-        }
+        return self._siao_wizard("siao.release.wizard", detainee_id=self.id)
 
     def action_record_release(self, release_date=None, outcome=None, reason=None):
         """Record the day of release and where the person went."""

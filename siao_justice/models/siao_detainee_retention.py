@@ -101,13 +101,7 @@ class SiaoDetainee(models.Model):
 
     def action_open_postpone_wizard(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "siao.retention.postpone.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_detainee_id": self.id},
-        }
+        return self._siao_wizard("siao.retention.postpone.wizard", detainee_id=self.id)
 
     def action_postpone_retention(self, until=None, reason=None):
         if not self.env.user.has_group("siao_justice.group_siao_manager"):

@@ -27,6 +27,17 @@ class SiaoInputValidation(models.AbstractModel):
         self._siao_check_values([vals])
         return super().write(vals)
 
+    @api.model
+    def _siao_wizard(self, model, **defaults):
+        """The action opening ``model`` in a dialog, with these default values."""
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {f"default_{name}": value for name, value in defaults.items()},
+        }
+
     def _siao_invalid(self, field, reason):
         return ValidationError(
             _(

@@ -408,7 +408,9 @@ class SiaoRequest(models.Model):
                 )
             if not (override_reason or "").strip():
                 if self.env.context.get("siao_submit_from_button"):
-                    return self._open_wizard("siao.request.submit.wizard")
+                    return self._siao_wizard(
+                        "siao.request.submit.wizard", request_ids=self.ids
+                    )
                 raise UserError(
                     _(
                         "Without the person's consent, a coordinator must give "
@@ -487,20 +489,11 @@ class SiaoRequest(models.Model):
     def action_reactivate(self):
         return self._transition("reactivate", cancel_reason=False)
 
-    def _open_wizard(self, model):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": model,
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_request_ids": self.ids},
-        }
-
     def action_open_refuse_wizard(self):
-        return self._open_wizard("siao.request.refuse.wizard")
+        return self._siao_wizard("siao.request.refuse.wizard", request_ids=self.ids)
 
     def action_open_cancel_wizard(self):
-        return self._open_wizard("siao.request.cancel.wizard")
+        return self._siao_wizard("siao.request.cancel.wizard", request_ids=self.ids)
 
 
 class SiaoRequestHistory(models.Model):
