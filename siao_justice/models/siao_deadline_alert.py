@@ -122,9 +122,11 @@ class SiaoDeadlineAlert(models.Model):
             if not candidates:
                 continue
             activity_type = self.env.ref(DEADLINE_REASONS[reason])
+            # One batch per reason, without one assignment e-mail per person.
             activities = (
                 self.env["mail.activity"]
                 .sudo()
+                .with_context(mail_activity_quick_update=True)
                 .create(
                     [
                         {

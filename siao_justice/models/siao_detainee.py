@@ -586,9 +586,10 @@ class SiaoDetainee(models.Model):
 
     # ---- Crons ----
     @api.model
-    def _cron_update_release_horizon(self):
-        """Daily: the horizon depends on today's date; recompute it in one SQL pass."""
-        today = fields.Date.today()
+    def _cron_update_release_horizon(self, today=None):
+        """Daily: the horizon depends on today's date; recompute it in one SQL pass.
+        ``today`` (a date) is for tests and the benchmark."""
+        today = today or fields.Date.today()
         case = SQL("CASE WHEN state != 'detained' THEN 'past' ")
         case = SQL(
             "%s WHEN legal_status = 'remand' OR expected_release_date IS NULL "

@@ -196,14 +196,22 @@ class SiaoCpomIndicators(models.AbstractModel):
         def dated(field):
             return in_period + [(field, ">=", date_from), (field, "<=", date_to)]
 
-        closed = Measure.search(dated("closing_date") + [("state", "=", "closed")])
+        # Each search fetches only the columns its figures need, in one query.
+        closed = Measure.search_fetch(
+            dated("closing_date") + [("state", "=", "closed")],
+            ["length_days", "housing_entry_date", "exit_destination"],
+        )
         lengths = [m.length_days for m in closed if m.housing_entry_date]
-        releases = Release.search(dated("release_date"))
-        filed = Request.search(dated("request_date"))
-        oriented = Request.search(dated("oriented_date"))
-        admitted = Request.search(dated("admitted_date"))
-        refusals = Step.search(dated("date") + [("event", "=", "refuse")])
-        cases = Case.search(dated("meeting_date"))
+        releases = Release.search_fetch(
+            dated("release_date"), ["release_outcome", "with_solution"]
+        )
+        filed = Request.search_fetch(dated("request_date"), ["filed_in_time"])
+        oriented = Request.search_fetch(dated("oriented_date"), ["days_to_orientation"])
+        admitted = Request.search_fetch(dated("admitted_date"), ["days_to_admission"])
+        refusals = Step.search_fetch(
+            dated("date") + [("event", "=", "refuse")], ["refusal_by"]
+        )
+        cases = Case.search_fetch(dated("meeting_date"), [])
         active_end = self._active_file_on(date_to, company_ids)
         days = (date_to - date_from).days + 1
         active_days = self._active_file_days(date_from, date_to, company_ids)
@@ -216,9 +224,9 @@ class SiaoCpomIndicators(models.AbstractModel):
         )
         renewals = self.env["siao.avdl.renewal"].sudo().search_count(dated("date"))
         dry = len(releases.filtered(lambda r: r.release_outcome == "dry_exit"))
-        followed = (
-            set(
-                Request.search(
+        followed = self._distinct_persons(
+            [
+                Request._search(
                     in_period
                     + [
                         (
@@ -234,10 +242,8 @@ class SiaoCpomIndicators(models.AbstractModel):
                         ),
                         ("request_date", "<=", date_to),
                     ]
-                ).mapped("person_key")
-            )
-            | set(
-                Measure.search(
+                ),
+                Measure._search(
                     in_period
                     + [
                         ("state", "!=", "cancelled"),
@@ -246,13 +252,13 @@ class SiaoCpomIndicators(models.AbstractModel):
                         ("file_until", "=", False),
                         ("file_until", ">=", date_from),
                     ]
-                ).mapped("person_key")
-            )
-            | set(cases.mapped("person_key"))
-            | set(releases.mapped("person_key"))
+                ),
+                Case._search(dated("meeting_date")),
+                Release._search(dated("release_date")),
+            ]
         )
         return {
-            "persons_followed": self._count(len(followed)),
+            "persons_followed": self._count(followed),
             "avdl_measures_new": self._count(
                 Measure.search_count(dated("referral_date"))
             ),
@@ -312,6 +318,20 @@ class SiaoCpomIndicators(models.AbstractModel):
                 places, date_from, date_to
             ),
         }
+
+    def _distinct_persons(self, queries):
+        """How many persons appear in any of the report queries (record rules
+        applied by _search), counted by PostgreSQL."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(DISTINCT person_key) FROM (%s) AS persons",
+                SQL(" UNION ALL ").join(
+                    query.select(SQL.identifier(query.table, "person_key"))
+                    for query in queries
+                ),
+            )
+        )
+        return self.env.cr.fetchone()[0]
 
     @staticmethod
     def _median(values):

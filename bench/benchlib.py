@@ -1,0 +1,30 @@
+"""What the benchmark scripts share."""
+
+import statistics
+import time
+
+import odoo
+from odoo.tools import config
+
+LOAD_USERS = 20
+LOAD_PASSWORD = "bench-load-2026"
+
+
+def open_registry(odoo_args):
+    """Parse Odoo's own options (-d, --db_host...) and open the database's registry."""
+    config.parse_config(odoo_args)
+    odoo.netsvc.init_logger()
+    return odoo.modules.registry.Registry(config["db_name"])
+
+
+def median_time(func, runs=5, before=None):
+    """Median wall time of ``runs`` calls (``before`` is called untimed before each)."""
+    times = []
+    result = None
+    for _run in range(runs):
+        if before:
+            before()
+        started = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result

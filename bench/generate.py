@@ -1,0 +1,548 @@
+"""Fill a fresh siao_justice database with realistic data at a chosen scale.
+
+Usage (through ``make bench``): python bench/generate.py SCALE -- <odoo options>
+
+Reference records (companies, prisons, structures, users) go through the ORM; the
+bulk (persons, requests and their history, resources checklists, AVDL measures,
+places, reservations, commissions and their agendas) is written by set-based SQL
+inside PostgreSQL, then the stored computed columns are filled the same way.
+Deterministic: ``setseed`` fixes PostgreSQL's random().
+"""
+
+import sys
+import time
+
+from benchlib import LOAD_PASSWORD, LOAD_USERS, open_registry
+
+from odoo import SUPERUSER_ID, api
+
+LAST_NAMES = (
+    "MARTIN BERNARD THOMAS PETIT ROBERT RICHARD DURAND DUBOIS MOREAU LAURENT SIMON "
+    "MICHEL LEFEBVRE LEROY ROUX DAVID BERTRAND MOREL FOURNIER GIRARD BONNET DUPONT "
+    "LAMBERT FONTAINE ROUSSEAU VINCENT MULLER LEFEVRE FAURE ANDRE MERCIER BLANC "
+    "GUERIN BOYER GARNIER CHEVALIER FRANCOIS LEGRAND GAUTHIER GARCIA PERRIN ROBIN "
+    "CLEMENT MORIN NICOLAS HENRY ROUSSEL MATHIEU GAUTIER MASSON MARCHAND DUVAL "
+    "DENIS DUMONT MARIE LEMAIRE NOEL MEYER DUFOUR MEUNIER BRUN BLANCHARD GIRAUD "
+    "JOLY RIVIERE LUCAS BRUNET GAILLARD BARBIER ARNAUD MARTINEZ GERARD ROCHE "
+    "RENARD SCHMITT ROY LEROUX COLIN VIDAL CARON PICARD ROGER FABRE AUBERT "
+    "LEMOINE RENAUD DUMAS LACROIX OLIVIER PHILIPPE BOURGEOIS PIERRE BENOIT REY "
+    "LECLERC PAYET ROLLAND LECLERCQ GUILLAUME LECOMTE LOPEZ JEAN DUPUY GUILLOT "
+    "HUBERT BERGER CARPENTIER SANCHEZ DUPUIS MOULIN LOUIS DESCHAMPS HUET VASSEUR "
+    "PEREZ BOUCHER FLEURY ROYER KLEIN JACQUET ADAM PARIS POIRIER MARTY AUBRY "
+    "GUYOT CARRE CHARLES RENAULT CHARPENTIER MENARD MAILLARD BARON BERTIN BAILLY "
+    "HERVE SCHNEIDER FERNANDEZ LE GALL COLLET LEGER BOUVIER JULIEN PREVOST MILLET"
+).split()
+FIRST_NAMES = (
+    "Lucas Hugo Louis Nathan Gabriel Jules Enzo Arthur Raphaël Mathis Léo Tom Théo "
+    "Ethan Noah Maël Adam Sacha Mohamed Karim Yanis Mehdi Rayan Bilal Kevin Thomas "
+    "Nicolas Julien Maxime Alexandre Antoine Romain Sébastien Guillaume Jérôme "
+    "Christophe David Laurent Stéphane Frédéric Patrick Éric Pascal Olivier Marc "
+    "Emma Léa Chloé Manon Camille Inès Sarah Laura Julie Marie Nadia Sonia Aurélie "
+    "Céline Sandrine Nathalie Isabelle Fatima Samira Jessica"
+).split()
+
+
+def reference_data(env, scale):
+    """Two companies with their prisons, SPIP, structures, workers and managers."""
+    Partner = env["res.partner"]
+    Users = env["res.users"].with_context(no_reset_password=True)
+    main = env.ref("base.main_company")
+    main.name = "SIAO du Haut-Rhin"
+    second = env["res.company"].create({"name": "SIAO du Bas-Rhin"})
+    workers_per_company = max(4, min(60, scale // 1500))
+    group_user = env.ref("siao_justice.group_siao_user")
+    group_manager = env.ref("siao_justice.group_siao_manager")
+    internal = env.ref("base.group_user")
+    out = {}
+    for index, company in enumerate((main, second)):
+        town = ("Colmar", "Strasbourg")[index]
+        prisons = Partner.create(
+            [
+                {
+                    "name": f"Établissement {town} {n}",
+                    "is_company": True,
+                    "siao_partner_type": "prison",
+                    "prison_type": ("ma", "cd", "cp", "csl", "ma", "cd")[n % 6],
+                    "company_id": company.id,
+                }
+                for n in range(1, 7)
+            ]
+        )
+        spip = Partner.create(
+            {
+                "name": f"SPIP {town}",
+                "is_company": True,
+                "siao_partner_type": "spip",
+                "company_id": company.id,
+            }
+        )
+        structures = Partner.create(
+            [
+                {
+                    "name": f"CHRS {town} {n}",
+                    "is_company": True,
+                    "siao_partner_type": "host_structure",
+                    "company_id": company.id,
+                }
+                for n in range(1, 9)
+            ]
+        )
+
+        def user(login, name, groups, company=company):
+            return Users.create(
+                {
+                    "login": login,
+                    "name": name,
+                    "company_id": company.id,
+                    "company_ids": [(6, 0, [company.id])],
+                    "groups_id": [(6, 0, [internal.id] + groups.ids)],
+                }
+            )
+
+        workers = env["res.users"]
+        for n in range(workers_per_company):
+            workers |= user(f"worker{index}_{n}", f"Travailleur {town} {n}", group_user)
+        manager = user(
+            f"manager{index}",
+            f"Coordination {town}",
+            group_manager | env.ref("base.group_allow_export"),
+        )
+        out[company.id] = {
+            "company": company,
+            "prisons": prisons,
+            "spip": spip,
+            "structures": structures,
+            "workers": workers,
+            "manager": manager,
+        }
+    # The simulated users of the load test: workers of the first company.
+    load_users = env["res.users"]
+    for n in range(LOAD_USERS):
+        load_users |= Users.create(
+            {
+                "login": f"load{n}",
+                "name": f"Charge {n}",
+                "password": LOAD_PASSWORD,
+                "company_id": main.id,
+                "company_ids": [(6, 0, [main.id])],
+                "groups_id": [(6, 0, [internal.id, group_user.id])],
+            }
+        )
+    out[main.id]["workers"] |= load_users
+    return out
+
+
+def sql_arrays(ref):
+    """Per company: id arrays that the SQL below picks from."""
+    rows = []
+    for company_id, data in ref.items():
+        rows.append(
+            (
+                company_id,
+                data["prisons"].ids,
+                data["spip"].id,
+                data["structures"].ids,
+                data["workers"].ids,
+                data["manager"].id,
+            )
+        )
+    return rows
+
+
+def bulk(cr, scale, ref):
+    cr.execute("SELECT setseed(0.42)")
+    cr.execute(
+        """
+        CREATE TEMP TABLE bench_company (
+            company_id int, share float, prisons int[], spip int, structures int[],
+            workers int[], manager int, retention int, lead int, alert int
+        ) ON COMMIT DROP
+        """,
+    )
+    for index, (company_id, prisons, spip, structures, workers, manager) in enumerate(
+        sql_arrays(ref)
+    ):
+        cr.execute(
+            """
+            INSERT INTO bench_company
+            SELECT %s, %s, %s, %s, %s, %s, %s, c.siao_retention_months,
+                   c.siao_request_lead_months, c.siao_dry_exit_alert_days
+              FROM res_company c WHERE c.id = %s
+            """,
+            (
+                company_id,
+                (0.6, 0.4)[index],
+                prisons,
+                spip,
+                structures,
+                workers,
+                manager,
+                company_id,
+            ),
+        )
+    # Persons: incarcerated at some point over eight years, for 2 to 60 months.
+    cr.execute(
+        """
+        CREATE TEMP TABLE bench_person ON COMMIT DROP AS
+        SELECT n,
+               CASE WHEN random() < 0.6 THEN 0 ELSE 1 END AS company_index,
+               random() AS r1, random() AS r2, random() AS r3, random() AS r4,
+               (CURRENT_DATE - (random() * 2920)::int) AS incarceration_date,
+               (2 + (random() * random() * 58)::int) AS sentence_months
+          FROM generate_series(1, %s) AS n
+        """,
+        (scale,),
+    )
+    cr.execute(
+        """
+        INSERT INTO siao_detainee (
+            company_id, user_id, prison_id, spip_id, last_name, first_name, name,
+            gender, birthdate, pseudonym, prison_number, legal_status,
+            adjustment_type, state, incarceration_date, sentence_months,
+            sentence_end_date, expected_release_date, lsc_automatic_date,
+            actual_release_date, release_outcome, dry_exit_reason,
+            consent_date, consent_scope, last_contact_date, active, confidential,
+            anonymised, has_housing_solution, create_uid, write_uid, create_date,
+            write_date)
+        SELECT c.company_id,
+               c.workers[1 + (p.r1 * (array_length(c.workers, 1) - 1))::int],
+               c.prisons[1 + (p.r2 * 5)::int],
+               c.spip,
+               (%(last)s::text[])[1 + (p.r3 * (%(nlast)s - 1))::int],
+               (%(first)s::text[])[1 + (p.r4 * (%(nfirst)s - 1))::int],
+               NULL, CASE WHEN p.r1 < 0.9 THEN 'male' ELSE 'female' END,
+               p.incarceration_date - ((18 + p.r2 * 50) * 365)::int,
+               md5(p.n::text || random()::text),
+               lpad((p.n * 7919 %% 999983)::text, 6, '0') || '-' || p.n,
+               CASE WHEN p.incarceration_date > CURRENT_DATE - 120 AND p.r3 < 0.5
+                    THEN 'remand' ELSE 'convicted' END,
+               'none', 'detained', p.incarceration_date, p.sentence_months,
+               (p.incarceration_date
+                + make_interval(months => p.sentence_months))::date,
+               (p.incarceration_date
+                + make_interval(months => (p.sentence_months * (0.6 + 0.4 * p.r4))::int)
+               )::date,
+               NULL, NULL, NULL, NULL,
+               CASE WHEN p.r2 < 0.8 THEN p.incarceration_date + 20 END,
+               CASE WHEN p.r2 < 0.8 THEN 'siao_spip' END,
+               CURRENT_DATE, true, p.r4 < 0.02, false, false,
+               1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM bench_person p
+          JOIN (SELECT row_number() OVER (ORDER BY company_id) - 1 AS idx, *
+                  FROM bench_company) c ON c.idx = p.company_index
+        """,
+        {
+            "last": list(LAST_NAMES),
+            "nlast": len(LAST_NAMES),
+            "first": list(FIRST_NAMES),
+            "nfirst": len(FIRST_NAMES),
+        },
+    )
+    # Derived columns: name, remand without date, releases in the past, LSC date.
+    cr.execute(
+        """
+        UPDATE siao_detainee d SET
+            name = d.last_name || ' ' || d.first_name,
+            expected_release_date = CASE WHEN d.legal_status = 'remand' THEN NULL
+                                         ELSE d.expected_release_date END,
+            lsc_automatic_date = CASE
+                WHEN d.legal_status = 'convicted' AND d.sentence_months <= 24
+                THEN (d.sentence_end_date - interval '3 months')::date END
+        """,
+    )
+    cr.execute(
+        """
+        UPDATE siao_detainee d SET
+            state = 'released',
+            actual_release_date = d.expected_release_date,
+            release_outcome = (ARRAY['housing', 'adapted_housing', 'shelter',
+                                     'family', 'dry_exit', 'unknown'])
+                              [1 + (abs(hashtext(d.pseudonym)) % 6)],
+            last_contact_date = d.expected_release_date
+                + (abs(hashtext(d.pseudonym || 'c')) % 200)
+         WHERE d.expected_release_date < CURRENT_DATE
+        """,
+    )
+    cr.execute(
+        """
+        UPDATE siao_detainee SET dry_exit_reason = 'no_place'
+         WHERE release_outcome = 'dry_exit'
+        """,
+    )
+    # The history has already been anonymised day after day by the nightly job.
+    cr.execute(
+        """
+        UPDATE siao_detainee d SET
+            last_name = 'Anonymisé ' || left(d.pseudonym, 8),
+            first_name = NULL, name = 'ANONYMISÉ ' || left(d.pseudonym, 8),
+            prison_number = NULL, consent_scope = NULL, anonymised = true,
+            active = false,
+            birthdate = date_trunc('year', d.birthdate)::date
+          FROM bench_company c
+         WHERE c.company_id = d.company_id AND d.state = 'released'
+           AND d.last_contact_date
+               < (CURRENT_DATE - make_interval(months => c.retention))::date - 1
+        """,
+    )
+    # SIAO requests: most persons have one; the released ones a closed one.
+    cr.execute(
+        """
+        INSERT INTO siao_request (
+            detainee_id, user_id, company_id, name, prescriber_type, request_kind,
+            state, request_date, recommended_orientation, orientation, structure_id,
+            refusal_by, refusal_reason, admission_date, release_horizon, active,
+            filed_in_time, create_uid, write_uid, create_date, write_date)
+        SELECT d.id, d.user_id, d.company_id, 'SIAO/' || d.id,
+               (ARRAY['spip', 'spip_social_worker', 'avdl', 'siao_office'])
+                   [1 + (abs(hashtext(d.pseudonym || 'p')) % 4)],
+               CASE WHEN abs(hashtext(d.pseudonym || 'k')) % 5 = 0
+                    THEN 'emergency' ELSE 'insertion' END,
+               s.state,
+               CASE WHEN s.state <> 'draft' THEN
+                   COALESCE(d.expected_release_date, CURRENT_DATE + 90)
+                   - 20 - (abs(hashtext(d.pseudonym || 'd')) % 150) END,
+               'chrs',
+               CASE WHEN s.state IN ('oriented', 'proposed', 'admitted', 'refused')
+                    THEN (ARRAY['chrs', 'chu', 'residence_sociale', 'pension_famille'])
+                         [1 + (abs(hashtext(d.pseudonym || 'o')) % 4)] END,
+               CASE WHEN s.state IN ('proposed', 'admitted')
+                    THEN c.structures[1 + (abs(hashtext(d.pseudonym || 's')) % 8)]
+               END,
+               CASE WHEN s.state = 'refused' THEN 'structure' END,
+               CASE WHEN s.state = 'refused' THEN 'no_place' END,
+               CASE WHEN s.state = 'admitted' THEN d.actual_release_date END,
+               d.release_horizon, true,
+               abs(hashtext(d.pseudonym || 't')) % 3 > 0,
+               1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM siao_detainee d
+          JOIN bench_company c ON c.company_id = d.company_id
+          CROSS JOIN LATERAL (SELECT CASE
+               WHEN d.state = 'released' THEN
+                   (ARRAY['admitted', 'admitted', 'refused', 'cancelled'])
+                   [1 + (abs(hashtext(d.pseudonym || 'r')) % 4)]
+               ELSE
+                   (ARRAY['draft', 'submitted', 'submitted', 'to_update', 'oriented',
+                          'proposed', 'admitted'])
+                   [1 + (abs(hashtext(d.pseudonym || 'r')) % 7)]
+               END AS state) s
+         WHERE abs(hashtext(d.pseudonym || 'q')) % 10 < 7
+        """,
+    )
+    # Their history: the submission, then the last step.
+    cr.execute(
+        """
+        INSERT INTO siao_request_history (
+            request_id, company_id, user_id, event, from_state, to_state, date,
+            refusal_by, refusal_reason, create_uid, write_uid, create_date,
+            write_date)
+        SELECT r.id, r.company_id, r.user_id, 'submit', 'draft', 'submitted',
+               r.request_date, NULL, NULL, 1, 1, now() at time zone 'UTC',
+               now() at time zone 'UTC'
+          FROM siao_request r WHERE r.request_date IS NOT NULL
+        UNION ALL
+        SELECT r.id, r.company_id, r.user_id,
+               (CASE r.state WHEN 'oriented' THEN 'orient'
+                    WHEN 'proposed' THEN 'propose' WHEN 'admitted' THEN 'admit'
+                    WHEN 'refused' THEN 'refuse' WHEN 'cancelled' THEN 'cancel'
+                    ELSE 'to_update' END),
+               'submitted', r.state,
+               LEAST(r.request_date + 10 + (r.id % 60), CURRENT_DATE),
+               r.refusal_by, r.refusal_reason, 1, 1, now() at time zone 'UTC',
+               now() at time zone 'UTC'
+          FROM siao_request r
+         WHERE r.state NOT IN ('draft', 'submitted') AND r.request_date IS NOT NULL
+        """,
+    )
+    cr.execute(
+        """
+        UPDATE siao_detainee d SET current_request_id = r.id, request_state = r.state
+          FROM siao_request r WHERE r.detainee_id = d.id
+        """,
+    )
+    # Resources to reopen before release: the usual checklist of the detained.
+    cr.execute(
+        """
+        INSERT INTO siao_resource_right (
+            detainee_id, company_id, sequence, right_type, status, create_uid,
+            write_uid, create_date, write_date)
+        SELECT d.id, d.company_id, t.seq, t.right_type,
+               (ARRAY['todo', 'prepared', 'reopened', 'na'])
+                   [1 + (abs(hashtext(d.pseudonym || t.right_type)) % 4)],
+               1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM siao_detainee d
+          CROSS JOIN (VALUES (10, 'rsa'), (20, 'css'), (30, 'id_document'))
+               AS t(seq, right_type)
+         WHERE d.state = 'detained'
+        """,
+    )
+    # AVDL Justice measures: one in twelve released persons, mostly closed.
+    cr.execute(
+        """
+        INSERT INTO siao_avdl_measure (
+            detainee_id, user_id, company_id, name, state, referral_date,
+            file_from, file_until, housing_entry_date, period_months,
+            renewal_count, end_date, housing_type, closing_date, closing_reason,
+            create_uid, write_uid, create_date, write_date)
+        SELECT d.id, c.workers[1], d.company_id, 'AVDL ' || d.name,
+               m.state, d.actual_release_date - 30, d.actual_release_date - 30,
+               CASE WHEN m.state = 'closed' THEN d.actual_release_date + 180 END,
+               d.actual_release_date, 6, 0,
+               (d.actual_release_date + interval '6 months')::date,
+               'chrs',
+               CASE WHEN m.state = 'closed' THEN d.actual_release_date + 180 END,
+               CASE WHEN m.state = 'closed' THEN 'housing_kept' END,
+               1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM siao_detainee d
+          JOIN bench_company c ON c.company_id = d.company_id
+          CROSS JOIN LATERAL (SELECT CASE
+               WHEN d.actual_release_date > CURRENT_DATE - 150 THEN 'active'
+               ELSE 'closed' END AS state) m
+         WHERE d.state = 'released' AND abs(hashtext(d.pseudonym || 'a')) % 12 = 0
+        """,
+    )
+    # Places (one per 150 persons) and their successive reservations.
+    cr.execute(
+        """
+        INSERT INTO siao_housing_place (
+            structure_id, company_id, name, place_type, state, available_from,
+            justice_reserved, active, create_uid, write_uid, create_date,
+            write_date)
+        SELECT c.structures[1 + (g %% 8)], c.company_id, 'Place ' || g, 'chrs',
+               'free', CURRENT_DATE - 3000, g %% 3 = 0, true, 1, 1,
+               now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM bench_company c
+          CROSS JOIN generate_series(1, greatest(10, (%s * c.share / 150)::int)) g
+        """,
+        (scale,),
+    )
+    cr.execute(
+        """
+        INSERT INTO siao_housing_reservation (
+            place_id, detainee_id, company_id, kind, state, date_from, date_to,
+            create_uid, write_uid, create_date, write_date)
+        WITH slot AS (
+            SELECT pl.id AS place_id, pl.company_id, k,
+                   row_number() OVER (PARTITION BY pl.company_id ORDER BY k, pl.id)
+                       AS rank
+              FROM siao_housing_place pl CROSS JOIN generate_series(0, 14) k),
+        person AS (
+            SELECT d.id, d.company_id,
+                   row_number() OVER (PARTITION BY d.company_id ORDER BY d.id)
+                       AS rank
+              FROM siao_detainee d WHERE d.state = 'released')
+        SELECT s.place_id, p.id, s.company_id, 'occupation', 'confirmed',
+               CURRENT_DATE - 2900 + s.k * 200, CURRENT_DATE - 2900 + s.k * 200 + 180,
+               1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM slot s JOIN person p ON p.company_id = s.company_id AND p.rank = s.rank
+        """,
+    )
+    # Monthly commissions over eight years, each with its agenda and decisions.
+    cr.execute(
+        """
+        INSERT INTO siao_commission_meeting (
+            company_id, name, location, state, month, scheduled, date, create_uid,
+            write_uid, create_date, write_date)
+        SELECT c.company_id, 'Commission justice ' || to_char(m, 'DD/MM/YYYY'),
+               'SPIP', 'closed', m::date, true, m + interval '13 days 8 hours',
+               1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM bench_company c
+          CROSS JOIN generate_series(
+              date_trunc('month', CURRENT_DATE - 2920),
+              date_trunc('month', CURRENT_DATE) - interval '1 month',
+              interval '1 month') m
+        """,
+    )
+    cr.execute(
+        """
+        INSERT INTO siao_commission_line (
+            meeting_id, company_id, sequence, detainee_id, request_id,
+            release_horizon, decision, expected_release_date, create_uid,
+            write_uid, create_date, write_date)
+        SELECT m.id, m.company_id, row_number() OVER (PARTITION BY m.id),
+               pick.id, pick.current_request_id, 'm3',
+               (ARRAY['maintain', 'file_request', 'orient', 'reserve_place',
+                      'avdl_referral', 'postpone', 'close'])[1 + (pick.id % 7)],
+               pick.expected_release_date, 1, 1, now() at time zone 'UTC',
+               now() at time zone 'UTC'
+          FROM siao_commission_meeting m
+          CROSS JOIN LATERAL (
+              SELECT d.id, d.current_request_id, d.expected_release_date
+                FROM siao_detainee d
+               WHERE d.company_id = m.company_id
+                 AND d.incarceration_date <= m.month
+                 AND d.expected_release_date
+                     BETWEEN m.month AND m.month + interval '6 months'
+               LIMIT 40) pick
+        """,
+    )
+
+
+def finish(env):
+    """Stored computed values that depend on today, through the addon's own code."""
+    cr = env.cr
+    cr.execute(
+        """
+        UPDATE siao_detainee d SET has_housing_solution = true
+         WHERE d.release_outcome NOT IN ('dry_exit', 'unknown')
+            OR EXISTS (SELECT 1 FROM siao_request r WHERE r.detainee_id = d.id
+                          AND (r.state = 'admitted'
+                               OR (r.state = 'proposed'
+                                   AND r.structure_id IS NOT NULL)))
+        """,
+    )
+    env["siao.detainee"]._cron_update_release_horizon()
+    cr.execute(
+        """
+        UPDATE siao_request r SET release_horizon = d.release_horizon
+          FROM siao_detainee d WHERE d.id = r.detainee_id
+        """,
+    )
+    env["siao.housing.place"]._cron_update_state()
+    for table in (
+        "siao_detainee",
+        "siao_request",
+        "siao_request_history",
+        "siao_resource_right",
+        "siao_avdl_measure",
+        "siao_housing_place",
+        "siao_housing_reservation",
+        "siao_commission_meeting",
+        "siao_commission_line",
+    ):
+        cr.execute(f"ANALYZE {table}")
+
+
+def main():
+    scale = int(sys.argv[1])
+    registry = open_registry(sys.argv[sys.argv.index("--") + 1 :])
+    started = time.perf_counter()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        ref = reference_data(env, scale)
+        env.flush_all()
+        bulk(cr, scale, ref)
+        env.invalidate_all()
+        finish(env)
+        env.flush_all()
+        counts = {}
+        for model in (
+            "siao.detainee",
+            "siao.request",
+            "siao.request.history",
+            "siao.resource.right",
+            "siao.avdl.measure",
+            "siao.housing.place",
+            "siao.housing.reservation",
+            "siao.commission.meeting",
+            "siao.commission.line",
+        ):
+            cr.execute(f"SELECT count(*) FROM {env[model]._table}")
+            counts[model] = cr.fetchone()[0]
+    took = time.perf_counter() - started
+    print(f"generated in {took:.1f} s:")
+    for model, count in counts.items():
+        print(f"  {model:<28} {count:>9}")
+
+
+if __name__ == "__main__":
+    main()

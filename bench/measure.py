@@ -1,0 +1,509 @@
+"""Measure the operations users and crons run, on a database filled by generate.py.
+
+Usage (through ``make bench``): python bench/measure.py SCALE OUT.json -- <odoo options>
+
+Every operation runs in-process against the real registry and PostgreSQL, as the
+user who runs it in production; the environment cache is emptied before each run,
+as each HTTP request starts with an empty one. Prints one line per figure and
+writes them all to OUT.json.
+"""
+
+import importlib.util
+import io
+import json
+import os
+import sys
+import time
+import tracemalloc
+from datetime import date
+
+import xlsxwriter
+from benchlib import open_registry
+from dateutil.relativedelta import relativedelta
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.tools import SQL
+
+RESULTS = []
+WEB_CLIENT = {}
+SPECS = {}
+
+
+def record(operation, seconds=None, queries=None, **extra):
+    row = {"operation": operation, "seconds": seconds, "queries": queries, **extra}
+    RESULTS.append(row)
+    parts = [f"{operation:<66}"]
+    if seconds is not None:
+        parts.append(f"{seconds * 1000:>9.1f} ms")
+    if queries is not None:
+        parts.append(f"{queries:>6} queries")
+    parts += [f"{key}={value}" for key, value in extra.items()]
+    print("  ".join(parts), flush=True)
+
+
+def counted(env, func):
+    """Run func with an empty cache; return (seconds, queries, result)."""
+    env.invalidate_all()
+    before = env.cr.sql_log_count
+    started = time.perf_counter()
+    result = func()
+    env.flush_all()
+    return time.perf_counter() - started, env.cr.sql_log_count - before, result
+
+
+def timed(env, func, runs=5):
+    """Median seconds and the query count of the last run."""
+    samples = [counted(env, func) for _run in range(runs)]
+    samples.sort(key=lambda sample: sample[0])
+    seconds = samples[len(samples) // 2][0]
+    return seconds, samples[-1][1], samples[-1][2]
+
+
+def open_board(env, model, domain, groupby, spec):
+    """Wall time and per-call query counts of opening a grouped kanban."""
+    started = time.perf_counter()
+    calls = web_client().open_board(env, model, domain, groupby, spec)
+    return time.perf_counter() - started, calls
+
+
+def view_specification(env, model, view_type):
+    return web_client().view_specification(env, model, view_type)
+
+
+def web_client():
+    """The addon's description of the web client's calls (tests/web_client.py),
+    loaded from its file: importing the tests package outside of tests is refused."""
+    if "module" not in WEB_CLIENT:
+        import odoo.addons.siao_justice as addon  # noqa: PLC0415 - needs the registry
+
+        path = os.path.join(os.path.dirname(addon.__file__), "tests", "web_client.py")
+        spec = importlib.util.spec_from_file_location("siao_web_client", path)
+        WEB_CLIENT["module"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(WEB_CLIENT["module"])
+    return WEB_CLIENT["module"]
+
+
+def measure_board(env, label, model, domain, groupby, runs=5):
+    spec = view_specification(env, model, "kanban")
+    samples = []
+    for _run in range(runs):
+        env.invalidate_all()
+        samples.append(open_board(env, model, domain, groupby, spec))
+    samples.sort()
+    seconds, calls = samples[len(samples) // 2]
+    record(
+        label,
+        seconds,
+        sum(calls),
+        rpc_calls=len(calls),
+        max_queries_per_call=max(calls),
+    )
+    return calls
+
+
+def explain_board(env, label, model, domain, groupby):
+    """Does the search of each group use an index? (EXPLAIN of the real SQL)"""
+    Model = env[model]
+    groups = Model.web_read_group(domain, [], [groupby], lazy=True)["groups"]
+    scans = []
+    for group in groups:
+        query = Model._search(group["__domain"], limit=40, order=Model._order)
+        env.cr.execute(SQL("EXPLAIN %s", query.select()))
+        plan = "\n".join(row[0] for row in env.cr.fetchall())
+        scans.append("Seq Scan on " + Model._table not in plan)
+    record(label, uses_index_in_every_group=all(scans), groups=len(scans))
+    return all(scans)
+
+
+def main():
+    scale = int(sys.argv[1])
+    out_path = sys.argv[2]
+    registry = open_registry(sys.argv[sys.argv.index("--") + 1 :])
+    with registry.cursor() as cr:
+        root = api.Environment(cr, SUPERUSER_ID, {"lang": "fr_FR"})
+        run(root, scale)
+        cr.rollback()
+    with open(out_path, "w", encoding="utf-8") as out:
+        json.dump(
+            {"scale": scale, "results": RESULTS, "specs": SPECS},
+            out,
+            indent=1,
+            default=str,
+        )
+
+
+def user_env(root, login):
+    user = root["res.users"].search([("login", "=", login)])
+    return root(
+        user=user.id,
+        context={
+            "lang": "fr_FR",
+            "tz": "Europe/Paris",
+            "allowed_company_ids": user.company_id.ids,
+        },
+    )
+
+
+def run(root, scale):
+    print(f"scale: {scale} persons", flush=True)
+    worker = user_env(root, "worker0_1")
+    manager = user_env(root, "manager0")
+    # 1. Boards, as the web client opens them.
+    detained = [("state", "=", "detained")]
+    measure_board(
+        worker,
+        "person board, social worker",
+        "siao.detainee",
+        detained,
+        "release_horizon",
+    )
+    measure_board(
+        worker,
+        "person board, social worker, my cases",
+        "siao.detainee",
+        detained + [("user_id", "=", worker.uid)],
+        "release_horizon",
+    )
+    measure_board(
+        manager,
+        "person board, coordinator",
+        "siao.detainee",
+        detained,
+        "release_horizon",
+    )
+    explain_board(
+        worker,
+        "person board uses indexes",
+        "siao.detainee",
+        detained,
+        "release_horizon",
+    )
+    # 2. One person's form.
+    person = worker["siao.detainee"].search(
+        [("user_id", "=", worker.uid), ("state", "=", "detained")], limit=1
+    )
+    spec = view_specification(worker, "siao.detainee", "form")
+    SPECS["form"] = spec
+    SPECS["kanban"] = view_specification(worker, "siao.detainee", "kanban")
+    seconds, queries, _result = timed(worker, lambda: person.web_read(spec))
+    record("person form (web_read)", seconds, queries, persons_read=len(person))
+    # 3. Daily crons.
+    measure_crons(root, scale)
+    # 4. The agenda of next month's commission, then its board.
+    measure_agenda(manager)
+    # 5. The CPOM workbook.
+    measure_workbook(manager, scale)
+    # 6. Reporting pivots.
+    measure_pivots(manager)
+
+
+def emptied_then(root, func):
+    """The worst case: every horizon emptied (untimed), then func, rolled back."""
+    cr = root.cr
+    with cr.savepoint(flush=False) as savepoint:
+        cr.execute("UPDATE siao_detainee SET release_horizon = NULL")
+        root.invalidate_all()
+        result = counted(root, func)
+        savepoint.rollback()
+    root.invalidate_all()
+    return result
+
+
+def measure_crons(root, scale):
+    Person = root["siao.detainee"]
+    cr = root.cr
+
+    def rolled_back(func):
+        """Run func and undo its writes, so that every run has the same work."""
+
+        def run():
+            with cr.savepoint(flush=False) as savepoint:
+                result = func()
+                root.flush_all()
+                savepoint.rollback()
+            root.invalidate_all()
+            return result
+
+        return run
+
+    def orm_loop(today):
+        """The per-record baseline: read each person, write when it changes."""
+        persons = Person.with_context(active_test=False).search([])
+        for person in persons:
+            horizon = Person._release_horizon_of(
+                person.state,
+                person.legal_status,
+                person.expected_release_date,
+                today,
+            )
+            if person.release_horizon != horizon:
+                person.write({"release_horizon": horizon})
+
+    scenarios = [
+        ("tomorrow", fields.Date.today() + relativedelta(days=1), 5),
+        (
+            "in a month, every boundary crossed",
+            fields.Date.today() + relativedelta(months=1),
+            3,
+        ),
+        ("every row changed (horizons emptied)", None, 1),
+    ]
+    for label, day, runs in scenarios:
+        if day is None:
+            seconds, queries, changed = emptied_then(
+                root, Person._cron_update_release_horizon
+            )
+            loop_seconds, loop_queries, _r = emptied_then(
+                root, lambda: orm_loop(fields.Date.today())
+            )
+        else:
+            seconds, queries, changed = timed(
+                root,
+                rolled_back(lambda day=day: Person._cron_update_release_horizon(day)),
+                runs=runs,
+            )
+            loop_seconds, loop_queries, _r = timed(
+                root, rolled_back(lambda day=day: orm_loop(day)), runs=1
+            )
+        record(
+            f"cron: release horizon, {label} (SQL)",
+            seconds,
+            queries,
+            rows_changed=len(changed),
+        )
+        record(
+            f"baseline: per-record ORM loop, {label}",
+            loop_seconds,
+            loop_queries,
+            ratio=round(loop_seconds / seconds, 1),
+        )
+    # Deadline activities: the first pass creates the backlog, then a day's run.
+    Alert = root["siao.deadline.alert"]
+    before = root["mail.activity"].search_count([])
+    seconds, queries, _r = counted(root, Alert._cron_schedule_deadlines)
+    created = root["mail.activity"].search_count([]) - before
+    record(
+        "cron: deadline activities, first pass",
+        seconds,
+        queries,
+        activities_created=created,
+    )
+    seconds, queries, _r = timed(root, Alert._cron_schedule_deadlines, runs=3)
+    record("cron: deadline activities, daily pass", seconds, queries)
+    # Retention: a day's anonymisation (rolled back so each run has the same work).
+    due = Person.with_context(active_test=False).search_count(
+        Person._retention_domain(fields.Date.today())
+    )
+
+    def anonymise_and_roll_back():
+        with cr.savepoint(flush=False) as savepoint:
+            Person._cron_anonymise()
+            root.flush_all()
+            savepoint.rollback()
+        root.invalidate_all()
+
+    seconds, queries, _r = timed(root, anonymise_and_roll_back, runs=3)
+    record(
+        "cron: retention, a day's anonymisation",
+        seconds,
+        queries,
+        persons_anonymised=due,
+    )
+
+
+def measure_agenda(manager):
+    company = manager.company
+    month = date.today().replace(day=1) + relativedelta(months=1)
+    meeting = manager["siao.commission.meeting"].create(
+        {
+            "date": fields.Datetime.to_datetime(month)
+            + relativedelta(days=13, hours=8),
+            "company_id": company.id,
+        }
+    )
+    cr = manager.cr
+
+    def generate():
+        with cr.savepoint(flush=False) as savepoint:
+            meeting.action_generate_agenda()
+            manager.flush_all()
+            count = len(meeting.line_ids)
+            savepoint.rollback()
+        manager.invalidate_all()
+        return count
+
+    seconds, queries, lines = timed(manager, generate, runs=3)
+    record("agenda of a month (action_generate_agenda)", seconds, queries, cases=lines)
+    meeting.action_generate_agenda()
+    manager.flush_all()
+    measure_board(
+        manager,
+        "commission board of that month",
+        "siao.commission.line",
+        [("meeting_id", "=", meeting.id)],
+        "release_horizon",
+    )
+
+
+def plain_export_writer():
+    """Odoo's list-view export writer (its own write_cell), outside of a request."""
+    # Imported once the registry has set the addons path.
+    from odoo.addons.web.controllers.export import ExportXlsxWriter
+
+    class PlainExportWriter(ExportXlsxWriter):
+        """Odoo's list-view export writer (its own write_cell), outside of a request."""
+
+        def __init__(self, fields_, columns_headers, row_count):  # pylint: disable=super-init-not-called
+            self.fields = fields_
+            self.columns_headers = columns_headers
+            self.output = io.BytesIO()
+            self.workbook = xlsxwriter.Workbook(self.output, {"in_memory": True})
+            self.header_style = self.workbook.add_format({"bold": True})
+            self.date_style = self.workbook.add_format(
+                {"text_wrap": True, "num_format": "yyyy-mm-dd"}
+            )
+            self.datetime_style = self.workbook.add_format(
+                {"text_wrap": True, "num_format": "yyyy-mm-dd hh:mm:ss"}
+            )
+            self.base_style = self.workbook.add_format({"text_wrap": True})
+            self.float_style = self.workbook.add_format(
+                {"text_wrap": True, "num_format": "#,##0.00"}
+            )
+            self.monetary_style = self.float_style
+            self.worksheet = self.workbook.add_worksheet()
+            self.value = False
+
+    return PlainExportWriter
+
+
+def measure_workbook(manager, scale):
+    year = date.today().year - 1
+    Wizard = manager["siao.cpom.report.wizard"]
+    wizard = Wizard.create(
+        {"date_from": date(year, 1, 1), "date_to": date(year, 12, 31)}
+    )
+    sheets = wizard._subject_sheets()
+
+    def domain_of(model):
+        date_field = wizard._date_field(model)
+        return [
+            ("company_id", "in", wizard.company_ids.ids),
+            (date_field, ">=", wizard.date_from),
+            (date_field, "<=", wizard.date_to),
+        ], date_field
+
+    cells = 0
+    for _name, model, columns in sheets:
+        domain, _date_field = domain_of(model)
+        cells += manager[model].search_count(domain) * len(columns)
+
+    seconds, queries, data = timed(manager, wizard._build_workbook, runs=3)
+    ours = seconds
+    record(
+        "CPOM workbook of a year (ours)", seconds, queries, cells=cells, bytes=len(data)
+    )
+
+    def export_data():
+        """Odoo's generic export: export_data of the same rows and columns."""
+        outputs = []
+        for _name, model, columns in sheets:
+            domain, date_field = domain_of(model)
+            records = manager[model].search(domain, order=f"{date_field}, id")
+            rows = records.export_data(columns)["datas"]
+            info = manager[model].fields_get(columns, ["string", "type"])
+            with plain_export_writer()(
+                [info[c] for c in columns],
+                [info[c]["string"] for c in columns],
+                len(rows),
+            ) as writer:
+                for row_index, row in enumerate(rows, start=1):
+                    for column, value in enumerate(row):
+                        writer.write_cell(row_index, column, value)
+            outputs.append(writer.value)
+        return outputs
+
+    seconds, queries, _r = timed(manager, export_data, runs=3)
+    record(
+        "baseline: generic export (export_data + list export writer)",
+        seconds,
+        queries,
+        ratio_to_ours=round(seconds / ours, 2),
+    )
+
+    def floor():
+        """One raw SQL fetch per sheet, cells written in constant_memory mode."""
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
+        date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+        for name, model, columns in sheets:
+            sheet = workbook.add_worksheet(name)
+            date_field = wizard._date_field(model)
+            manager.cr.execute(
+                SQL(
+                    "SELECT %s FROM %s WHERE company_id = ANY(%s) AND %s BETWEEN %s "
+                    "AND %s ORDER BY %s, id",
+                    SQL(", ").join(SQL.identifier(c) for c in columns),
+                    SQL.identifier(manager[model]._table),
+                    wizard.company_ids.ids,
+                    SQL.identifier(date_field),
+                    wizard.date_from,
+                    wizard.date_to,
+                    SQL.identifier(date_field),
+                )
+            )
+            for row_index, row in enumerate(manager.cr.fetchall(), start=1):
+                for column, value in enumerate(row):
+                    if value is None:
+                        continue
+                    if isinstance(value, date):
+                        sheet.write_datetime(row_index, column, value, date_format)
+                    else:
+                        sheet.write(row_index, column, value)
+        workbook.close()
+        return output.getvalue()
+
+    seconds, queries, _r = timed(manager, floor, runs=3)
+    record(
+        "floor: raw SQL + xlsxwriter constant_memory",
+        seconds,
+        queries,
+        ours_to_floor=round(ours / seconds, 2),
+    )
+    # Peak memory (Python allocations), separate runs: tracing slows the code.
+    for label, func in (
+        ("ours", wizard._build_workbook),
+        ("generic export", export_data),
+    ):
+        manager.invalidate_all()
+        tracemalloc.start()
+        func()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        record(f"CPOM workbook peak memory ({label})", peak_mb=round(peak / 2**20, 1))
+
+
+def measure_pivots(manager):
+    year = date.today().year - 1
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    for model, date_field, outcome in (
+        ("siao.report.request", "request_date", "state"),
+        ("siao.report.release", "release_date", "release_outcome"),
+        ("siao.report.measure", "referral_date", "state"),
+    ):
+        Model = manager[model]
+        domain = [(date_field, ">=", start), (date_field, "<=", end)]
+        seconds, queries, groups = timed(
+            manager,
+            lambda Model=Model, domain=domain, date_field=date_field, outcome=outcome: (
+                Model.read_group(
+                    domain, ["__count"], [f"{date_field}:month", outcome], lazy=False
+                )
+            ),
+        )
+        record(
+            f"pivot {model} by month and outcome", seconds, queries, cells=len(groups)
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+from datetime import date, timedelta
+
+from odoo.tests import tagged, users, warmup
+
+from .common import SiaoCase
+from .web_client import open_board, view_specification
+
+HORIZON_DAYS = (10, 45, 120, 300)  # one person per column of the board: m1 .. later
+
+
+@tagged("post_install", "-at_install")
+class TestQueryCounts(SiaoCase):
+    """The board and the form cost the same number of queries whatever the number
+    of persons: a regression to one query per record fails here."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.structure = cls.env["res.partner"].create(
+            {"name": "CHRS de test", "is_company": True}
+        )
+
+    def _add_persons(self, per_column):
+        """``per_column`` persons in each column, each with a request, resources to
+        reopen and an activity: everything a card shows."""
+        today = date.today()
+        persons = self.Person.create(
+            [
+                {
+                    "last_name": f"Charge{days}x{n}",
+                    "first_name": "Test",
+                    "prison_id": self.prison.id,
+                    "prison_number": f"P{days}-{n}-{len(self.Person.search([]))}",
+                    "legal_status": "convicted",
+                    "incarceration_date": date(2024, 1, 1),
+                    "sentence_months": 20,
+                    "sentence_end_date": today + timedelta(days=days + 30),
+                    "expected_release_date": today + timedelta(days=days),
+                    "consent_date": today,
+                    "user_id": (self.worker | self.worker_2)[n % 2].id,
+                }
+                for days in HORIZON_DAYS
+                for n in range(per_column)
+            ]
+        )
+        self.env["siao.request"].create(
+            [{"detainee_id": person.id} for person in persons]
+        )
+        for person in persons:
+            person.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=person.user_id.id
+            )
+        self.env.flush_all()
+        return persons
+
+    def _board(self, model="siao.detainee", domain=None):
+        """Open the board twice (the first fills the caches a running server has)
+        and return the queries of each call of the second opening."""
+        spec = view_specification(self.env, model, "kanban")
+        domain = domain or [
+            ("state", "=", "detained"),
+            ("prison_id", "=", self.prison.id),
+        ]
+        for _attempt in range(2):
+            self.env.invalidate_all()
+            calls = open_board(self.env, model, domain, "release_horizon", spec)
+        return calls
+
+    def assertConstant(self, small, large):
+        """Same calls; at most one more query per column (the count of a column
+        that holds more than a page of cards)."""
+        self.assertEqual(len(small), len(large), (small, large))
+        self.assertLessEqual(sum(large), sum(small) + len(large) - 1, (small, large))
+        self.assertLessEqual(max(large), 16, large)
+
+    @users("siao_worker", "siao_manager")
+    @warmup
+    def test_person_board(self):
+        self._add_persons(41)
+        spec = view_specification(self.env, "siao.detainee", "kanban")
+        domain = [("state", "=", "detained"), ("prison_id", "=", self.prison.id)]
+        self.env.invalidate_all()
+        with self.assertQueryCount(siao_worker=50, siao_manager=45):
+            calls = open_board(
+                self.env, "siao.detainee", domain, "release_horizon", spec
+            )
+        self.assertEqual(len(calls), 1 + len(HORIZON_DAYS))
+
+    @users("siao_worker", "siao_manager")
+    def test_person_board_does_not_grow_with_the_persons(self):
+        self._add_persons(2)
+        small = self._board()
+        self._add_persons(45)  # every column now holds more than a page of 40 cards
+        self.assertConstant(small, self._board())
+
+    @users("siao_worker")
+    @warmup
+    def test_person_form(self):
+        spec = view_specification(self.env, "siao.detainee", "form")
+        person = self._add_persons(1)[0]
+        self.env.invalidate_all()
+        with self.assertQueryCount(siao_worker=9):
+            person.web_read(spec)
+        self._add_persons(40)
+        self.env.invalidate_all()
+        with self.assertQueryCount(siao_worker=9):
+            person.web_read(spec)
+
+    @users("siao_manager")
+    def test_commission_board(self):
+        counts = []
+        for month, size in ((1, 2), (2, 45)):
+            self._add_persons(size)
+            meeting = self.env["siao.commission.meeting"].create(
+                {"date": f"{date.today().year + 1}-0{month}-15 08:00:00"}
+            )
+            meeting.action_generate_agenda()
+            self.env.flush_all()
+            counts.append(
+                self._board("siao.commission.line", [("meeting_id", "=", meeting.id)])
+            )
+        self.assertConstant(*counts)

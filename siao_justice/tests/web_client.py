@@ -1,0 +1,80 @@
+"""What the web client asks the server when it opens a view.
+
+Shared by the query-count tests and the benchmark (bench/measure.py).
+"""
+
+from lxml import etree
+
+# Fields the kanban_activity widget reads on the record itself.
+ACTIVITY_DEPENDENCIES = {
+    "activity_exception_decoration": {},
+    "activity_exception_icon": {},
+    "activity_state": {},
+    "activity_summary": {},
+    "activity_type_icon": {},
+    "activity_type_id": {"fields": {"display_name": {}}},
+}
+
+
+def _field_nodes(node):
+    """The <field> nodes of a view, not those inside the sub-view of an x2many."""
+    for child in node:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == "field":
+            yield child
+        else:
+            yield from _field_nodes(child)
+
+
+def arch_specification(env, model, node):
+    """The specification the web client builds from a view (getFieldsSpec)."""
+    model_fields = env[model]._fields
+    spec = {}
+    for field_node in _field_nodes(node):
+        name = field_node.get("name")
+        field = model_fields[name]
+        entry = spec.setdefault(name, {})
+        if field.type in ("many2one", "reference"):
+            entry["fields"] = {"display_name": {}}
+        elif field.type in ("one2many", "many2many"):
+            sub_view = next(
+                (child for child in field_node if child.tag in ("list", "kanban")),
+                None,
+            )
+            if sub_view is not None:
+                entry["fields"] = arch_specification(env, field.comodel_name, sub_view)
+                entry["limit"] = 40
+            elif field_node.get("widget") == "many2many_tags":
+                entry["fields"] = {"display_name": {}}
+        if field_node.get("widget") == "kanban_activity":
+            spec.update(ACTIVITY_DEPENDENCIES)
+    return spec
+
+
+def view_specification(env, model, view_type):
+    """The specification of the default ``view_type`` view of ``model``."""
+    views = env[model].get_views([(False, view_type)])
+    arch = etree.fromstring(views["views"][view_type]["arch"])
+    spec = arch_specification(env, model, arch)
+    spec.setdefault("display_name", {})
+    return spec
+
+
+def open_board(env, model, domain, groupby, spec):
+    """A grouped kanban: web_read_group, then one web_search_read (40 records) per
+    group that has records. Returns the number of queries of each call."""
+    Model = env[model]
+    calls = []
+    before = env.cr.sql_log_count
+    groups = Model.web_read_group(domain, [], [groupby], lazy=True)["groups"]
+    calls.append(env.cr.sql_log_count - before)
+    for group in groups:
+        if not group[f"{groupby}_count"]:
+            continue
+        before = env.cr.sql_log_count
+        Model.web_search_read(
+            group["__domain"], spec, limit=40, order=Model._order, count_limit=10001
+        )
+        calls.append(env.cr.sql_log_count - before)
+    return calls
