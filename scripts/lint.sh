@@ -9,6 +9,7 @@ cd "$ROOT"
 status=0
 paths=(siao_justice)
 [ -d tests ] && paths+=(tests)
+paths+=(scripts)
 "$VENV/bin/ruff" check --no-fix "${paths[@]}" || status=1
 "$VENV/bin/ruff" format --check "${paths[@]}" || status=1
 "$VENV/bin/pylint" --rcfile=.pylintrc siao_justice || status=1
@@ -17,4 +18,5 @@ paths=(siao_justice)
 # translation test requires).
 "$TOOLS_VENV/bin/oca-checks-odoo-module" --no-verbose siao_justice/__manifest__.py || status=1
 "$TOOLS_VENV/bin/oca-checks-po" --no-verbose --disable=po-pretty-format siao_justice/i18n/*.po siao_justice/i18n/*.pot || status=1
+"$PY" scripts/gen_readme.py --check siao_justice || status=1
 exit $status
