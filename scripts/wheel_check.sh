@@ -32,7 +32,9 @@ say "built $(basename "$WHEEL")"
 
 # 2. A fresh virtual environment that sees the Odoo environment's packages through a
 #    .pth file (the cached environment is left untouched), and the wheel installed in it.
-"$PYTHON" -m venv "$TMP/venv" || die "could not create a virtual environment with $PYTHON"
+system_site=""  # an Odoo found in the system's Python (see ensure_odoo) stays visible
+grep -qi '^include-system-site-packages *= *true' "$VENV/pyvenv.cfg" 2>/dev/null && system_site=--system-site-packages
+"$PYTHON" -m venv $system_site "$TMP/venv" || die "could not create a virtual environment with $PYTHON"
 WPY=$TMP/venv/bin/python
 ODOO_SITE=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 "$WPY" - "$ODOO_SITE" <<'PY'
