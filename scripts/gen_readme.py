@@ -293,7 +293,9 @@ def render_index(readme):
         writer_name="html4css1",
         settings_overrides=RST2HTML_SETTINGS,
     )
-    return html.decode("utf-8")
+    html = html.decode("utf-8")
+    # Odoo 17+ warns about an XML declaration in a module description: drop it.
+    return re.sub(r"\A<\?xml [^>]*\?>\n", "", html)
 
 
 def main(argv=None):
