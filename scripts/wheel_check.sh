@@ -62,7 +62,7 @@ case "$found" in
 esac
 
 # 4. Install it on a fresh database.
-dropdb --if-exists "$DB"
+PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$DB"
 say "installing siao_justice from the wheel on a fresh database '$DB' (log: $LOG)"
 set +e
 "$WPY" -m odoo "${DB_ARGS[@]}" -d "$DB" --addons-path "$ODOO_ADDONS" -i siao_justice \
