@@ -67,7 +67,7 @@ PY
 }
 
 requirements_stamp() {
-    cat "$ROOT"/requirements/*.txt | "$PYTHON" -c 'import hashlib,sys; print(hashlib.sha1(sys.stdin.buffer.read()).hexdigest()[:12])'
+    cat "$ROOT"/requirements/{constraints,dev,odoo}.txt | "$PYTHON" -c 'import hashlib,sys; print(hashlib.sha1(sys.stdin.buffer.read()).hexdigest()[:12])'
 }
 
 ensure_odoo() {
@@ -111,6 +111,29 @@ ensure_odoo() {
     [ -d "$ODOO_DIR/../addons" ] && ADDONS_PATH=$(cd "$ODOO_DIR/../addons" && pwd),$ADDONS_PATH
     ADDONS_PATH=$ROOT,$ADDONS_PATH
     ODOO=("$PY" -m odoo)
+}
+
+TOOLS_HOME=$CACHE/tools-py$PYVER
+TOOLS_VENV=$ROOT/.venv-tools
+
+ensure_tools() {  # OCA's tools (whool, oca-checks-*, pre-commit) in a virtual environment of their own
+    mkdir -p "$CACHE"
+    local stamp venv=$TOOLS_HOME/venv
+    stamp=$(cat "$ROOT/requirements/tools.txt" "$ROOT/requirements/tools-constraints.txt" \
+        | "$PYTHON" -c 'import hashlib,sys; print(hashlib.sha1(sys.stdin.buffer.read()).hexdigest()[:12])')
+    if [ ! -f "$venv/.requirements-$stamp" ]; then
+        say "installing OCA's tools (requirements/tools.txt)"
+        [ -x "$venv/bin/python" ] || "$PYTHON" -m venv "$venv" \
+            || die "could not create a virtual environment with $PYTHON (install python3-venv)."
+        "$venv/bin/python" -m pip install -q -r "$ROOT/requirements/tools.txt" \
+            -c "$ROOT/requirements/tools-constraints.txt" || die "installing OCA's tools failed (see above)."
+        rm -f "$venv"/.requirements-*
+        touch "$venv/.requirements-$stamp"
+    fi
+    if [ "$(readlink "$TOOLS_VENV" 2>/dev/null)" != "$venv" ]; then
+        rm -rf "$TOOLS_VENV"
+        ln -s "$venv" "$TOOLS_VENV"
+    fi
 }
 
 free_port() {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make test: lint, then the addon's tests on a fresh database, then tests/ (if any).
+# make test: lint, the wheel check (scripts/wheel_check.sh), then the addon's tests on a
+# fresh database, then tests/ (if any).
 # Fails on any failing test and on any WARNING or ERROR line of the Odoo log.
 source "$(dirname "$0")/common.sh"
 
@@ -17,6 +18,10 @@ if "$ROOT/scripts/lint.sh"; then passed=$((passed + 1)); else failed=$((failed +
 
 ensure_postgres
 trap stop_postgres_if_started_here EXIT
+
+say "wheel: build, install in a fresh environment, install the module from it"
+if "$ROOT/scripts/wheel_check.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); say "wheel check FAILED"; fi
+
 DB=${TEST_DB:-siao_justice_test}
 dropdb --if-exists "$DB"
 LOG=$OUT/odoo-test.log
