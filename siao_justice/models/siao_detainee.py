@@ -68,7 +68,13 @@ def release_horizon_limits(today):
 class SiaoDetainee(models.Model):
     _name = "siao.detainee"
     _description = "Person in prison"
-    _inherit = ["mail.thread", "mail.activity.mixin", "siao.input.validation"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "siao.input.validation",
+        "siao.detainee.duplicate",
+        "siao.detainee.import",
+    ]
     _order = "expected_release_date, name, id"
     _rec_names_search = ["name", "prison_number"]
     _check_company_auto = True

@@ -36,8 +36,9 @@ def normalise_text(text):
     return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
 
 
-class SiaoDetainee(models.Model):
-    _inherit = "siao.detainee"
+class SiaoDetaineeDuplicate(models.AbstractModel):
+    _name = "siao.detainee.duplicate"
+    _description = "Duplicate files of persons in prison: warning and merge"
 
     duplicate_ids = fields.Many2many(
         "siao.detainee",
@@ -170,9 +171,7 @@ class SiaoDetainee(models.Model):
             body=_(
                 "Files merged into this one by %(user)s: %(files)s (archived).",
                 user=self.env.user.name,
-                files=", ".join(
-                    f"{source.name} (#{source.id})" for source in sources
-                ),
+                files=", ".join(f"{source.name} (#{source.id})" for source in sources),
             )
         )
         return {
@@ -216,12 +215,13 @@ class SiaoDetainee(models.Model):
             .sudo()
             .search([("detainee_id", "in", sources.ids)])
         )
-        on_agenda = target.sudo().env["siao.commission.line"].search(
-            [("detainee_id", "=", target.id)]
+        on_agenda = (
+            target.sudo()
+            .env["siao.commission.line"]
+            .search([("detainee_id", "=", target.id)])
         )
-        lines.filtered(lambda line: line.meeting_id not in on_agenda.meeting_id).with_context(
-            siao_merge=True
-        ).write({"detainee_id": target.id})
+        movable = lines.filtered(lambda c: c.meeting_id not in on_agenda.meeting_id)
+        movable.with_context(siao_merge=True).write({"detainee_id": target.id})
         alerts = self.env["siao.deadline.alert"].sudo()
         alerts.search(
             [

@@ -14,8 +14,9 @@ PRISON_ID_COLUMN = "prison_id/.id"
 NUMBER_COLUMN = "prison_number"
 
 
-class SiaoDetainee(models.Model):
-    _inherit = "siao.detainee"
+class SiaoDetaineeImport(models.AbstractModel):
+    _name = "siao.detainee.import"
+    _description = "Import of the SPIP's lists into the persons in prison"
 
     @api.model
     def get_import_templates(self):
@@ -36,7 +37,7 @@ class SiaoDetainee(models.Model):
                 return {"ids": False, "messages": errors, "nextrow": 0}
         updated_ids = self._siao_import_match_persons(fields, data)
         return super(
-            SiaoDetainee, self.with_context(siao_import_update_ids=updated_ids)
+            SiaoDetaineeImport, self.with_context(siao_import_update_ids=updated_ids)
         ).load(fields, data)
 
     @api.model

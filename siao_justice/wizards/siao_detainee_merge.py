@@ -26,9 +26,7 @@ class SiaoDetaineeMerge(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         context = self.env.context
-        if context.get("active_model") == "siao.detainee" and context.get(
-            "active_ids"
-        ):
+        if context.get("active_model") == "siao.detainee" and context.get("active_ids"):
             ids = sorted(context["active_ids"])
             values.setdefault("detainee_ids", [fields.Command.set(ids)])
             values.setdefault("target_id", ids[0])
