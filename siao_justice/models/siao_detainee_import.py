@@ -35,7 +35,9 @@ class SiaoDetaineeImport(models.AbstractModel):
             errors = self._siao_import_resolve_prisons(fields, data)
             if errors:
                 return {"ids": False, "messages": errors, "nextrow": 0}
-        updated_ids = self._siao_import_match_persons(fields, data)
+        updated_ids, errors = self._siao_import_match_persons(fields, data)
+        if errors:
+            return {"ids": False, "messages": errors, "nextrow": 0}
         return super(
             SiaoDetaineeImport, self.with_context(siao_import_update_ids=updated_ids)
         ).load(fields, data)
@@ -92,9 +94,10 @@ class SiaoDetaineeImport(models.AbstractModel):
     def _siao_import_match_persons(self, fields, data):
         """Give the rows without an ID that match an active person of the company
         (same prison, same prison number) that person's database ID; return the ids
-        so matched."""
+        so matched, and an error per row that would give a second active file the
+        same prison number (a file the user may not see, or a row repeated)."""
         if PRISON_ID_COLUMN not in fields or NUMBER_COLUMN not in fields:
-            return ()
+            return (), []
         prison_col = fields.index(PRISON_ID_COLUMN)
         number_col = fields.index(NUMBER_COLUMN)
         id_cols = [fields.index(name) for name in ("id", ".id") if name in fields]
@@ -109,20 +112,42 @@ class SiaoDetaineeImport(models.AbstractModel):
 
         keys = {key(row) for row in data} - {None}
         if not keys:
-            return ()
-        persons = self.search(
-            [
-                ("company_id", "=", self.env.company.id),
-                ("prison_id", "in", list({prison for prison, _n in keys})),
-                ("prison_number", "in", list({number for _p, number in keys})),
-            ]
-        )
+            return (), []
+        domain = [
+            ("company_id", "=", self.env.company.id),
+            ("prison_id", "in", list({prison for prison, _n in keys})),
+            ("prison_number", "in", list({number for _p, number in keys})),
+        ]
         by_key = {
             (person.prison_id.id, person.prison_number.strip()): person.id
-            for person in persons
+            for person in self.search(domain)
         }
-        if not any(by_key.get(k) for k in keys):
-            return ()
+        taken = {
+            (person.prison_id.id, person.prison_number.strip())
+            for person in self.sudo().search(domain)
+        }
+        errors, created = [], set()
+        for index, row in enumerate(data):
+            row_key = key(row)
+            if row_key is None or row_key in by_key:
+                continue
+            if row_key in taken or row_key in created:
+                errors.append(
+                    {
+                        "type": "error",
+                        "message": _(
+                            "Another person already has this prison number in this "
+                            "prison."
+                        ),
+                        "record": index,
+                        "rows": {"from": index, "to": index},
+                        "field": NUMBER_COLUMN,
+                        "value": row_key[1],
+                    }
+                )
+            created.add(row_key)
+        if errors or not by_key:
+            return (), errors
         if ".id" not in fields:
             fields.append(".id")
             for row in data:
@@ -134,7 +159,7 @@ class SiaoDetaineeImport(models.AbstractModel):
             if person_id:
                 row[dbid_col] = str(person_id)
                 matched.add(person_id)
-        return tuple(matched)
+        return tuple(matched), []
 
     def _load_records_write(self, values):
         if self.id in self.env.context.get("siao_import_update_ids", ()):

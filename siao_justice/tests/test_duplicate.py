@@ -194,6 +194,18 @@ class TestMergeFiles(SiaoCase):
             self.merge(files=self.kept | elsewhere)
         self.assertTrue(elsewhere.active)
 
+    def test_the_banner_opens_the_merge_with_the_duplicates(self):
+        self.kept.birthdate = date(1980, 2, 1)
+        action = self.kept.with_user(self.manager).action_open_merge_wizard()
+        wizard = (
+            self.env["siao.detainee.merge"]
+            .with_user(self.manager)
+            .with_context(**action["context"])
+            .create({})
+        )
+        self.assertEqual(wizard.detainee_ids, self.kept | self.other)
+        self.assertEqual(wizard.target_id, self.kept)
+
     def test_merge_needs_two_files(self):
         with self.assertRaises(UserError):
             self.merge(files=self.kept)

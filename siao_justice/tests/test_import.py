@@ -155,6 +155,35 @@ class TestSpipListImport(SiaoCase):
         self.assertEqual(created.company_id, self.company)
         self.assertEqual(elsewhere.expected_release_date, date(2027, 1, 1))
 
+    def test_a_prison_name_given_twice_is_refused(self):
+        self.env["res.partner"].create(
+            {"name": "Maison d'arrêt de test", "siao_partner_type": "prison"}
+        )
+        result = self.import_list(
+            "DUPONT;Karim;14/03/1988;Maison d'arrêt de test;68T001;01/03/2027;"
+        )
+        self.assertFalse(result["ids"])
+        self.assertIn("Plusieurs établissements", result["messages"][0]["message"])
+        self.assertFalse(self.persons())
+
+    def test_a_hidden_file_with_the_same_prison_number_is_not_duplicated(self):
+        secret = self.create_person(
+            last_name="Secret",
+            confidential=True,
+            user_id=self.worker_2.id,
+            prison_number="68T001",
+        )
+        result = self.import_list(
+            "DUPONT;Karim;14/03/1988;Maison d'arrêt de test;68T001;01/03/2027;"
+        )
+        self.assertFalse(result["ids"])
+        self.assertIn(
+            "Une autre personne a déjà ce numéro d'écrou",
+            " ".join(message["message"] for message in result["messages"]),
+        )
+        self.assertEqual(self.persons(), secret)
+        self.assertEqual(secret.last_name, "Secret")
+
     def test_the_import_template_is_the_sample_spip_list(self):
         templates = self.Person.get_import_templates()
         self.assertEqual(
