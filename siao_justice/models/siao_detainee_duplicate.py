@@ -7,6 +7,7 @@ import unicodedata
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from .siao_request import OPEN_STATES
 
@@ -134,6 +135,13 @@ class SiaoDetaineeDuplicate(models.AbstractModel):
             raise UserError(_("Choose at least two files to merge."))
         files = target | sources
         files.check_access("write")
+        # Two coordinators merging the same files at once: the second one waits.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM siao_detainee WHERE id = ANY(%s) FOR UPDATE",
+                files.ids,
+            )
+        )
         if len(files.company_id) > 1:
             raise UserError(_("Files of different companies cannot be merged."))
         if not all(files.mapped("active")) or any(files.mapped("anonymised")):
