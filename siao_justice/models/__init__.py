@@ -7,6 +7,8 @@ from . import siao_housing_place
 from . import siao_housing_reservation
 from . import siao_resource_right
 from . import siao_deadline_alert
+from . import siao_detainee_duplicate
+from . import siao_detainee_import
 from . import siao_detainee
 from . import siao_detainee_retention
 from . import siao_commission_meeting

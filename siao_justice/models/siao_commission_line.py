@@ -131,7 +131,12 @@ class SiaoCommissionLine(models.Model):
         return lines
 
     def write(self, vals):
-        if any(line.meeting_id.state == "closed" for line in self):
+        merging = (
+            self.env.su
+            and self.env.context.get("siao_merge")
+            and set(vals) == {"detainee_id"}
+        )
+        if not merging and any(line.meeting_id.state == "closed" for line in self):
             raise UserError(
                 _("This commission is closed: its decisions can no longer change.")
             )

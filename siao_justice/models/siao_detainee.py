@@ -68,7 +68,13 @@ def release_horizon_limits(today):
 class SiaoDetainee(models.Model):
     _name = "siao.detainee"
     _description = "Person in prison"
-    _inherit = ["mail.thread", "mail.activity.mixin", "siao.input.validation"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "siao.input.validation",
+        "siao.detainee.duplicate",
+        "siao.detainee.import",
+    ]
     _order = "expected_release_date, name, id"
     _rec_names_search = ["name", "prison_number"]
     _check_company_auto = True
@@ -77,7 +83,7 @@ class SiaoDetainee(models.Model):
     last_name = fields.Char(required=True, tracking=True)
     first_name = fields.Char(tracking=True)
     name = fields.Char(compute="_compute_name", store=True, index="trigram")
-    birthdate = fields.Date(string="Birth date")
+    birthdate = fields.Date(string="Birth date", index=True)
     gender = fields.Selection(GENDERS)
     nir = fields.Char(
         string="NIR",
@@ -238,10 +244,20 @@ class SiaoDetainee(models.Model):
     _sql_constraints = [
         (
             "prison_number_unique",
-            "UNIQUE(company_id, prison_id, prison_number)",
+            "",  # the partial unique index created in init()
             "Another person already has this prison number in this prison.",
         ),
     ]
+
+    def init(self):
+        # Among active files only: a merged, archived file keeps its prison number.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS siao_detainee_prison_number_unique
+                ON siao_detainee (company_id, prison_id, prison_number)
+             WHERE active AND prison_number IS NOT NULL
+            """
+        )
 
     # ---- Computes ----
     @api.depends("last_name", "first_name")

@@ -14,3 +14,5 @@ from . import test_retention
 from . import test_role_matrix
 from . import test_no_data_lost
 from . import test_performance
+from . import test_import
+from . import test_duplicate

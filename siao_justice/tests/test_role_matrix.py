@@ -86,6 +86,9 @@ class TestRoleMatrix(SiaoCase):
             "siao.housing.place": place,
             "siao.housing.reservation": reservation,
             "siao.cpom.report.wizard": cls.env["siao.cpom.report.wizard"].create({}),
+            "siao.detainee.merge": cls.env["siao.detainee.merge"].create(
+                {"detainee_ids": [(6, 0, person.ids)], "target_id": person.id}
+            ),
         }
         meeting.action_start()
         meeting.action_close()

@@ -1,0 +1,279 @@
+"""Duplicate files: the warning shown while a file is typed, the database guarantee
+on prison numbers, and the coordinators' merge of two files or more into one."""
+
+import re
+import unicodedata
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from .siao_request import OPEN_STATES
+
+# Values of the merged files that are never copied into the file kept.
+MERGE_KEEP_FIELDS = {
+    "id",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+    "active",
+    "company_id",
+    "pseudonym",
+    "state",
+    "anonymised",
+    "retention_postponed_until",
+    "retention_postpone_reason",
+    "last_contact_date",
+}
+
+
+def normalise_text(text):
+    """Lower case, without accents, punctuation or double spaces: “Élodie-Marie”
+    and “elodie marie” are the same."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+
+
+class SiaoDetaineeDuplicate(models.AbstractModel):
+    _name = "siao.detainee.duplicate"
+    _description = "Duplicate files of persons in prison: warning and merge"
+
+    duplicate_ids = fields.Many2many(
+        "siao.detainee",
+        relation="siao_detainee_duplicate_rel",
+        column1="detainee_id",
+        column2="duplicate_id",
+        string="Possible duplicates",
+        compute="_compute_duplicate_ids",
+        help="Other files of the company with the same name and birth date, or the "
+        "same prison number in the same prison.",
+    )
+
+    # ---- Duplicates ----
+    def _identity_key(self):
+        if not (self.birthdate and normalise_text(self.last_name)):
+            return None
+        return (
+            normalise_text(self.last_name),
+            normalise_text(self.first_name),
+            self.birthdate,
+        )
+
+    def _prison_key(self):
+        number = (self.prison_number or "").strip()
+        return (self.prison_id.id, number) if self.prison_id and number else None
+
+    @api.depends(
+        "last_name",
+        "first_name",
+        "birthdate",
+        "prison_id",
+        "prison_number",
+        "company_id",
+    )
+    def _compute_duplicate_ids(self):
+        identities = {p._identity_key() for p in self} - {None}
+        prison_keys = {p._prison_key() for p in self} - {None}
+        domains = []
+        if identities:
+            domains.append([("birthdate", "in", [key[2] for key in identities])])
+        if prison_keys:
+            domains.append(
+                [
+                    ("prison_id", "in", [key[0] for key in prison_keys]),
+                    ("prison_number", "in", [key[1] for key in prison_keys]),
+                ]
+            )
+        candidates = (
+            self.search(
+                expression.AND(
+                    [
+                        [("company_id", "in", self.company_id.ids)],
+                        expression.OR(domains),
+                    ]
+                )
+            )
+            if domains
+            else self.browse()
+        )
+        for person in self:
+            identity, prison_key = person._identity_key(), person._prison_key()
+            person.duplicate_ids = candidates.filtered(
+                lambda other,
+                person=person,
+                identity=identity,
+                prison_key=prison_key: other != person._origin
+                and other.company_id == person.company_id
+                and (
+                    (identity and other._identity_key() == identity)
+                    or (prison_key and other._prison_key() == prison_key)
+                )
+            )
+
+    # ---- Merge ----
+    def action_open_merge_wizard(self):
+        return self._siao_wizard(
+            "siao.detainee.merge",
+            detainee_ids=[fields.Command.set((self | self.duplicate_ids).ids)],
+            target_id=(self | self.duplicate_ids).sorted("id")[:1].id,
+        )
+
+    def _siao_merge(self, sources):
+        """Merge ``sources`` into this file: their requests, measures, places,
+        checklist, alerts, commission cases, messages, files, activities and
+        followers come here, empty fields are filled from them, and they are
+        archived. Coordinators only."""
+        self.ensure_one()
+        target = self
+        if not self.env.user.has_group("siao_justice.group_siao_manager"):
+            raise AccessError(_("Only coordinators can merge files."))
+        sources = sources - target
+        if not sources:
+            raise UserError(_("Choose at least two files to merge."))
+        files = target | sources
+        files.check_access("write")
+        # Two coordinators merging the same files at once: the second one waits.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM siao_detainee WHERE id = ANY(%s) FOR UPDATE",
+                files.ids,
+            )
+        )
+        if len(files.company_id) > 1:
+            raise UserError(_("Files of different companies cannot be merged."))
+        if not all(files.mapped("active")) or any(files.mapped("anonymised")):
+            raise UserError(
+                _("Archived or anonymised files cannot be merged: restore them first.")
+            )
+        Request = self.env["siao.request"].sudo()
+        open_requests = Request.search(
+            [("detainee_id", "in", files.ids), ("state", "in", OPEN_STATES)]
+        )
+        if len(open_requests) > 1:
+            raise UserError(
+                _(
+                    "%(names)s each have an open SIAO request (%(requests)s): a person "
+                    "has only one. Complete or cancel one of them before merging.",
+                    names=", ".join(open_requests.detainee_id.mapped("name")),
+                    requests=", ".join(open_requests.mapped("name")),
+                )
+            )
+        values = target._siao_merge_values(sources)
+        target._siao_merge_history(sources)
+        sources.with_context(siao_file_notice=True).write({"active": False})
+        sources.flush_recordset(["active"])  # frees their prison numbers first
+        target.write(values)
+        for source in sources.with_context(siao_file_notice=True):
+            source.message_post(
+                body=_(
+                    "File merged into %(target)s by %(user)s and archived: its history "
+                    "continues there.",
+                    target=target.name,
+                    user=self.env.user.name,
+                )
+            )
+        target.with_context(siao_file_notice=True).message_post(
+            body=_(
+                "Files merged into this one by %(user)s: %(files)s (archived).",
+                user=self.env.user.name,
+                files=", ".join(f"{source.name} (#{source.id})" for source in sources),
+            )
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": target.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _siao_merge_values(self, sources):
+        """The values of the sources for the fields left empty here."""
+        values = {}
+        for name, field in self._fields.items():
+            if (
+                name in MERGE_KEEP_FIELDS
+                or not field.store
+                or field.compute
+                or field.related
+                or field.type in ("one2many", "many2many", "binary")
+                or name.startswith(("message_", "activity_"))
+                or self[name]
+            ):
+                continue
+            source = next((s for s in sources if s[name]), None)
+            if source:
+                values[name] = field.convert_to_write(source[name], source)
+        contacts = [d for d in (self | sources).mapped("last_contact_date") if d]
+        if contacts and max(contacts) != self.last_contact_date:
+            values["last_contact_date"] = max(contacts)
+        return values
+
+    def _siao_merge_history(self, sources):
+        target = self
+        for model in ("siao.request", "siao.avdl.measure", "siao.housing.reservation"):
+            self.env[model].sudo().with_context(active_test=False).search(
+                [("detainee_id", "in", sources.ids)]
+            ).write({"detainee_id": target.id})
+        lines = (
+            self.env["siao.commission.line"]
+            .sudo()
+            .search([("detainee_id", "in", sources.ids)])
+        )
+        on_agenda = (
+            target.sudo()
+            .env["siao.commission.line"]
+            .search([("detainee_id", "=", target.id)])
+        )
+        movable = lines.filtered(lambda c: c.meeting_id not in on_agenda.meeting_id)
+        movable.with_context(siao_merge=True).write({"detainee_id": target.id})
+        alerts = self.env["siao.deadline.alert"].sudo()
+        alerts.search(
+            [
+                ("detainee_id", "in", sources.ids),
+                ("reason", "not in", target.sudo().alert_ids.mapped("reason")),
+            ]
+        ).write({"detainee_id": target.id})
+        self._siao_merge_checklist(sources)
+        thread = [("res_id", "in", sources.ids)]
+        self.env["mail.message"].sudo().search(
+            [("model", "=", self._name), *thread]
+        ).write({"res_id": target.id})
+        self.env["ir.attachment"].sudo().search(
+            [("res_model", "=", self._name), *thread]
+        ).write({"res_id": target.id})
+        self.env["mail.activity"].sudo().search(
+            [("res_model", "=", self._name), *thread]
+        ).write({"res_id": target.id})
+        partners = sources.message_partner_ids
+        target.message_subscribe(partner_ids=partners.ids)
+        sources.message_unsubscribe(partner_ids=partners.ids)
+
+    def _siao_merge_checklist(self, sources):
+        """One line per right: a line more advanced on a merged file replaces a
+        line still to do here; rights missing here come with their line."""
+        target = self
+        Right = self.env["siao.resource.right"].sudo()
+        here = {
+            right.right_type: right
+            for right in target.sudo().resource_right_ids
+            if right.right_type != "other"
+        }
+        for right in Right.search([("detainee_id", "in", sources.ids)]):
+            mine = here.get(right.right_type)
+            if not mine:
+                right.detainee_id = target
+                if right.right_type != "other":
+                    here[right.right_type] = right
+            elif mine.status == "todo" and right.status != "todo":
+                mine.write(
+                    {
+                        "status": right.status,
+                        "prepared_date": right.prepared_date,
+                        "expected_reopening_date": right.expected_reopening_date,
+                        "note": mine.note or right.note,
+                    }
+                )
