@@ -13,3 +13,4 @@ from . import test_cpom
 from . import test_retention
 from . import test_role_matrix
 from . import test_no_data_lost
+from . import test_dashboards
