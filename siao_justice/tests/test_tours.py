@@ -174,6 +174,43 @@ class TestRoleJourneys(SiaoTourCase):
         self.assertEqual(measure.housing_entry_date, date.today())
         self.assertEqual(measure.renewal_count, 1)
 
+    def test_coordinator_goes_through_every_dashboard(self):
+        referent = (
+            self.env.ref("siao_justice.user_worker", raise_if_not_found=False)
+            or self.worker
+        )
+        self.create_person(
+            last_name="Tourneur",
+            first_name="Lucas",
+            expected_release_date=date.today() + timedelta(days=12),
+            user_id=referent.id,
+        )
+        place = self.env["siao.housing.place"].create(
+            {
+                "name": "Chambre du tour",
+                "place_type": "chrs",
+                "structure_id": self.env["res.partner"]
+                .create({"name": "CHRS du tour", "siao_partner_type": "host_structure"})
+                .id,
+                "available_from": date.today() - timedelta(days=30),
+            }
+        )
+        self.assertEqual(place.state, "free")
+        person = self.create_person(
+            last_name="Keller",
+            first_name="Sophie",
+            consent_date=date.today(),
+            expected_release_date=date.today() + timedelta(days=60),
+            user_id=referent.id,
+        )
+        self.env["siao.request"].create({"detainee_id": person.id}).action_submit()
+        self.start_tour_with_screenshot(
+            "/odoo/siao-pilotage",
+            "siao_justice_dashboard_tour",
+            login=self.login_of("user_coordinator", self.manager),
+            role="coordinator",
+        )
+
     def test_accountant_downloads_the_cpom_workbook(self):
         login = self.login_of("user_accountant", self.accountant)
         self.start_tour_with_screenshot(
