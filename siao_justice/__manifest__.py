@@ -32,6 +32,7 @@
         "views/siao_commission_views.xml",
         "views/siao_avdl_views.xml",
         "views/siao_report_views.xml",
+        "views/siao_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "views/siao_justice_menus.xml",
     ],

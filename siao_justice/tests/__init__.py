@@ -16,3 +16,4 @@ from . import test_no_data_lost
 from . import test_performance
 from . import test_import
 from . import test_duplicate
+from . import test_dashboards

@@ -1,19 +1,70 @@
+import base64
+import logging
+import os
 from datetime import date, datetime, timedelta
+from pathlib import Path
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
+from odoo.tests.common import ChromeBrowser
 
 from .common import SiaoCase
 
+_logger = logging.getLogger(__name__)
 
-@tagged("post_install", "-at_install")
-class TestBoardTour(HttpCase, SiaoCase):
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "static/description/screenshots"
+
+
+class SiaoTourCase(HttpCase, SiaoCase):
+    """Tours in French; each role's main journey leaves a screenshot of its last
+    screen in static/description/screenshots (shown by the README)."""
+
+    browser_size = "1440x900"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("fr_FR")
         cls.env["ir.module.module"]._load_module_terms(["siao_justice"], ["fr_FR"])
-        cls.worker.lang = "fr_FR"
+        (cls.worker | cls.manager | cls.accountant).lang = "fr_FR"
 
+    def login_of(self, demo_user, fallback):
+        """The demo user of the role when the demo data is there, so the screens
+        show a believable caseload; the test's own user otherwise."""
+        user = self.env.ref(f"siao_justice.{demo_user}", raise_if_not_found=False)
+        return user.login if user else fallback.login
+
+    def start_tour_with_screenshot(self, url, tour, login, role):
+        shots = []
+        stop = ChromeBrowser.stop
+
+        def capture_then_stop(browser):
+            try:
+                result = browser._websocket_request(
+                    "Page.captureScreenshot", params={"format": "png"}, timeout=30
+                )
+                shots.append(base64.b64decode(result["data"]))
+            except Exception as error:  # noqa: BLE001 - a picture never fails a test
+                _logger.info("No screenshot of %s: %s", role, error)
+            stop(browser)
+
+        with patch.object(ChromeBrowser, "stop", capture_then_stop):
+            self.start_tour(url, tour, login=login)
+        if shots:
+            self.save_screenshot(role, shots[-1])
+
+    def save_screenshot(self, role, png):
+        try:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            if not os.access(SCREENSHOTS, os.W_OK):
+                raise PermissionError(str(SCREENSHOTS))
+            (SCREENSHOTS / f"{role}.png").write_bytes(png)
+        except OSError as error:
+            _logger.info("Screenshot of %s not written: %s", role, error)
+
+
+@tagged("post_install", "-at_install")
+class TestBoardTour(SiaoTourCase):
     def test_worker_opens_a_person_from_the_board(self):
         self.create_person(
             last_name="Tourneur",
@@ -26,41 +77,151 @@ class TestBoardTour(HttpCase, SiaoCase):
             login="siao_worker",
         )
 
-    def test_worker_files_and_submits_a_request_from_the_board(self):
+
+@tagged("post_install", "-at_install")
+class TestRoleJourneys(SiaoTourCase):
+    def test_worker_adds_a_person_files_and_submits_a_request(self):
+        if not self.env["res.partner"].search_count(
+            [("name", "=", "Maison d'arrêt de Colmar")]
+        ):
+            self.env["res.partner"].create(
+                {
+                    "name": "Maison d'arrêt de Colmar",
+                    "is_company": True,
+                    "siao_partner_type": "prison",
+                    "prison_type": "ma",
+                }
+            )
+        self.start_tour_with_screenshot(
+            "/odoo/action-siao_justice.siao_detainee_action",
+            "siao_justice_request_tour",
+            login=self.login_of("user_worker", self.worker),
+            role="worker",
+        )
+        person = self.Person.search([("name", "=", "TOURNEUR Lucas")])
+        self.assertEqual(person.consent_date, date.today())
+        self.assertEqual(person.request_ids.state, "submitted")
+        self.assertEqual(person.request_ids.request_date, date.today())
+
+    def test_commission_generates_its_agenda_decides_and_closes(self):
+        coordinator = self._user(
+            "siao_manager_b", "siao_justice.group_siao_manager", company=self.company_b
+        )
+        coordinator.write({"name": "Hélène Roos", "lang": "fr_FR"})
+        prison = self.env["res.partner"].create(
+            {
+                "name": "Maison d'arrêt de Strasbourg",
+                "is_company": True,
+                "siao_partner_type": "prison",
+                "prison_type": "ma",
+            }
+        )
+        persons = self.Person
+        for last_name, first_name, days in (
+            ("Tourneur", "Lucas", 12),
+            ("Keller", "Sophie", 45),
+            ("Weber", "Yanis", 100),
+        ):
+            persons |= self.create_person(
+                last_name=last_name,
+                first_name=first_name,
+                prison_id=prison.id,
+                expected_release_date=date.today() + timedelta(days=days),
+                company_id=self.company_b.id,
+                user_id=self.worker_b.id,
+            )
+        meeting = (
+            self.env["siao.commission.meeting"]
+            .with_company(self.company_b)
+            .create(
+                {
+                    "date": datetime.now() + timedelta(hours=2),
+                    "location": "Salle du tour",
+                    "company_id": self.company_b.id,
+                }
+            )
+        )
+        self.start_tour_with_screenshot(
+            "/odoo/action-siao_justice.siao_commission_meeting_action",
+            "siao_justice_commission_tour",
+            login=coordinator.login,
+            role="commission",
+        )
+        decisions = {
+            line.detainee_id.last_name: line.decision for line in meeting.line_ids
+        }
+        self.assertEqual(
+            decisions,
+            {"Tourneur": "postpone", "Keller": "reserve_place", "Weber": "maintain"},
+        )
+        self.assertEqual(meeting.state, "closed")
+        self.assertTrue(meeting.minutes_attachment_id)
+
+    def test_avdl_worker_opens_a_measure_records_housing_and_renews(self):
         person = self.create_person(
             last_name="Tourneur",
             first_name="Lucas",
-            consent_date=date.today(),
-            expected_release_date=date.today() + timedelta(days=70),
+            expected_release_date=date.today() + timedelta(days=20),
         )
-        self.start_tour(
-            "/odoo/action-siao_justice.siao_detainee_action",
-            "siao_justice_request_tour",
-            login="siao_worker",
+        self.start_tour_with_screenshot(
+            "/odoo/action-siao_justice.siao_avdl_measure_action",
+            "siao_justice_avdl_tour",
+            login=self.login_of("user_worker_avdl", self.worker),
+            role="avdl",
         )
-        request = self.env["siao.request"].search([("detainee_id", "=", person.id)])
-        self.assertEqual(request.state, "submitted")
-        self.assertEqual(request.request_date, date.today())
+        measure = person.avdl_measure_ids
+        self.assertEqual(measure.state, "active")
+        self.assertEqual(measure.housing_entry_date, date.today())
+        self.assertEqual(measure.renewal_count, 1)
 
-    def test_commission_decides_on_the_board_and_closes(self):
-        person = self.create_person(
+    def test_coordinator_goes_through_every_dashboard(self):
+        referent = (
+            self.env.ref("siao_justice.user_worker", raise_if_not_found=False)
+            or self.worker
+        )
+        self.create_person(
             last_name="Tourneur",
             first_name="Lucas",
             expected_release_date=date.today() + timedelta(days=12),
+            user_id=referent.id,
         )
-        meeting = self.env["siao.commission.meeting"].create(
-            {"date": datetime.now() + timedelta(hours=2), "location": "Salle du tour"}
+        place = self.env["siao.housing.place"].create(
+            {
+                "name": "Chambre du tour",
+                "place_type": "chrs",
+                "structure_id": self.env["res.partner"]
+                .create({"name": "CHRS du tour", "siao_partner_type": "host_structure"})
+                .id,
+                "available_from": date.today() - timedelta(days=30),
+            }
         )
-        meeting.action_generate_agenda()
-        meeting.line_ids.filtered(lambda line: line.detainee_id != person).write(
-            {"decision": "maintain"}
+        self.assertEqual(place.state, "free")
+        person = self.create_person(
+            last_name="Keller",
+            first_name="Sophie",
+            consent_date=date.today(),
+            expected_release_date=date.today() + timedelta(days=60),
+            user_id=referent.id,
         )
-        self.start_tour(
-            "/odoo/action-siao_justice.siao_detainee_action",
-            "siao_justice_commission_tour",
-            login="siao_worker",
+        self.env["siao.request"].create({"detainee_id": person.id}).action_submit()
+        self.start_tour_with_screenshot(
+            "/odoo/siao-pilotage",
+            "siao_justice_dashboard_tour",
+            login=self.login_of("user_coordinator", self.manager),
+            role="coordinator",
         )
-        line = meeting.line_ids.filtered(lambda line: line.detainee_id == person)
-        self.assertEqual(line.decision, "postpone")
-        self.assertEqual(meeting.state, "closed")
-        self.assertTrue(meeting.minutes_attachment_id)
+
+    def test_accountant_downloads_the_cpom_workbook(self):
+        login = self.login_of("user_accountant", self.accountant)
+        self.start_tour_with_screenshot(
+            "/odoo/action-siao_justice.siao_report_release_action",
+            "siao_justice_cpom_tour",
+            login=login,
+            role="accountant",
+        )
+        accountant = self.env["res.users"].search([("login", "=", login)])
+        wizard = self.env["siao.cpom.report.wizard"].search(
+            [("create_uid", "=", accountant.id)]
+        )
+        self.assertTrue(wizard.file_data)
+        self.assertTrue(wizard.file_name.endswith(".xlsx"))

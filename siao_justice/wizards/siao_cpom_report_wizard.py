@@ -8,6 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT_CODES = (
     "exit_rate_ordinary_housing",
     "exit_rate_adapted_housing",
@@ -56,8 +57,9 @@ class SiaoCpomReportWizard(models.TransientModel):
         )
         return {
             "type": "ir.actions.act_url",
+            # The type is given: guessing it from the first bytes of a zip fails.
             "url": f"/web/content/{self._name}/{self.id}/file_data/{self.file_name}"
-            "?download=true",
+            f"?download=true&mimetype={XLSX_MIMETYPE}",
             "target": "self",
         }
 

@@ -1,14 +1,42 @@
 import { registry } from "@web/core/registry";
 
+function decide(person, decision) {
+    return [
+        {
+            content: `Open the card menu of ${person}`,
+            trigger: `.o_kanban_record:contains('${person}')`,
+            run: `hover && click .o_kanban_record:contains('${person}') .o_dropdown_kanban .dropdown-toggle`,
+        },
+        {
+            content: `Decide for ${person} from the card`,
+            trigger: `.o-dropdown--menu .o_siao_decide_${decision}`,
+            run: "click",
+        },
+    ];
+}
+
 registry.category("web_tour.tours").add("siao_justice_commission_tour", {
     steps: () => [
         {
-            content: "Open the commission menu",
+            content: "Open this month's commission",
+            trigger: ".o_data_row:contains('Salle du tour') .o_data_cell",
+            run: "click",
+        },
+        {
+            content: "Generate its agenda",
+            trigger: ".o_form_view button[name='action_generate_agenda']",
+            run: "click",
+        },
+        {
+            content: "The persons whose release is near are on the agenda",
+            trigger: ".o_form_view .o_field_widget[name='line_ids'] .o_data_row:contains('KELLER Sophie')",
+        },
+        {
+            content: "Open the board of the next commission",
             trigger: "[data-menu-xmlid='siao_justice.siao_commission_menu']",
             run: "click",
         },
         {
-            content: "Open the board of the next commission",
             trigger: "[data-menu-xmlid='siao_justice.siao_commission_next_menu']",
             run: "click",
         },
@@ -16,17 +44,22 @@ registry.category("web_tour.tours").add("siao_justice_commission_tour", {
             content: "The case is on the board, in its horizon column",
             trigger:
                 ".o_kanban_group:contains(\"Moins d'un mois\") .o_kanban_record:contains('TOURNEUR Lucas')",
-            run: "hover && click .o_kanban_record:contains('TOURNEUR Lucas') .o_dropdown_kanban .dropdown-toggle",
         },
-        {
-            content: "Decide from the card: postpone to the next commission",
-            trigger: ".o_siao_decide_postpone",
-            run: "click",
-        },
+        ...decide("TOURNEUR Lucas", "postpone"),
         {
             content: "The decision shows on the card",
             trigger:
                 ".o_kanban_record:contains('TOURNEUR Lucas') .o_field_widget[name='decision']:contains('Report')",
+        },
+        ...decide("KELLER Sophie", "reserve_place"),
+        {
+            trigger:
+                ".o_kanban_record:contains('KELLER Sophie') .o_field_widget[name='decision']:contains('place')",
+        },
+        ...decide("WEBER Yanis", "maintain"),
+        {
+            trigger:
+                ".o_kanban_record:contains('WEBER Yanis') .o_field_widget[name='decision']:contains('Maintien')",
         },
         {
             content: "Back to the list of commissions",
@@ -38,7 +71,7 @@ registry.category("web_tour.tours").add("siao_justice_commission_tour", {
             run: "click",
         },
         {
-            content: "Open this month's commission",
+            content: "Open this month's commission again",
             trigger: ".o_data_row:contains('Salle du tour') .o_data_cell",
             run: "click",
         },
