@@ -93,6 +93,7 @@ def reference_data(env, scale):
                 {
                     "login": login,
                     "name": name,
+                    "email": f"{login}@siao-justice.example",
                     "company_id": company.id,
                     "company_ids": [(6, 0, [company.id])],
                     "groups_id": [(6, 0, [internal.id] + groups.ids)],
@@ -122,6 +123,7 @@ def reference_data(env, scale):
             {
                 "login": f"load{n}",
                 "name": f"Charge {n}",
+                "email": f"load{n}@siao-justice.example",
                 "password": LOAD_PASSWORD,
                 "company_id": main.id,
                 "company_ids": [(6, 0, [main.id])],

@@ -1,12 +1,13 @@
 """Simulated users against a running Odoo (prefork), over JSON-RPC.
 
-Usage: python bench/load.py URL DB SECONDS SPECS.json OUT.json
+Usage: python bench/load.py URL DB SECONDS THINK SPECS.json OUT.json
 
 Each simulated user logs in with their own session (load0 ... load19, created by
 generate.py) and loops: open the person board, open one of their persons' form,
-add a note, file and submit a SIAO request. Prints throughput, p50 and p95
-latency per operation and the number of failed requests; a serialization conflict
-that Odoo replays successfully is not a failure, an error answer is.
+add a note, file and submit a SIAO request, pausing THINK seconds after each action
+(0: as fast as the server answers, which measures saturation). Prints throughput,
+p50 and p95 latency per operation and the number of failed requests; a serialization
+conflict that Odoo replays successfully is not a failure, an error answer is.
 """
 
 import json
@@ -55,7 +56,7 @@ class User:
         )
 
 
-def scenario(user, specs, stop_at, samples, errors, lock):
+def scenario(user, specs, stop_at, think, samples, errors, lock):
     domain = [("state", "=", "detained")]
     mine = user.call(
         "siao.detainee",
@@ -99,6 +100,7 @@ def scenario(user, specs, stop_at, samples, errors, lock):
                 continue
             with lock:
                 samples.setdefault(name, []).append(time.perf_counter() - started)
+            time.sleep(think)
 
 
 def open_board(user, specs, domain):
@@ -157,8 +159,8 @@ def percentile(values, share):
 
 
 def main():
-    url, db, seconds, specs_path, out_path = sys.argv[1:6]
-    seconds = float(seconds)
+    url, db, seconds, think, specs_path, out_path = sys.argv[1:7]
+    seconds, think = float(seconds), float(think)
     with open(specs_path, encoding="utf-8") as specs_file:
         specs = json.load(specs_file)["specs"]
     users = [User(url, db, f"load{n}") for n in range(LOAD_USERS)]
@@ -166,7 +168,8 @@ def main():
     stop_at = time.monotonic() + seconds
     threads = [
         threading.Thread(
-            target=scenario, args=(user, specs, stop_at, samples, errors, lock)
+            target=scenario,
+            args=(user, specs, stop_at, think, samples, errors, lock),
         )
         for user in users
     ]
@@ -177,7 +180,8 @@ def main():
         thread.join()
     elapsed = time.monotonic() - started
     print(
-        f"load: {LOAD_USERS} users for {elapsed:.0f} s, Odoo with 2 workers",
+        f"load: {LOAD_USERS} users for {elapsed:.0f} s, {think:g} s between actions, "
+        "Odoo with 2 workers",
         flush=True,
     )
     rows = []

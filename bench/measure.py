@@ -343,6 +343,13 @@ def measure_agenda(manager):
         [("meeting_id", "=", meeting.id)],
         "release_horizon",
     )
+    explain_board(
+        manager,
+        "commission board uses indexes",
+        "siao.commission.line",
+        [("meeting_id", "=", meeting.id)],
+        "release_horizon",
+    )
 
 
 def plain_export_writer():

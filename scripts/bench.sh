@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# make bench [SCALE=1000] [LOAD_SECONDS=120]: fill a fresh database with SCALE
-# persons, measure the operations users and crons run, then load-test Odoo in
-# prefork mode. Figures are printed and written to .bench-output/bench-SCALE.json.
+# make bench [SCALE=1000] [LOAD_SECONDS=120] [THINK_SECONDS=1]: fill a fresh database
+# with SCALE persons, measure the operations users and crons run, then load-test Odoo
+# in prefork mode (20 users pausing THINK_SECONDS between actions, then without pause). Figures are printed and written to .bench-output/bench-SCALE.json.
 source "$(dirname "$0")/common.sh"
 
 SCALE=${SCALE:-1000}
@@ -47,11 +47,14 @@ psql -qd "$DB" -c "UPDATE ir_config_parameter SET value = 'http://127.0.0.1:$POR
 say "measuring"
 (cd "$ROOT/bench" && "$PY" measure.py "$SCALE" "$JSON" -- "${ODOO_ARGS[@]}" --log-level warn)
 
-say "load test: 20 users for $LOAD_SECONDS s"
-set +e
-(cd "$ROOT/bench" && "$PY" load.py "http://127.0.0.1:$PORT" "$DB" "$LOAD_SECONDS" "$JSON" "$JSON")
-load_rc=$?
-set -e
+load_rc=0
+for think in ${THINK_SECONDS:-1} 0; do
+    say "load test: 20 users for $LOAD_SECONDS s, $think s between actions"
+    (cd "$ROOT/bench" && "$PY" load.py "http://127.0.0.1:$PORT" "$DB" "$LOAD_SECONDS" "$think" "$JSON" "$JSON") || load_rc=1
+done
 stop_server
+bad=$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$OUT/server.log" || true)
+say "server log: $bad WARNING/ERROR lines ($OUT/server.log)"
+[ "$bad" = 0 ] || load_rc=1
 say "done in $(( $(date +%s) - started )) s; figures in $JSON"
 exit $load_rc

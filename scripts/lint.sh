@@ -9,7 +9,7 @@ cd "$ROOT"
 status=0
 paths=(siao_justice)
 [ -d tests ] && paths+=(tests)
-paths+=(scripts)
+paths+=(scripts bench)
 "$VENV/bin/ruff" check --no-fix "${paths[@]}" || status=1
 "$VENV/bin/ruff" format --check "${paths[@]}" || status=1
 "$VENV/bin/pylint" --rcfile=.pylintrc siao_justice || status=1

@@ -108,6 +108,7 @@ class SiaoDetainee(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     confidential = fields.Boolean(
         tracking=True,
+        index=True,
         help="Only the referent worker and the coordinators see this person.",
     )
     consent_date = fields.Date(string="Consent date", tracking=True)
@@ -135,7 +136,9 @@ class SiaoDetainee(models.Model):
         help="Random key for the anonymised figures: not derived from the person's "
         "identity.",
     )
-    last_contact_date = fields.Date(default=fields.Date.context_today, tracking=True)
+    last_contact_date = fields.Date(
+        default=fields.Date.context_today, tracking=True, index=True
+    )
 
     # ---- Prison and sentence ----
     prison_id = fields.Many2one(

@@ -99,11 +99,11 @@ class TestQueryCounts(SiaoCase):
         spec = view_specification(self.env, "siao.detainee", "form")
         person = self._add_persons(1)[0]
         self.env.invalidate_all()
-        with self.assertQueryCount(siao_worker=9):
+        with self.assertQueryCount(siao_worker=10):
             person.web_read(spec)
         self._add_persons(40)
         self.env.invalidate_all()
-        with self.assertQueryCount(siao_worker=9):
+        with self.assertQueryCount(siao_worker=10):
             person.web_read(spec)
 
     @users("siao_manager")

@@ -215,43 +215,55 @@ class SiaoCpomReportWizard(models.TransientModel):
         query = Model._search(domain, order=f"{date_field}, id")
         cr = self.env.cr
         cr.execute(query.select(*(SQL.identifier(Model._table, c) for c in columns)))
-        infos = [fields_info[name] for name in columns]
-        labels = [
-            dict(info["selection"]) if info["type"] == "selection" else None
-            for info in infos
-        ]
+        writers = list(
+            enumerate(
+                self._cell_writer(sheet, fields_info[name], formats) for name in columns
+            )
+        )
         row = 0
         while rows := cr.fetchmany(5000):
             for values in rows:
                 row += 1
-                for column, value in enumerate(values):
-                    self._write_cell(
-                        sheet,
-                        row,
-                        column,
-                        value,
-                        infos[column],
-                        labels[column],
-                        formats,
-                    )
+                for column, write in writers:
+                    write(row, column, values[column])
         sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
 
     @staticmethod
-    def _write_cell(sheet, row, column, value, info, labels, formats):
-        if value is False or value is None:
-            if info["type"] == "boolean":
-                sheet.write_boolean(row, column, False)
-            return
-        if labels is not None:
-            sheet.write_string(row, column, labels.get(value, value))
-        elif info["type"] == "date":
-            sheet.write_datetime(row, column, value, formats["date"])
-        elif info["type"] == "boolean":
-            sheet.write_boolean(row, column, value)
-        elif info["type"] in ("integer", "float"):
-            sheet.write_number(row, column, value)
+    def _cell_writer(sheet, info, formats):
+        """How the cells of one column are written, chosen once per column."""
+        kind = info["type"]
+        if kind == "boolean":
+
+            def write(row, column, value):
+                sheet.write_boolean(row, column, bool(value))
+
+        elif kind == "selection":
+            labels = dict(info["selection"])
+
+            def write(row, column, value):
+                if value is not None:
+                    sheet.write_string(row, column, labels.get(value, value))
+
+        elif kind == "date":
+            date_format = formats["date"]
+
+            def write(row, column, value):
+                if value is not None:
+                    sheet.write_datetime(row, column, value, date_format)
+
+        elif kind in ("integer", "float"):
+
+            def write(row, column, value):
+                if value is not None:
+                    sheet.write_number(row, column, value)
+
         else:
-            sheet.write_string(row, column, str(value))
+
+            def write(row, column, value):
+                if value is not None:
+                    sheet.write_string(row, column, str(value))
+
+        return write
 
     def _monthly(self, companies):
         """Per month: releases with and without a solution, and the active file."""
