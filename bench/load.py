@@ -231,13 +231,16 @@ def main():
         print(f"    {error[:300]}")
     with open(out_path, encoding="utf-8") as out_file:
         data = json.load(out_file)
-    data["load"] = {
-        "users": LOAD_USERS,
-        "seconds": elapsed,
-        "rows": rows,
-        "errors": len(errors),
-        "error_samples": errors[:20],
-    }
+    data.setdefault("load", []).append(
+        {
+            "users": LOAD_USERS,
+            "think_seconds": think,
+            "seconds": elapsed,
+            "rows": rows,
+            "errors": len(errors),
+            "error_samples": errors[:20],
+        }
+    )
     with open(out_path, "w", encoding="utf-8") as out_file:
         json.dump(data, out_file, indent=1, default=str)
     return 1 if errors else 0

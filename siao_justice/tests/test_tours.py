@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
@@ -92,16 +93,22 @@ class TestRoleJourneys(SiaoTourCase):
                     "prison_type": "ma",
                 }
             )
+        login = self.login_of("user_worker", self.worker)
         self.start_tour_with_screenshot(
             "/odoo/action-siao_justice.siao_detainee_action",
             "siao_justice_request_tour",
-            login=self.login_of("user_worker", self.worker),
+            login=login,
             role="worker",
         )
         person = self.Person.search([("name", "=", "TOURNEUR Lucas")])
         self.assertEqual(person.consent_date, date.today())
         self.assertEqual(person.request_ids.state, "submitted")
-        self.assertEqual(person.request_ids.request_date, date.today())
+        # The submission day is the worker's, in their time zone.
+        worker = self.env["res.users"].search([("login", "=", login)])
+        self.assertEqual(
+            person.request_ids.request_date,
+            fields.Date.context_today(person.with_user(worker)),
+        )
 
     def test_commission_generates_its_agenda_decides_and_closes(self):
         coordinator = self._user(
