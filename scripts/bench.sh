@@ -11,8 +11,15 @@ ensure_odoo
 ensure_postgres
 trap 'stop_server; stop_postgres_if_started_here' EXIT
 SERVER_PID=
-stop_server() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+stop_server() {  # the server, its workers and its gevent process: one process group
+    [ -n "$SERVER_PID" ] || return 0
+    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 20); do
+        kill -0 -- "-$SERVER_PID" 2>/dev/null || break
+        sleep 0.5
+    done
+    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=
     return 0
 }
@@ -34,7 +41,7 @@ say "generating $SCALE persons"
 
 # Odoo as it is deployed: prefork workers. The minutes' PDF needs it too.
 PORT=$(free_port)
-"${ODOO[@]}" "${ODOO_ARGS[@]}" --workers 2 --max-cron-threads 0 --http-interface 127.0.0.1 \
+setsid "${ODOO[@]}" "${ODOO_ARGS[@]}" --workers 2 --max-cron-threads 0 --http-interface 127.0.0.1 \
     --http-port "$PORT" --gevent-port "$(free_port)" --db-filter "^$DB\$" \
     --limit-time-real 600 --limit-time-cpu 600 --log-level warn >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
