@@ -70,6 +70,20 @@ class Client:
         )
 
 
+def database_options():
+    """Odoo's options for the PostgreSQL server the test command started (PG*)."""
+    options = []
+    for option, variable in (
+        ("--db_host", "PGHOST"),
+        ("--db_port", "PGPORT"),
+        ("--db_user", "PGUSER"),
+        ("--db_password", "PGPASSWORD"),
+    ):
+        if os.environ.get(variable):
+            options += [option, os.environ[variable]]
+    return options
+
+
 @pytest.fixture(scope="session")
 def server():
     db = os.environ.get("SIAO_TEST_DB")
@@ -105,14 +119,7 @@ def server():
         "--logfile",
         str(log),
     ]
-    for option, variable in (
-        ("--db_host", "PGHOST"),
-        ("--db_port", "PGPORT"),
-        ("--db_user", "PGUSER"),
-        ("--db_password", "PGPASSWORD"),
-    ):
-        if os.environ.get(variable):
-            command += [option, os.environ[variable]]
+    command += database_options()
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -162,13 +169,6 @@ def registry():
         "--log-level",
         "warn",
     ]
-    for option, variable in (
-        ("--db_host", "PGHOST"),
-        ("--db_port", "PGPORT"),
-        ("--db_user", "PGUSER"),
-        ("--db_password", "PGPASSWORD"),
-    ):
-        if os.environ.get(variable):
-            args += [option, os.environ[variable]]
+    args += database_options()
     odoo.tools.config.parse_config(args)
     return odoo.modules.registry.Registry(db)

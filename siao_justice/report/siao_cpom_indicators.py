@@ -363,15 +363,30 @@ class SiaoCpomIndicators(models.AbstractModel):
         return self._rate(occupied, open_days)
 
     def _active_file_on(self, day, company_ids):
-        return self.env["siao.report.measure"].search_count(
-            [
-                ("company_id", "in", company_ids),
-                ("file_from", "<=", day),
-                "|",
-                ("file_until", "=", False),
-                ("file_until", ">", day),
-            ]
+        return self._active_file_on_days([day], company_ids)[day]
+
+    def _active_file_on_days(self, days, company_ids):
+        """The size of the active file at the end of each of ``days``, in one query
+        (record rules applied by _search)."""
+        Measure = self.env["siao.report.measure"]
+        query = Measure._search([("company_id", "in", company_ids)])
+        table = query.table
+        self.env.cr.execute(
+            SQL(
+                """SELECT day, count(measure.file_from)
+                     FROM unnest(%(days)s::date[]) AS day
+                LEFT JOIN (%(measures)s) AS measure
+                       ON measure.file_from <= day
+                      AND (measure.file_until IS NULL OR measure.file_until > day)
+                 GROUP BY day""",
+                days=list(days),
+                measures=query.select(
+                    SQL.identifier(table, "file_from"),
+                    SQL.identifier(table, "file_until"),
+                ),
+            )
         )
+        return dict(self.env.cr.fetchall())
 
     def _active_file_days(self, date_from, date_to, company_ids):
         """Sum over the measures of their days in the active file within the period."""

@@ -13,13 +13,6 @@ class TestQueryCounts(SiaoCase):
     """The board and the form cost the same number of queries whatever the number
     of persons: a regression to one query per record fails here."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.structure = cls.env["res.partner"].create(
-            {"name": "CHRS de test", "is_company": True}
-        )
-
     def _add_persons(self, per_column):
         """``per_column`` persons in each column, each with a request, resources to
         reopen and an activity: everything a card shows."""

@@ -287,19 +287,24 @@ class SiaoCpomReportWizard(models.TransientModel):
                 ["__count"],
             )
         }
-        rows = []
-        for start in months:
-            next_month = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-            last = min(next_month - timedelta(days=1), self.date_to)
-            rows.append(
-                (
-                    start.strftime("%m/%Y"),
-                    counts.get((start, True), 0),
-                    counts.get((start, False), 0),
-                    Indicators._active_file_on(last, companies),
-                )
+        last_days = [
+            min(
+                date(start.year + start.month // 12, start.month % 12 + 1, 1)
+                - timedelta(days=1),
+                self.date_to,
             )
-        return rows
+            for start in months
+        ]
+        active = Indicators._active_file_on_days(last_days, companies)
+        return [
+            (
+                start.strftime("%m/%Y"),
+                counts.get((start, True), 0),
+                counts.get((start, False), 0),
+                active[last],
+            )
+            for start, last in zip(months, last_days, strict=True)
+        ]
 
     def _write_charts(self, workbook, formats, companies):
         sheet = workbook.add_worksheet("Graphiques")
