@@ -330,7 +330,8 @@ def bulk(cr, scale, ref):
          WHERE abs(hashtext(d.pseudonym || 'q')) % 10 < 7
         """,
     )
-    # Their history: the submission, then the last step.
+    # Their history: the submission, the orientation and proposal on the way, then
+    # the last step.
     cr.execute(
         """
         INSERT INTO siao_request_history (
@@ -342,17 +343,42 @@ def bulk(cr, scale, ref):
                now() at time zone 'UTC'
           FROM siao_request r WHERE r.request_date IS NOT NULL
         UNION ALL
+        SELECT r.id, r.company_id, r.user_id, 'orient', 'submitted', 'oriented',
+               LEAST(r.request_date + 2 + (r.id % 5), CURRENT_DATE), NULL, NULL, 1, 1,
+               now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM siao_request r
+         WHERE r.state IN ('proposed', 'admitted') AND r.request_date IS NOT NULL
+        UNION ALL
+        SELECT r.id, r.company_id, r.user_id, 'propose', 'oriented', 'proposed',
+               LEAST(r.request_date + 7 + (r.id % 3), CURRENT_DATE), NULL, NULL, 1, 1,
+               now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM siao_request r
+         WHERE r.state = 'admitted' AND r.request_date IS NOT NULL
+        UNION ALL
         SELECT r.id, r.company_id, r.user_id,
                (CASE r.state WHEN 'oriented' THEN 'orient'
                     WHEN 'proposed' THEN 'propose' WHEN 'admitted' THEN 'admit'
                     WHEN 'refused' THEN 'refuse' WHEN 'cancelled' THEN 'cancel'
                     ELSE 'to_update' END),
-               'submitted', r.state,
+               (CASE r.state WHEN 'admitted' THEN 'proposed'
+                    WHEN 'proposed' THEN 'oriented' ELSE 'submitted' END),
+               r.state,
                LEAST(r.request_date + 10 + (r.id % 60), CURRENT_DATE),
                r.refusal_by, r.refusal_reason, 1, 1, now() at time zone 'UTC',
                now() at time zone 'UTC'
           FROM siao_request r
          WHERE r.state NOT IN ('draft', 'submitted') AND r.request_date IS NOT NULL
+        """,
+    )
+    cr.execute(
+        """
+        UPDATE siao_request r SET oriented_date = h.oriented, admitted_date = h.admitted
+          FROM (SELECT request_id,
+                       min(date) FILTER (WHERE event = 'orient') AS oriented,
+                       min(date) FILTER (WHERE event = 'admit') AS admitted
+                  FROM siao_request_history
+                 WHERE event IN ('orient', 'admit') GROUP BY request_id) h
+         WHERE h.request_id = r.id
         """,
     )
     cr.execute(
@@ -375,6 +401,15 @@ def bulk(cr, scale, ref):
           CROSS JOIN (VALUES (10, 'rsa'), (20, 'css'), (30, 'id_document'))
                AS t(seq, right_type)
          WHERE d.state = 'detained'
+        """,
+    )
+    cr.execute(
+        """
+        UPDATE siao_detainee d SET resource_progress = r.done || '/' || r.total
+          FROM (SELECT detainee_id, count(*) FILTER (WHERE status != 'todo') AS done,
+                       count(*) AS total
+                  FROM siao_resource_right GROUP BY detainee_id) r
+         WHERE r.detainee_id = d.id
         """,
     )
     # AVDL Justice measures: one in twelve released persons, mostly closed.
@@ -500,18 +535,6 @@ def finish(env):
         """,
     )
     env["siao.housing.place"]._cron_update_state()
-    for table in (
-        "siao_detainee",
-        "siao_request",
-        "siao_request_history",
-        "siao_resource_right",
-        "siao_avdl_measure",
-        "siao_housing_place",
-        "siao_housing_reservation",
-        "siao_commission_meeting",
-        "siao_commission_line",
-    ):
-        cr.execute(f"ANALYZE {table}")
 
 
 def main():

@@ -191,7 +191,9 @@ class SiaoDetainee(models.Model):
         tracking=True,
         index=True,
     )
-    actual_release_date = fields.Date(string="Actual release date", tracking=True)
+    actual_release_date = fields.Date(
+        string="Actual release date", tracking=True, index=True
+    )
     release_outcome = fields.Selection(RELEASE_OUTCOMES, tracking=True)
     dry_exit_reason = fields.Selection(
         DRY_EXIT_REASONS, string="Reason of the dry exit", tracking=True
@@ -231,7 +233,7 @@ class SiaoDetainee(models.Model):
         "siao.resource.right", "detainee_id", string="Resources continuity"
     )
     resource_progress = fields.Char(
-        string="Resources", compute="_compute_resource_progress"
+        string="Resources", compute="_compute_resource_progress", store=True
     )
     alert_ids = fields.One2many(
         "siao.deadline.alert", "detainee_id", string="Deadline alerts"
@@ -387,12 +389,15 @@ class SiaoDetainee(models.Model):
 
     @api.depends("state", "expected_release_date", "has_housing_solution", "company_id")
     def _compute_dry_exit_risk(self):
+        limits = {}  # one per company
         for person in self:
+            if person.company_id not in limits:
+                limits[person.company_id] = person._dry_exit_limit()
             person.dry_exit_risk = bool(
                 person.state == "detained"
                 and person.expected_release_date
                 and not person.has_housing_solution
-                and person.expected_release_date <= person._dry_exit_limit()
+                and person.expected_release_date <= limits[person.company_id]
             )
 
     def _search_dry_exit_risk(self, operator, value):

@@ -105,9 +105,8 @@ class SiaoInputValidation(models.AbstractModel):
                     "the text is too long (%(limit)s characters at most).", limit=limit
                 )
         elif kind == "selection":
-            if not isinstance(value, str) or value not in dict(
-                field._description_selection(self.env)
-            ):
+            # The values only: translating the labels costs for each value checked.
+            if not isinstance(value, str) or value not in field.get_values(self.env):
                 return _(
                     "“%(value)s” is not one of the allowed choices.",
                     value=str(value)[:80],

@@ -186,6 +186,22 @@ class SiaoRequest(models.Model):
     history_ids = fields.One2many(
         "siao.request.history", "request_id", string="History", readonly=True
     )
+    # The first orientation and admission steps, kept on the request so that the
+    # figures need not go through the whole history.
+    oriented_date = fields.Date(
+        string="Oriented on",
+        compute="_compute_step_dates",
+        store=True,
+        index=True,
+        help="Day of the first orientation step.",
+    )
+    admitted_date = fields.Date(
+        string="Admission recorded on",
+        compute="_compute_step_dates",
+        store=True,
+        index=True,
+        help="Day the first admission step was recorded.",
+    )
 
     _sql_constraints = [
         (
@@ -207,6 +223,22 @@ class SiaoRequest(models.Model):
         )
 
     # ---- Computes ----
+    @api.depends("history_ids.event", "history_ids.date")
+    def _compute_step_dates(self):
+        first = {
+            (request, event): day
+            for request, event, day in self.env["siao.request.history"]
+            .sudo()
+            ._read_group(
+                [("request_id", "in", self.ids), ("event", "in", ("orient", "admit"))],
+                ["request_id", "event"],
+                ["date:min"],
+            )
+        }
+        for request in self:
+            request.oriented_date = first.get((request, "orient"), False)
+            request.admitted_date = first.get((request, "admit"), False)
+
     @api.depends("request_date", "state", "admission_date")
     def _compute_age_days(self):
         today = fields.Date.today()

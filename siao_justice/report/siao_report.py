@@ -71,8 +71,21 @@ def person_columns(on):
     )
 
 
+# Every row has its person (required field): a LEFT JOIN lets PostgreSQL skip the
+# persons' table when a query reads no person column.
+PERSON_DEPENDS = {
+    "siao.detainee": [
+        "pseudonym",
+        "gender",
+        "birthdate",
+        "legal_status",
+        "prison_id",
+        "company_id",
+    ],
+    "res.partner": ["prison_type"],
+}
 PERSON_JOIN = SQL(
-    "JOIN siao_detainee d ON d.id = src.detainee_id "
+    "LEFT JOIN siao_detainee d ON d.id = src.detainee_id "
     "LEFT JOIN res_partner prison ON prison.id = d.prison_id"
 )
 
@@ -110,6 +123,24 @@ class SiaoReportMeasure(models.Model):
     _description = "AVDL measures (anonymised)"
     _auto = False
     _order = "referral_date desc"
+    _depends = dict(
+        PERSON_DEPENDS,
+        **{
+            "siao.avdl.measure": [
+                "detainee_id",
+                "company_id",
+                "referral_date",
+                "file_from",
+                "file_until",
+                "housing_entry_date",
+                "closing_date",
+                "closing_reason",
+                "housing_type",
+                "state",
+                "renewal_count",
+            ]
+        },
+    )
 
     referral_date = fields.Date(readonly=True)
     file_from = fields.Date(string="In the active file from", readonly=True)
@@ -162,6 +193,25 @@ class SiaoReportRequest(models.Model):
     _description = "SIAO requests (anonymised)"
     _auto = False
     _order = "request_date desc"
+    _depends = dict(
+        PERSON_DEPENDS,
+        **{
+            "siao.request": [
+                "detainee_id",
+                "company_id",
+                "request_date",
+                "request_kind",
+                "orientation",
+                "state",
+                "filed_in_time",
+                "refusal_by",
+                "refusal_reason",
+                "oriented_date",
+                "admitted_date",
+                "active",
+            ]
+        },
+    )
 
     request_date = fields.Date(string="First submission", readonly=True)
     request_kind = fields.Selection(
@@ -189,18 +239,11 @@ class SiaoReportRequest(models.Model):
             """SELECT src.id, src.company_id, %(person)s,
                       src.request_date, src.request_kind, src.orientation, src.state,
                       src.filed_in_time, src.refusal_by, src.refusal_reason,
-                      steps.oriented_date, steps.admitted_date,
-                      steps.oriented_date - src.request_date AS days_to_orientation,
-                      steps.admitted_date - src.request_date AS days_to_admission,
+                      src.oriented_date, src.admitted_date,
+                      src.oriented_date - src.request_date AS days_to_orientation,
+                      src.admitted_date - src.request_date AS days_to_admission,
                       1 AS request_count
                  FROM siao_request src %(join)s
-            LEFT JOIN (SELECT request_id,
-                              min(date) FILTER (WHERE event = 'orient')
-                                  AS oriented_date,
-                              min(date) FILTER (WHERE event = 'admit')
-                                  AS admitted_date
-                         FROM siao_request_history GROUP BY request_id) steps
-                   ON steps.request_id = src.id
                 WHERE src.active""",
             person=person_columns("src.request_date"),
             join=PERSON_JOIN,
@@ -213,6 +256,19 @@ class SiaoReportRequestStep(models.Model):
     _description = "SIAO request steps (anonymised)"
     _auto = False
     _order = "date desc"
+    _depends = dict(
+        PERSON_DEPENDS,
+        **{
+            "siao.request": ["detainee_id", "company_id"],
+            "siao.request.history": [
+                "request_id",
+                "date",
+                "event",
+                "refusal_by",
+                "refusal_reason",
+            ],
+        },
+    )
 
     date = fields.Date(readonly=True)
     event = fields.Selection(
@@ -240,6 +296,13 @@ class SiaoReportRelease(models.Model):
     _description = "Releases (anonymised)"
     _auto = False
     _order = "release_date desc"
+    _depends = dict(
+        PERSON_DEPENDS,
+        **{
+            "siao.detainee": PERSON_DEPENDS["siao.detainee"]
+            + ["actual_release_date", "release_outcome", "dry_exit_reason"]
+        },
+    )
 
     release_date = fields.Date(readonly=True)
     release_outcome = fields.Selection(RELEASE_OUTCOMES, readonly=True)
@@ -267,6 +330,18 @@ class SiaoReportCommission(models.Model):
     _description = "Commission cases (anonymised)"
     _auto = False
     _order = "meeting_date desc"
+    _depends = dict(
+        PERSON_DEPENDS,
+        **{
+            "siao.commission.line": [
+                "detainee_id",
+                "meeting_id",
+                "release_horizon",
+                "decision",
+            ],
+            "siao.commission.meeting": ["company_id", "date", "state"],
+        },
+    )
 
     meeting_date = fields.Date(readonly=True)
     meeting_id = fields.Many2one("siao.commission.meeting", readonly=True)

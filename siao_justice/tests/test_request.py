@@ -1,7 +1,9 @@
 from datetime import date, timedelta
 
 import psycopg2
+from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -145,6 +147,30 @@ class TestRequestPipeline(SiaoCase):
         self.assertEqual(request.state, "submitted")
         self.assertEqual(
             request.request_date, date.today(), "the first submission date is kept"
+        )
+
+    def test_the_first_orientation_and_admission_days_are_kept(self):
+        request = self.new_request(orientation="chrs", structure_id=self.chrs.id)
+        with freeze_time(date(2025, 2, 1)):
+            request.action_submit()
+        self.assertFalse(request.oriented_date)
+        first = date(2025, 3, 2)
+        with freeze_time(first):
+            request.action_orient()
+        request.action_propose()
+        request.action_refuse("structure", "no_place")
+        request.action_submit()
+        request.action_orient()
+        request.action_propose()
+        today = fields.Date.context_today(request)  # the worker's day
+        request.admission_date = today
+        request.action_admit()
+        self.assertEqual(request.oriented_date, first, "the first orientation")
+        self.assertEqual(request.admitted_date, today)
+        row = self.env["siao.report.request"].browse(request.id)
+        self.assertEqual(
+            (row.oriented_date, row.days_to_orientation, row.days_to_admission),
+            (first, 29, (today - date(2025, 2, 1)).days),
         )
 
     def test_mark_to_update_then_submit_again(self):
