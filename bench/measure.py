@@ -61,8 +61,9 @@ def timed(env, func, runs=5):
 
 def open_board(env, model, domain, groupby, spec):
     """Wall time and per-call query counts of opening a grouped kanban."""
+    limit = web_client().view_limit(env, model, "kanban")
     started = time.perf_counter()
-    calls = web_client().open_board(env, model, domain, groupby, spec)
+    calls = web_client().open_board(env, model, domain, groupby, spec, limit)
     return time.perf_counter() - started, calls
 
 
@@ -108,7 +109,11 @@ def explain_board(env, label, model, domain, groupby):
     groups = Model.web_read_group(domain, [], [groupby], lazy=True)["groups"]
     scans = []
     for group in groups:
-        query = Model._search(group["__domain"], limit=40, order=Model._order)
+        query = Model._search(
+            group["__domain"],
+            limit=web_client().view_limit(env, model, "kanban"),
+            order=Model._order,
+        )
         env.cr.execute(SQL("EXPLAIN %s", query.select()))
         plan = "\n".join(row[0] for row in env.cr.fetchall())
         scans.append("Seq Scan on " + Model._table not in plan)
@@ -186,6 +191,7 @@ def run(root, scale):
     spec = view_specification(worker, "siao.detainee", "form")
     SPECS["form"] = spec
     SPECS["kanban"] = view_specification(worker, "siao.detainee", "kanban")
+    SPECS["kanban_limit"] = web_client().view_limit(worker, "siao.detainee", "kanban")
     seconds, queries, _result = timed(worker, lambda: person.web_read(spec))
     record("person form (web_read)", seconds, queries, persons_read=len(person))
     # 4. The agenda of next month's commission, then its board.

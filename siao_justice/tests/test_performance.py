@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from odoo.tests import tagged, users, warmup
 
 from .common import SiaoCase
-from .web_client import open_board, view_specification
+from .web_client import open_board, view_limit, view_specification
 
 HORIZON_DAYS = (10, 45, 120, 300)  # one person per column of the board: m1 .. later
 
@@ -50,13 +50,16 @@ class TestQueryCounts(SiaoCase):
         """Open the board twice (the first fills the caches a running server has)
         and return the queries of each call of the second opening."""
         spec = view_specification(self.env, model, "kanban")
+        limit = view_limit(self.env, model, "kanban")
         domain = domain or [
             ("state", "=", "detained"),
             ("prison_id", "=", self.prison.id),
         ]
         for _attempt in range(2):
             self.env.invalidate_all()
-            calls = open_board(self.env, model, domain, "release_horizon", spec)
+            calls = open_board(
+                self.env, model, domain, "release_horizon", spec, limit
+            )
         return calls
 
     def assertConstant(self, small, large):
@@ -71,11 +74,12 @@ class TestQueryCounts(SiaoCase):
     def test_person_board(self):
         self._add_persons(41)
         spec = view_specification(self.env, "siao.detainee", "kanban")
+        limit = view_limit(self.env, "siao.detainee", "kanban")
         domain = [("state", "=", "detained"), ("prison_id", "=", self.prison.id)]
         self.env.invalidate_all()
         with self.assertQueryCount(siao_worker=45, siao_manager=45):
             calls = open_board(
-                self.env, "siao.detainee", domain, "release_horizon", spec
+                self.env, "siao.detainee", domain, "release_horizon", spec, limit
             )
         self.assertEqual(len(calls), 1 + len(HORIZON_DAYS))
         if self.warm:
@@ -87,7 +91,7 @@ class TestQueryCounts(SiaoCase):
     def test_person_board_does_not_grow_with_the_persons(self):
         self._add_persons(2)
         small = self._board()
-        self._add_persons(45)  # every column now holds more than a page of 40 cards
+        self._add_persons(45)  # every column now holds more than a page of cards
         self.assertConstant(small, self._board())
 
     @users("siao_worker")

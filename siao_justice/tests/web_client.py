@@ -61,9 +61,16 @@ def view_specification(env, model, view_type):
     return spec
 
 
-def open_board(env, model, domain, groupby, spec):
-    """A grouped kanban: web_read_group, then one web_search_read (40 records) per
-    group that has records. Each call is a request of its own, with an empty cache.
+def view_limit(env, model, view_type):
+    """How many records per group the web client asks for (the view's ``limit``)."""
+    views = env[model].get_views([(False, view_type)])
+    arch = etree.fromstring(views["views"][view_type]["arch"])
+    return int(arch.get("limit") or 40)
+
+
+def open_board(env, model, domain, groupby, spec, limit=40):
+    """A grouped kanban: web_read_group, then one web_search_read (``limit``
+    records) per group that has records. Each call is a request of its own, with an empty cache.
     Returns the number of queries of each call."""
     Model = env[model]
     calls = []
@@ -77,7 +84,7 @@ def open_board(env, model, domain, groupby, spec):
         env.invalidate_all()
         before = env.cr.sql_log_count
         Model.web_search_read(
-            group["__domain"], spec, limit=40, order=Model._order, count_limit=10001
+            group["__domain"], spec, limit=limit, order=Model._order, count_limit=10001
         )
         calls.append(env.cr.sql_log_count - before)
     return calls
