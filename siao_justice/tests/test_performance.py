@@ -57,9 +57,7 @@ class TestQueryCounts(SiaoCase):
         ]
         for _attempt in range(2):
             self.env.invalidate_all()
-            calls = open_board(
-                self.env, model, domain, "release_horizon", spec, limit
-            )
+            calls = open_board(self.env, model, domain, "release_horizon", spec, limit)
         return calls
 
     def assertConstant(self, small, large):

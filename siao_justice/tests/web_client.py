@@ -70,8 +70,8 @@ def view_limit(env, model, view_type):
 
 def open_board(env, model, domain, groupby, spec, limit=40):
     """A grouped kanban: web_read_group, then one web_search_read (``limit``
-    records) per group that has records. Each call is a request of its own, with an empty cache.
-    Returns the number of queries of each call."""
+    records) per group that has records. Each call is a request of its own, with
+    an empty cache. Returns the number of queries of each call."""
     Model = env[model]
     calls = []
     env.invalidate_all()
