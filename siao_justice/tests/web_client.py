@@ -52,20 +52,22 @@ def arch_specification(env, model, node):
     return spec
 
 
+def _default_arch(env, model, view_type):
+    """The default ``view_type`` arch of ``model``, as the client receives it."""
+    views = env[model].get_views([(False, view_type)])
+    return etree.fromstring(views["views"][view_type]["arch"])
+
+
 def view_specification(env, model, view_type):
     """The specification of the default ``view_type`` view of ``model``."""
-    views = env[model].get_views([(False, view_type)])
-    arch = etree.fromstring(views["views"][view_type]["arch"])
-    spec = arch_specification(env, model, arch)
+    spec = arch_specification(env, model, _default_arch(env, model, view_type))
     spec.setdefault("display_name", {})
     return spec
 
 
 def view_limit(env, model, view_type):
     """How many records per group the web client asks for (the view's ``limit``)."""
-    views = env[model].get_views([(False, view_type)])
-    arch = etree.fromstring(views["views"][view_type]["arch"])
-    return int(arch.get("limit") or 40)
+    return int(_default_arch(env, model, view_type).get("limit") or 40)
 
 
 def open_board(env, model, domain, groupby, spec, limit=40):
