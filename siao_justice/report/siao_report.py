@@ -71,8 +71,7 @@ def person_columns(on):
     )
 
 
-# Every row has its person (required field): a LEFT JOIN lets PostgreSQL skip the
-# persons' table when a query reads no person column.
+# What the person columns read, for the views' _depends.
 PERSON_DEPENDS = {
     "siao.detainee": [
         "pseudonym",
@@ -84,6 +83,18 @@ PERSON_DEPENDS = {
     ],
     "res.partner": ["prison_type"],
 }
+
+
+def with_person_depends(depends):
+    """A view's ``_depends``: its own fields and those of the person columns."""
+    merged = {model: list(names) for model, names in PERSON_DEPENDS.items()}
+    for model, names in depends.items():
+        merged[model] = merged.get(model, []) + names
+    return merged
+
+
+# Every row has its person (required field): a LEFT JOIN lets PostgreSQL skip the
+# persons' table when a query reads no person column.
 PERSON_JOIN = SQL(
     "LEFT JOIN siao_detainee d ON d.id = src.detainee_id "
     "LEFT JOIN res_partner prison ON prison.id = d.prison_id"
@@ -123,9 +134,8 @@ class SiaoReportMeasure(models.Model):
     _description = "AVDL measures (anonymised)"
     _auto = False
     _order = "referral_date desc"
-    _depends = dict(
-        PERSON_DEPENDS,
-        **{
+    _depends = with_person_depends(
+        {
             "siao.avdl.measure": [
                 "detainee_id",
                 "company_id",
@@ -139,7 +149,7 @@ class SiaoReportMeasure(models.Model):
                 "state",
                 "renewal_count",
             ]
-        },
+        }
     )
 
     referral_date = fields.Date(readonly=True)
@@ -193,9 +203,8 @@ class SiaoReportRequest(models.Model):
     _description = "SIAO requests (anonymised)"
     _auto = False
     _order = "request_date desc"
-    _depends = dict(
-        PERSON_DEPENDS,
-        **{
+    _depends = with_person_depends(
+        {
             "siao.request": [
                 "detainee_id",
                 "company_id",
@@ -210,7 +219,7 @@ class SiaoReportRequest(models.Model):
                 "admitted_date",
                 "active",
             ]
-        },
+        }
     )
 
     request_date = fields.Date(string="First submission", readonly=True)
@@ -256,9 +265,8 @@ class SiaoReportRequestStep(models.Model):
     _description = "SIAO request steps (anonymised)"
     _auto = False
     _order = "date desc"
-    _depends = dict(
-        PERSON_DEPENDS,
-        **{
+    _depends = with_person_depends(
+        {
             "siao.request": ["detainee_id", "company_id"],
             "siao.request.history": [
                 "request_id",
@@ -267,7 +275,7 @@ class SiaoReportRequestStep(models.Model):
                 "refusal_by",
                 "refusal_reason",
             ],
-        },
+        }
     )
 
     date = fields.Date(readonly=True)
@@ -296,12 +304,14 @@ class SiaoReportRelease(models.Model):
     _description = "Releases (anonymised)"
     _auto = False
     _order = "release_date desc"
-    _depends = dict(
-        PERSON_DEPENDS,
-        **{
-            "siao.detainee": PERSON_DEPENDS["siao.detainee"]
-            + ["actual_release_date", "release_outcome", "dry_exit_reason"]
-        },
+    _depends = with_person_depends(
+        {
+            "siao.detainee": [
+                "actual_release_date",
+                "release_outcome",
+                "dry_exit_reason",
+            ]
+        }
     )
 
     release_date = fields.Date(readonly=True)
@@ -330,9 +340,8 @@ class SiaoReportCommission(models.Model):
     _description = "Commission cases (anonymised)"
     _auto = False
     _order = "meeting_date desc"
-    _depends = dict(
-        PERSON_DEPENDS,
-        **{
+    _depends = with_person_depends(
+        {
             "siao.commission.line": [
                 "detainee_id",
                 "meeting_id",
@@ -340,7 +349,7 @@ class SiaoReportCommission(models.Model):
                 "decision",
             ],
             "siao.commission.meeting": ["company_id", "date", "state"],
-        },
+        }
     )
 
     meeting_date = fields.Date(readonly=True)
