@@ -33,7 +33,7 @@ class SiaoCommissionLine(models.Model):
         index=True,
     )
     meeting_state = fields.Selection(
-        related="meeting_id.state", string="Commission state"
+        related="meeting_id.state", string="Commission state", store=True
     )
     company_id = fields.Many2one(
         related="meeting_id.company_id", store=True, index=True

@@ -36,7 +36,9 @@ def arch_specification(env, model, node):
         field = model_fields[name]
         entry = spec.setdefault(name, {})
         if field.type in ("many2one", "reference"):
-            entry["fields"] = {"display_name": {}}
+            # An always invisible many2one is read as an id, without its name.
+            invisible = field_node.get("invisible") in ("1", "True")
+            entry["fields"] = {} if invisible else {"display_name": {}}
         elif field.type in ("one2many", "many2many"):
             sub_view = next(
                 (child for child in field_node if child.tag in ("list", "kanban")),
