@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 WEEKDAYS = [
@@ -92,6 +92,19 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     _("The SIAO Justice settings must be positive numbers.")
                 )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "siao_dry_exit_alert_days" in vals:
+            self.env.registry.clear_cache()  # _siao_dry_exit_alert_days
+        return result
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _siao_dry_exit_alert_days(self, company_id):
+        """The company's dry-exit alert, kept between requests: every column of a
+        board computes the dry-exit risk of its cards."""
+        return self.browse(company_id).sudo().siao_dry_exit_alert_days
 
     @api.constrains("siao_commission_hour")
     def _check_siao_commission_hour(self):

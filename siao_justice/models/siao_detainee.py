@@ -384,7 +384,7 @@ class SiaoDetainee(models.Model):
 
     def _dry_exit_limit(self):
         return fields.Date.today() + timedelta(
-            days=self.company_id.siao_dry_exit_alert_days
+            days=self.env["res.company"]._siao_dry_exit_alert_days(self.company_id.id)
         )
 
     @api.depends("state", "expected_release_date", "has_housing_solution", "company_id")
