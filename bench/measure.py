@@ -99,6 +99,7 @@ def measure_board(env, label, model, domain, groupby, runs=5):
         sum(calls),
         rpc_calls=len(calls),
         max_queries_per_call=max(calls),
+        queries_per_call=calls,
     )
     return calls
 
