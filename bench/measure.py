@@ -205,7 +205,9 @@ def run(root, scale):
     measure_crons(root, scale)
 
 
-def emptied_then(root, func, emptying="UPDATE siao_detainee SET release_horizon = NULL"):
+def emptied_then(
+    root, func, emptying="UPDATE siao_detainee SET release_horizon = NULL"
+):
     """The worst case: ``emptying`` (untimed, by default every horizon emptied),
     then func, rolled back."""
     cr = root.cr
