@@ -295,7 +295,8 @@ def measure_crons(root, scale):
         root,
         Alert._schedule,
         "DELETE FROM mail_activity WHERE id IN "
-        "(SELECT activity_id FROM siao_deadline_alert); DELETE FROM siao_deadline_alert",
+        "(SELECT activity_id FROM siao_deadline_alert); "
+        "DELETE FROM siao_deadline_alert",
     )
     record(
         "cron: deadline activities, first pass",
