@@ -389,15 +389,12 @@ class SiaoDetainee(models.Model):
 
     @api.depends("state", "expected_release_date", "has_housing_solution", "company_id")
     def _compute_dry_exit_risk(self):
-        limits = {}  # one per company
         for person in self:
-            if person.company_id not in limits:
-                limits[person.company_id] = person._dry_exit_limit()
             person.dry_exit_risk = bool(
                 person.state == "detained"
                 and person.expected_release_date
                 and not person.has_housing_solution
-                and person.expected_release_date <= limits[person.company_id]
+                and person.expected_release_date <= person._dry_exit_limit()
             )
 
     def _search_dry_exit_risk(self, operator, value):
