@@ -55,12 +55,13 @@ fi
 
 if compgen -G "$ROOT/tests/test_*.py" >/dev/null; then
     say "end-to-end tests under tests/"
+    rm -f "$OUT"/e2e-server*.log
     set +e
     SIAO_TEST_DB="$DB" ODOO_ADDONS_PATH="$ADDONS_PATH" "$PY" -m pytest -q -p no:cacheprovider "$ROOT/tests" \
         --junitxml "$OUT/e2e.xml" >"$OUT/e2e.log" 2>&1
     set -e
     tail -n 15 "$OUT/e2e.log"
-    e2e_bad=$(grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$OUT/e2e-server.log" 2>/dev/null || true)
+    e2e_bad=$(cat "$OUT"/e2e-server*.log 2>/dev/null | grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' || true)
     if [ -n "$e2e_bad" ]; then
         say "the end-to-end server log has WARNING/ERROR lines:"
         printf '%s\n' "$e2e_bad" | head -n 30 >&2

@@ -7,6 +7,7 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+from conftest import Client, RpcError
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import ValidationError
@@ -244,3 +245,140 @@ class TestConcurrency:
                 env["siao.detainee"].browse(person_id).unlink()
 
             self.committed(cleanup)
+
+
+class TestConcurrencyAcrossServers:
+    """The same races, each contender sending its request to a different Odoo server
+    process on the same database: still exactly one wins."""
+
+    @pytest.fixture(autouse=True)
+    def _servers(self, server, second_server):
+        (self.url_a, self.db), (self.url_b, _db) = server, second_server
+
+    def clients(self, login="admin"):
+        return [Client(url, self.db, login, login) for url in (self.url_a, self.url_b)]
+
+    def race(self, calls):
+        """Send each call at the same instant, one per server; return the results
+        and the refusals."""
+        barrier = threading.Barrier(len(calls), timeout=60)
+        results, errors = [], []
+
+        def run(call):
+            barrier.wait()
+            try:
+                results.append(call())
+            except RpcError as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        return results, errors
+
+    def test_last_avdl_slot_goes_to_one_referral_across_two_servers(self):
+        a, b = self.clients()
+        tag = uuid.uuid4().hex[:8]
+        company = a("res.users", "read", [a.uid], ["company_id"])[0]["company_id"][0]
+        [old_cap] = [
+            c["siao_avdl_max_active"]
+            for c in a("res.company", "read", [company], ["siao_avdl_max_active"])
+        ]
+        user_group = a(
+            "ir.model.data", "check_object_reference", "siao_justice", "group_siao_user"
+        )[1]
+        worker = a(
+            "res.users",
+            "create",
+            {
+                "name": f"Race {tag}",
+                "login": f"race_servers_{tag}",
+                "groups_id": [(6, 0, [user_group])],
+            },
+        )
+        persons = [
+            a("siao.detainee", "create", {"last_name": f"Race {tag} {index}"})
+            for index in range(2 * ROUNDS)
+        ]
+        a("res.company", "write", [company], {"siao_avdl_max_active": 1})
+        try:
+            for round_index in range(ROUNDS):
+                pair = persons[2 * round_index : 2 + 2 * round_index]
+                results, errors = self.race(
+                    [
+                        lambda client=client, person=person: client(
+                            "siao.avdl.measure",
+                            "read",
+                            [
+                                client(
+                                    "siao.avdl.measure",
+                                    "create",
+                                    {"detainee_id": person, "user_id": worker},
+                                )
+                            ],
+                            ["state"],
+                        )[0]["state"]
+                        for client, person in zip((a, b), pair, strict=True)
+                    ]
+                )
+                assert not errors, errors
+                assert sorted(results) == ["pre_entry", "waiting"], round_index
+                active = a(
+                    "siao.avdl.measure",
+                    "search",
+                    [("user_id", "=", worker), ("state", "=", "pre_entry")],
+                )
+                assert len(active) == 1
+                a("siao.avdl.measure", "action_cancel", active)
+        finally:
+            a("res.company", "write", [company], {"siao_avdl_max_active": old_cap})
+            a("res.users", "write", [worker], {"active": False})
+
+    def test_one_place_goes_to_one_booking_across_two_servers(self):
+        a, b = self.clients()
+        tag = uuid.uuid4().hex[:8]
+        structure = a(
+            "res.partner",
+            "create",
+            {"name": f"CHRS {tag}", "siao_partner_type": "host_structure"},
+        )
+        place = a(
+            "siao.housing.place",
+            "create",
+            {"name": f"Place {tag}", "structure_id": structure},
+        )
+        persons = [
+            a("siao.detainee", "create", {"last_name": f"Booking {tag} {index}"})
+            for index in range(2 * ROUNDS)
+        ]
+        for round_index in range(ROUNDS):
+            start = date(2033, 1, 1) + timedelta(days=30 * round_index)
+            pair = persons[2 * round_index : 2 + 2 * round_index]
+            results, errors = self.race(
+                [
+                    lambda client=client,
+                    person=person,
+                    shift=shift,
+                    start=start: client(
+                        "siao.housing.reservation",
+                        "create",
+                        {
+                            "place_id": place,
+                            "detainee_id": person,
+                            "date_from": str(start + timedelta(days=shift)),
+                            "date_to": str(start + timedelta(days=10)),
+                        },
+                    )
+                    for shift, (client, person) in enumerate(
+                        zip((a, b), pair, strict=True)
+                    )
+                ]
+            )
+            assert (len(results), len(errors)) == (1, 1), round_index
+            assert errors[0].name == "odoo.exceptions.ValidationError"
+        assert (
+            a("siao.housing.reservation", "search_count", [("place_id", "=", place)])
+            == ROUNDS
+        )

@@ -40,6 +40,34 @@ HOSTILE = st.one_of(
         ]
     ),
 )
+# What the first round missed: NUL characters (JSON carries them), zero and negative
+# numbers, numbers out of range, dates that come in the wrong order.
+EDGES = st.sampled_from(
+    [
+        "Nom\x00caché",
+        "\x00",
+        0,
+        -1,
+        -3,
+        2**31,
+        -(2**31) - 1,
+        1e300,
+        "2040-01-05",
+        "2040-01-01",
+        "2039-12-31",
+    ]
+)
+MODELS = [
+    "siao.detainee",
+    "siao.request",
+    "siao.avdl.measure",
+    "siao.housing.place",
+    "siao.housing.reservation",
+    "siao.commission.meeting",
+    "siao.commission.line",
+    "siao.resource.right",
+    "res.partner",
+]
 SKIPPED_TYPES = {
     "one2many",
     "many2many",
@@ -155,20 +183,7 @@ def call(client, model, method, *args):
         return None, error
 
 
-@pytest.mark.parametrize(
-    "model",
-    [
-        "siao.detainee",
-        "siao.request",
-        "siao.avdl.measure",
-        "siao.housing.place",
-        "siao.housing.reservation",
-        "siao.commission.meeting",
-        "siao.commission.line",
-        "siao.resource.right",
-        "res.partner",
-    ],
-)
+@pytest.mark.parametrize("model", MODELS)
 def test_hostile_values_never_cause_an_internal_error(coordinator, fixtures, model):
     base, records = fixtures
     names = writable_fields(coordinator, model)
@@ -183,7 +198,7 @@ def test_hostile_values_never_cause_an_internal_error(coordinator, fixtures, mod
         ],
         derandomize=True,
     )
-    @given(field=st.sampled_from(names), value=HOSTILE)
+    @given(field=st.sampled_from(names), value=st.one_of(HOSTILE, EDGES))
     def check(field, value):
         count = coordinator(model, "search_count", [])
         created, error = call(
@@ -199,5 +214,74 @@ def test_hostile_values_never_cause_an_internal_error(coordinator, fixtures, mod
         if error:
             [after] = coordinator(model, "read", [record], [field])
             assert after == before, "a refused write changed the record"
+
+    check()
+
+
+def stored_fields(client, model):
+    """Every stored field a client can name, those the views show read-only
+    included: {name: read-only}."""
+    fields = client(model, "fields_get", attributes=["type", "readonly", "store"])
+    return {
+        name: bool(info.get("readonly"))
+        for name, info in fields.items()
+        if info.get("store")
+        and info["type"] not in SKIPPED_TYPES
+        and not name.startswith(
+            ("message_", "activity_", "website_", "create_", "write_")
+        )
+        and name not in ("id", "display_name")
+        and (
+            model != "res.partner"
+            or name in ("siao_partner_type", "prison_type", "siret")
+        )
+    }
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_several_hostile_values_at_once_read_only_fields_included(
+    coordinator, fixtures, model
+):
+    """Several fields varied in one call, read-only ones included: a clear error
+    and nothing saved, or valid data; a field only the rules change is refused."""
+    base, records = fixtures
+    readonly = stored_fields(coordinator, model)
+    names = sorted(readonly)
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+        ],
+        derandomize=True,
+    )
+    @given(
+        values=st.dictionaries(
+            st.sampled_from(names),
+            st.one_of(HOSTILE, EDGES),
+            min_size=2,
+            max_size=4,
+        )
+    )
+    def check(values):
+        protected = sorted(name for name in values if readonly[name])
+        count = coordinator(model, "search_count", [])
+        created, error = call(coordinator, model, "create", dict(base[model], **values))
+        if error:
+            assert coordinator(model, "search_count", []) == count, (
+                "a refused create left a record"
+            )
+        else:
+            assert not protected, f"create accepted the read-only {protected}"
+        record = records[model]
+        [before] = coordinator(model, "read", [record], list(values))
+        _result, error = call(coordinator, model, "write", [record], values)
+        if error:
+            [after] = coordinator(model, "read", [record], list(values))
+            assert after == before, "a refused write changed the record"
+        else:
+            assert not protected, f"write accepted the read-only {protected}"
 
     check()

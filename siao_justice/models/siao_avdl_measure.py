@@ -14,6 +14,7 @@ MEASURE_STATES = [
     ("cancelled", "Cancelled"),
 ]
 IN_FILE_STATES = ("pre_entry", "active")
+OPEN_MEASURE_STATES = ("waiting", *IN_FILE_STATES)
 CLOSING_REASONS = [
     ("housing_kept", "Objectives met, housing kept"),
     ("rehoused", "Rehoused elsewhere"),
@@ -32,6 +33,7 @@ class SiaoAvdlMeasure(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "siao.input.validation"]
     _order = "state, referral_date, id"
     _check_company_auto = True
+    _siao_support_act = True
 
     name = fields.Char(compute="_compute_name", store=True)
     detainee_id = fields.Many2one(
@@ -117,6 +119,13 @@ class SiaoAvdlMeasure(models.Model):
         for measure in self:
             measure.name = _("AVDL %(person)s", person=measure.detainee_id.name or "")
 
+    @api.depends("name")
+    @api.depends_context("uid")
+    def _compute_display_name(self):
+        for measure in self:
+            measure.display_name = measure.name or ""
+        self._siao_hide_unreadable_names()
+
     @api.depends("housing_entry_date", "period_months", "renewal_count")
     def _compute_end_date(self):
         for measure in self:
@@ -200,14 +209,23 @@ class SiaoAvdlMeasure(models.Model):
         )
         return count + adding <= company.siao_avdl_max_active
 
+    # ---- Constraints ----
+    @api.constrains("period_months")
+    def _check_period_months(self):
+        if any(measure.period_months < 1 for measure in self):
+            raise ValidationError(_("The period of a measure is at least one month."))
+
     # ---- CRUD ----
     @api.model_create_multi
     def create(self, vals_list):
-        self._siao_check_values(vals_list, creating=True)  # before reading them
+        checked = self._siao_boundary(vals_list, creating=True)
         for vals in vals_list:
             if vals.get("detainee_id") and "company_id" not in vals:
                 vals["company_id"] = (
-                    self.env["siao.detainee"].browse(vals["detainee_id"]).company_id.id
+                    self.env["siao.detainee"]
+                    .sudo()
+                    .browse(vals["detainee_id"])
+                    .company_id.id
                 )
             vals.setdefault("user_id", self.env.uid)
             vals.setdefault("company_id", self.env.company.id)
@@ -221,26 +239,31 @@ class SiaoAvdlMeasure(models.Model):
                 if room
                 else {"state": "waiting"}
             )
-            measures |= super().create([vals])
+            measures |= super(SiaoAvdlMeasure, checked).create([vals])
         return measures
 
     def write(self, vals):
-        self._siao_check_values([vals])  # before reading them
+        checked = self._siao_boundary([vals])
         if "user_id" in vals or "company_id" in vals:
+            # Every measure handed over in this call counts against the file that
+            # receives it, however many are moved at once.
+            arriving = {}
             for measure in self.filtered(lambda m: m.state in IN_FILE_STATES):
-                user_id = vals.get("user_id", measure.user_id.id)
-                company_id = vals.get("company_id", measure.company_id.id)
-                if (user_id, company_id) != (
-                    measure.user_id.id,
-                    measure.company_id.id,
-                ) and not self._room_in_file(user_id, company_id):
+                key = (
+                    vals.get("user_id", measure.user_id.id),
+                    vals.get("company_id", measure.company_id.id),
+                )
+                if key != (measure.user_id.id, measure.company_id.id):
+                    arriving[key] = arriving.get(key, 0) + 1
+            for (user_id, company_id), count in arriving.items():
+                if not self._room_in_file(user_id, company_id, adding=count):
                     raise ValidationError(
                         _(
                             "This worker's active file is full: the measure cannot "
                             "be handed over."
                         )
                     )
-        return super().write(vals)
+        return super(SiaoAvdlMeasure, checked).write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -265,6 +288,7 @@ class SiaoAvdlMeasure(models.Model):
     def action_start(self):
         """Waiting list → before entry, when the worker's file has room."""
         self._check_state(("waiting",))
+        self.check_access("write")
         for measure in self:
             if not self._room_in_file(measure.user_id.id, measure.company_id.id):
                 raise ValidationError(
@@ -274,7 +298,7 @@ class SiaoAvdlMeasure(models.Model):
                         cap=measure.company_id.siao_avdl_max_active,
                     )
                 )
-            measure.write(
+            measure.sudo().write(
                 {"state": "pre_entry", "file_from": fields.Date.context_today(self)}
             )
         return True
@@ -283,16 +307,18 @@ class SiaoAvdlMeasure(models.Model):
         self._check_state(("pre_entry",))
         if self.filtered(lambda m: not m.housing_entry_date):
             raise UserError(_("Set the date of entry into housing first."))
-        self.write({"state": "active"})
+        self.check_access("write")
+        self.sudo().write({"state": "active"})
         return True
 
     def action_renew(self, reason=None):
         self._check_state(("active",))
         if not (reason or "").strip():
             raise UserError(_("Give the reason of the renewal."))
+        self.check_access("write")
         for measure in self:
             before = measure.end_date
-            measure.renewal_count += 1
+            measure.sudo().renewal_count += 1
             self.env["siao.avdl.renewal"].create(
                 {
                     "measure_id": measure.id,
@@ -334,12 +360,13 @@ class SiaoAvdlMeasure(models.Model):
         return True
 
     def _leave_file(self, values):
+        self.check_access("write")
         leaving = self.filtered(lambda m: m.state in IN_FILE_STATES)
         for key in {(m.user_id.id, m.company_id.id) for m in leaving}:
             self._lock_active_file(*key)
         today = values.get("closing_date") or fields.Date.context_today(self)
-        leaving.write(dict(values, file_until=today))
-        (self - leaving).write(values)
+        leaving.sudo().write(dict(values, file_until=today))
+        (self - leaving).sudo().write(values)
         leaving._announce_next_in_queue()
 
     def _announce_next_in_queue(self):
@@ -489,6 +516,7 @@ class SiaoAvdlFile(models.Model):
 class SiaoAvdlRenewal(models.Model):
     _name = "siao.avdl.renewal"
     _description = "AVDL measure renewal"
+    _inherit = ["siao.input.validation"]
     _order = "date, id"
 
     measure_id = fields.Many2one(

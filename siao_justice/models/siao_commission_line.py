@@ -24,6 +24,8 @@ class SiaoCommissionLine(models.Model):
     _description = "Case reviewed by the commission"
     _inherit = ["siao.input.validation"]
     _order = "meeting_id, sequence, id"
+    _check_company_auto = True
+    _siao_support_act = True
 
     meeting_id = fields.Many2one(
         "siao.commission.meeting",
@@ -40,7 +42,12 @@ class SiaoCommissionLine(models.Model):
     )
     sequence = fields.Integer()
     detainee_id = fields.Many2one(
-        "siao.detainee", string="Person", required=True, ondelete="restrict", index=True
+        "siao.detainee",
+        string="Person",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
     )
     prison_id = fields.Many2one(related="detainee_id.prison_id")
     request_id = fields.Many2one(
@@ -78,9 +85,37 @@ class SiaoCommissionLine(models.Model):
     ]
 
     @api.depends("detainee_id", "meeting_id")
+    @api.depends_context("uid")
     def _compute_display_name(self):
         for line in self:
             line.display_name = line.detainee_id.name or ""
+        self._siao_hide_unreadable_names()
+
+    def _minutes_person(self):
+        """What the minutes show of the case's person: the minutes are shared with
+        every participant, so a confidential file appears without its name."""
+        self.ensure_one()
+        person = self.sudo().detainee_id
+        if person.confidential:
+            return {"name": self.env._("Confidential file"), "prison": "", "note": ""}
+        return {
+            "name": person.name,
+            "prison": self.sudo().prison_id.name or "",
+            "note": self.sudo().decision_note or "",
+        }
+
+    @api.constrains("action_user_id", "detainee_id")
+    def _check_action_user_reads_person(self):
+        for line in self.sudo().filtered("action_user_id"):
+            if not line.detainee_id.with_user(line.action_user_id)._filtered_access(
+                "read"
+            ):
+                raise ValidationError(
+                    _(
+                        "The person in charge cannot read this file: choose its "
+                        "referent or a coordinator."
+                    )
+                )
 
     @api.model
     def _sequence_for(self, expected_release_date):
@@ -93,7 +128,7 @@ class SiaoCommissionLine(models.Model):
     # ---- Lock ----
     @api.model_create_multi
     def create(self, vals_list):
-        self._siao_check_values(vals_list, creating=True)  # before reading them
+        checked = self._siao_boundary(vals_list, creating=True)
         meetings = self.env["siao.commission.meeting"].browse(
             [vals["meeting_id"] for vals in vals_list if vals.get("meeting_id")]
         )
@@ -116,21 +151,29 @@ class SiaoCommissionLine(models.Model):
             raise ValidationError(
                 _("This person is already on the commission's agenda.")
             )
+        # The case as the person's file stands on the day it is put on the agenda.
+        persons = {
+            person.id: person
+            for person in self.env["siao.detainee"]
+            .sudo()
+            .browse(
+                {vals["detainee_id"] for vals in vals_list if vals.get("detainee_id")}
+            )
+        }
         for vals in vals_list:
-            if vals.get("detainee_id") and "expected_release_date" not in vals:
-                person = self.env["siao.detainee"].browse(vals["detainee_id"])
-                vals.setdefault("release_horizon", person.release_horizon)
+            person = persons.get(vals.get("detainee_id"))
+            if person:
+                vals["release_horizon"] = person.release_horizon
                 vals["expected_release_date"] = person.expected_release_date
                 vals.setdefault("request_id", person.current_request_id.id)
             if "sequence" not in vals:
                 vals["sequence"] = self._sequence_for(
                     fields.Date.to_date(vals.get("expected_release_date"))
                 )
-        lines = super().create(vals_list)
-        lines.detainee_id._touch_last_contact()
-        return lines
+        return super(SiaoCommissionLine, checked).create(vals_list)
 
     def write(self, vals):
+        checked = self._siao_boundary([vals])
         merging = (
             self.env.su
             and self.env.context.get("siao_merge")
@@ -140,7 +183,7 @@ class SiaoCommissionLine(models.Model):
             raise UserError(
                 _("This commission is closed: its decisions can no longer change.")
             )
-        return super().write(vals)
+        return super(SiaoCommissionLine, checked).write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never_after_closing(self):
@@ -215,7 +258,7 @@ class SiaoCommissionLine(models.Model):
             )
         )
         for line, activity in zip(with_action, activities, strict=True):
-            line.activity_id = activity
+            line.sudo().activity_id = activity
         self._refer_to_avdl()
         to_file = self.filtered(
             lambda line: line.decision == "file_request"

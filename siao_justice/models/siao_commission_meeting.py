@@ -217,13 +217,7 @@ class SiaoCommissionMeeting(models.Model):
             )
             Line.create(
                 [
-                    {
-                        "meeting_id": meeting.id,
-                        "detainee_id": person.id,
-                        "request_id": person.current_request_id.id,
-                        "release_horizon": person.release_horizon,
-                        "expected_release_date": person.expected_release_date,
-                    }
+                    {"meeting_id": meeting.id, "detainee_id": person.id}
                     for person in persons
                 ]
             )
@@ -233,25 +227,29 @@ class SiaoCommissionMeeting(models.Model):
     def action_start(self):
         if any(meeting.state != "planned" for meeting in self):
             raise UserError(_("Only a planned commission can start."))
-        self.write({"state": "in_session"})
+        self.check_access("write")
+        self.sudo().write({"state": "in_session"})
         return True
 
     def action_close(self):
+        self.check_access("write")
         for meeting in self:
             if meeting.state != "in_session":
                 raise UserError(_("Start the commission before closing it."))
-            undecided = meeting.line_ids.filtered(lambda line: not line.decision)
+            # Every case, those of files the closing user may not read included:
+            # their names are hidden from this message (display names).
+            undecided = meeting.sudo().line_ids.filtered(lambda line: not line.decision)
             if undecided:
                 raise ValidationError(
                     _(
                         "These cases have no decision yet: %(names)s",
-                        names=", ".join(undecided.detainee_id.mapped("name")),
+                        names=", ".join(undecided.mapped("display_name")),
                     )
                 )
         for meeting in self:
-            meeting.line_ids._apply_decisions()
+            meeting.sudo().line_ids._apply_decisions()
             meeting._attach_minutes()
-        self.write({"state": "closed"})
+        self.sudo().write({"state": "closed"})
         return True
 
     def _attach_minutes(self, replace=False):
@@ -262,17 +260,25 @@ class SiaoCommissionMeeting(models.Model):
             ).unlink()
             self.minutes_attachment_id.unlink()
         report = self.env.ref("siao_justice.action_report_commission_minutes")
-        content, _format = report._render_qweb_pdf(report.report_name, res_ids=self.ids)
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": _("Minutes - %(name)s.pdf", name=self.name),
-                "raw": content,
-                "mimetype": "application/pdf",
-                "res_model": self._name,
-                "res_id": self.id,
-            }
+        # Rendered with every case (confidential ones without their name): the
+        # attached minutes are the same for every participant.
+        content, _format = report.sudo()._render_qweb_pdf(
+            report.report_name, res_ids=self.ids
         )
-        self.minutes_attachment_id = attachment
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": _("Minutes - %(name)s.pdf", name=self.name),
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+        self.sudo().minutes_attachment_id = attachment
         if not replace:
             self.message_post(
                 body=_("Minutes attached."), attachment_ids=attachment.ids

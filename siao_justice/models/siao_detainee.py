@@ -4,7 +4,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from stdnum.fr import nir as stdnum_nir
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -137,7 +137,14 @@ class SiaoDetainee(models.Model):
         "identity.",
     )
     last_contact_date = fields.Date(
-        default=fields.Date.context_today, tracking=True, index=True
+        default=fields.Date.context_today,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        help="Moved by every act of support on the file and its records; retention "
+        "counts from it. Only a system administrator sets it by hand (files brought "
+        "from another tool).",
     )
 
     # ---- Prison and sentence ----
@@ -148,6 +155,7 @@ class SiaoDetainee(models.Model):
         ondelete="restrict",
         index=True,
         tracking=True,
+        check_company=True,
     )
     prison_type = fields.Selection(related="prison_id.prison_type")
     prison_number = fields.Char(string="Prison number", index=True, tracking=True)
@@ -179,9 +187,14 @@ class SiaoDetainee(models.Model):
         "From then on, only a lack of housing keeps the person in prison.",
     )
     spip_id = fields.Many2one(
-        "res.partner", string="SPIP", domain="[('siao_partner_type', '=', 'spip')]"
+        "res.partner",
+        string="SPIP",
+        domain="[('siao_partner_type', '=', 'spip')]",
+        check_company=True,
     )
-    spip_referent_id = fields.Many2one("res.partner", string="SPIP referent")
+    spip_referent_id = fields.Many2one(
+        "res.partner", string="SPIP referent", check_company=True
+    )
 
     # ---- Release ----
     state = fields.Selection(
@@ -265,6 +278,13 @@ class SiaoDetainee(models.Model):
         )
 
     # ---- Computes ----
+    @api.depends("name")
+    @api.depends_context("uid")
+    def _compute_display_name(self):
+        for person in self:
+            person.display_name = person.name or ""
+        self._siao_hide_unreadable_names()
+
     @api.depends("last_name", "first_name")
     def _compute_name(self):
         for person in self:
@@ -499,15 +519,95 @@ class SiaoDetainee(models.Model):
         result = super().write(vals)
         if vals.get("legal_status") == "convicted":
             self._add_default_checklist()
+        if "company_id" in vals:
+            self._check_records_in_company()
         return result
 
     def _add_default_checklist(self):
         lines = [
             {"detainee_id": person.id, "right_type": right_type, "sequence": index}
-            for person in self.filtered(lambda p: not p.resource_right_ids)
+            for person in self.sudo().filtered(lambda p: not p.resource_right_ids)
             for index, right_type in enumerate(DEFAULT_CHECKLIST)
         ]
-        self.env["siao.resource.right"].create(lines)
+        self.env["siao.resource.right"].sudo().create(lines)
+
+    # ---- What belongs to a person ----
+    @api.model
+    @tools.ormcache()
+    def _siao_belonging_fields(self):
+        """The records that belong to a person, found from the registry: each
+        (model, field) where ``field`` is a required many2one to a person, or to a
+        record that belongs to one; a parent comes before its children."""
+        found, owners, grew = [], {self._name}, True
+        while grew:
+            grew = False
+            for name in sorted(self.env.registry):
+                model = self.env[name]
+                if model._abstract or not model._auto or name == self._name:
+                    continue
+                for fname, field in model._fields.items():
+                    if (
+                        field.type == "many2one"
+                        and field.required
+                        and field.store
+                        and field.comodel_name in owners
+                        and (name, fname) not in found
+                    ):
+                        found.append((name, fname))
+                        if name not in owners:
+                            owners.add(name)
+                            grew = True
+        return tuple(found)
+
+    def _siao_owned_records(self):
+        """{model: records} of everything that belongs to these persons (archived
+        records included), read as superuser."""
+        owned = {self._name: self.sudo().with_context(active_test=False)}
+        for model, fname in self._siao_belonging_fields():
+            parent = self.env[model]._fields[fname].comodel_name
+            records = (
+                self.env[model]
+                .sudo()
+                .with_context(active_test=False)
+                .search([(fname, "in", owned[parent].ids)])
+                if owned.get(parent)
+                else self.env[model].browse()
+            )
+            owned[model] = owned.get(model, self.env[model].browse()) | records
+        del owned[self._name]
+        return owned
+
+    def _check_records_in_company(self):
+        """A file's own records stay in its company: a file whose requests,
+        measures, places or commission cases are elsewhere cannot move."""
+        for model, fname in self._siao_belonging_fields():
+            Model = self.env[model]
+            if (
+                Model._transient
+                or Model._fields[fname].comodel_name != self._name
+                or "company_id" not in Model._fields
+            ):
+                continue
+            Model.flush_model()
+            for person in self.sudo():
+                if (
+                    Model.sudo()
+                    .with_context(active_test=False)
+                    .search_count(
+                        [
+                            (fname, "=", person.id),
+                            ("company_id", "!=", person.company_id.id),
+                        ],
+                        limit=1,
+                    )
+                ):
+                    raise ValidationError(
+                        _(
+                            "This file has records in its company (SIAO requests, "
+                            "AVDL measures, places, commission cases): it cannot "
+                            "move to another company."
+                        )
+                    )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_without_history(self):
@@ -515,13 +615,10 @@ class SiaoDetainee(models.Model):
             self.env[model]
             .sudo()
             .with_context(active_test=False)
-            .search_count([("detainee_id", "in", self.ids)], limit=1)
-            for model in (
-                "siao.request",
-                "siao.avdl.measure",
-                "siao.commission.line",
-                "siao.housing.reservation",
-            )
+            .search_count([(fname, "in", self.ids)], limit=1)
+            for model, fname in self._siao_belonging_fields()
+            if self.env[model]._fields[fname].comodel_name == self._name
+            and self.env[model]._fields[fname].ondelete == "restrict"
         ]
         if any(history):
             raise UserError(
@@ -602,6 +699,9 @@ class SiaoDetainee(models.Model):
         return True
 
     def action_check_deadlines(self):
+        # Only for files the caller may change: the activities are created as
+        # superuser.
+        self.check_access("write")
         self.env["siao.deadline.alert"]._schedule(self)
         return True
 

@@ -10,24 +10,108 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-# Free-text fields of the person's related records, erased with the person.
-RELATED_FREE_TEXT = {
-    "siao.request": ["cancel_reason"],
-    "siao.commission.line": ["situation_summary", "decision_note"],
-    "siao.housing.reservation": ["note"],
-}
+from .siao_avdl_measure import OPEN_MEASURE_STATES
+from .siao_request import OPEN_STATES
+
+FREE_TEXT_TYPES = ("char", "text", "html")
+# The person's own fields that anonymisation sets to something else than empty.
+KEPT_ON_PERSON = {"last_name", "pseudonym"}
+
+
+def free_text_fields(model):
+    """The free text a model stores (any char, text or html field its users or its
+    rules write), but the references it declares (``_siao_references``)."""
+    kept = set(getattr(model, "_siao_references", ()))
+    return [
+        field
+        for name, field in model._fields.items()
+        if field.type in FREE_TEXT_TYPES
+        and field.store
+        and not field.compute
+        and not field.related
+        and name not in kept
+        and name not in models.MAGIC_COLUMNS
+    ]
+
+
+def erase_free_text(records):
+    """Empty the free text of ``records`` (a required one keeps a dash)."""
+    texts = free_text_fields(records)
+    if not records or not texts:
+        return
+    records.flush_recordset([field.name for field in texts])
+    records.env.cr.execute(
+        SQL(
+            "UPDATE %s SET %s WHERE id = ANY(%s)",
+            SQL.identifier(records._table),
+            SQL(", ").join(
+                SQL(
+                    "%s = %s",
+                    SQL.identifier(field.name),
+                    "-" if field.required else None,
+                )
+                for field in texts
+            ),
+            records.ids,
+        )
+    )
+    records.invalidate_recordset([field.name for field in texts])
+
+
+def erase_thread(records):
+    """Erase the messages (and the e-mails still queued from them), tracked values,
+    activities and attachments of ``records``."""
+    if not records:
+        return
+    env = records.env(su=True)
+    domain = [("res_model", "=", records._name), ("res_id", "in", records.ids)]
+    env["mail.activity"].search(domain).unlink()
+    env["ir.attachment"].search(domain).unlink()
+    messages = env["mail.message"].search(
+        [("model", "=", records._name), ("res_id", "in", records.ids)]
+    )
+    env["mail.mail"].search([("mail_message_id", "in", messages.ids)]).unlink()
+    messages.tracking_value_ids.unlink()
+    messages.attachment_ids.unlink()
+    env.flush_all()
+    env.cr.execute(
+        SQL(
+            "UPDATE mail_message SET body = '', subject = NULL, "
+            "record_name = NULL WHERE id = ANY(%s)",
+            messages.ids,
+        )
+    )
+    messages.invalidate_recordset(["body", "subject", "record_name"])
 
 
 class SiaoDetainee(models.Model):
     _inherit = "siao.detainee"
 
     anonymised = fields.Boolean(readonly=True, copy=False, index=True)
+    merged_into_id = fields.Many2one(
+        "siao.detainee",
+        string="Merged into",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="This archived file was merged into that one: it is anonymised with it.",
+    )
     retention_postponed_until = fields.Date(
         string="Anonymisation postponed until", readonly=True, copy=False, tracking=True
     )
     retention_postpone_reason = fields.Text(
         string="Why the file is kept longer", readonly=True, copy=False
     )
+
+    def _siao_protected_fields(self):
+        """Retention is the rules' alone; a system administrator may still set a
+        last contact, to load the history of files brought from another tool (the
+        change is tracked)."""
+        protected = super()._siao_protected_fields()
+        if self.env.user.has_group("base.group_system"):
+            protected.discard("last_contact_date")
+        return protected
 
     # ---- Last contact, kept up to date ----
     def _touch_last_contact(self):
@@ -76,9 +160,28 @@ class SiaoDetainee(models.Model):
                 [
                     ("state", "!=", "detained"),
                     ("anonymised", "=", False),
+                    # A merged file follows the file it was merged into.
+                    ("merged_into_id", "=", False),
                     "|",
                     ("retention_postponed_until", "=", False),
                     ("retention_postponed_until", "<", on_day),
+                    # Support still under way: nobody is anonymised meanwhile.
+                    (
+                        "avdl_measure_ids",
+                        "not any",
+                        [("state", "in", OPEN_MEASURE_STATES)],
+                    ),
+                    ("request_ids", "not any", [("state", "in", OPEN_STATES)]),
+                    (
+                        "reservation_ids",
+                        "not any",
+                        [
+                            ("state", "=", "confirmed"),
+                            "|",
+                            ("date_to", "=", False),
+                            ("date_to", ">=", on_day),
+                        ],
+                    ),
                 ],
                 per_company,
             ]
@@ -109,7 +212,8 @@ class SiaoDetainee(models.Model):
         if not until or not (reason or "").strip():
             raise UserError(_("Give the date until which the file is kept and why."))
         until = fields.Date.to_date(until)
-        self.write(
+        self.check_access("write")
+        self.sudo().write(
             {
                 "retention_postponed_until": until,
                 "retention_postpone_reason": reason.strip(),
@@ -138,82 +242,48 @@ class SiaoDetainee(models.Model):
         return persons
 
     def _anonymise(self):
-        """Erase what identifies the persons; keep what the figures need."""
+        """Erase what identifies the persons; keep what the figures need. Files
+        merged into them go with them; everything that belongs to them (found from
+        the registry) loses its free text, messages, activities and files."""
         if not self:
             return
         self = self.sudo().with_context(active_test=False, tracking_disable=True)
-        related = {
-            model: self.env[model].search([("detainee_id", "in", self.ids)])
-            for model in (
-                "siao.request",
-                "siao.avdl.measure",
-                "siao.housing.reservation",
-                "siao.commission.line",
-                "siao.resource.right",
-            )
-        }
-        # Messages, tracked values, activities and files of the person and records.
-        threads = [("siao.detainee", self.ids)] + [
-            (model, records.ids)
-            for model, records in related.items()
-            if "message_ids" in self.env[model]._fields
+        merged = self.search([("merged_into_id", "in", self.ids)]) - self
+        while merged:
+            self |= merged
+            merged = self.search([("merged_into_id", "in", merged.ids)]) - self
+        owned = self._siao_owned_records()
+        for records in owned.values():
+            if records._transient:
+                records.unlink()
+        owned = {m: r.exists() for m, r in owned.items() if not r._transient}
+        threads = [self] + [
+            records for records in owned.values() if "message_ids" in records._fields
         ]
-        for model, ids in threads:
-            self.env["mail.activity"].search(
-                [("res_model", "=", model), ("res_id", "in", ids)]
-            ).unlink()
-            self.env["ir.attachment"].search(
-                [("res_model", "=", model), ("res_id", "in", ids)]
-            ).unlink()
-            messages = self.env["mail.message"].search(
-                [("model", "=", model), ("res_id", "in", ids)]
-            )
-            messages.tracking_value_ids.unlink()
-            messages.attachment_ids.unlink()
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE mail_message SET body = '', subject = NULL, "
-                    "record_name = NULL WHERE id = ANY(%s)",
-                    messages.ids,
-                )
-            )
-        self.env["mail.message"].invalidate_model(["body", "subject", "record_name"])
-        for model, names in RELATED_FREE_TEXT.items():
-            if related[model]:
-                self.env.cr.execute(
-                    SQL(
-                        "UPDATE %s SET %s WHERE id = ANY(%s)",
-                        SQL.identifier(self.env[model]._table),
-                        SQL(", ").join(
-                            SQL("%s = NULL", SQL.identifier(name)) for name in names
-                        ),
-                        related[model].ids,
-                    )
-                )
-                self.env[model].invalidate_model(names)
-        self.env["siao.avdl.renewal"].search(
-            [("measure_id", "in", related["siao.avdl.measure"].ids)]
-        ).write({"reason": "-"})
+        for records in threads:
+            erase_thread(records)
+        for records in owned.values():
+            erase_free_text(records)
         for person in self:
-            person.write(
+            values = {
+                field.name: False
+                for field in free_text_fields(person)
+                if field.name not in KEPT_ON_PERSON
+            }
+            values.update(
                 {
                     "last_name": _("Anonymised %(key)s", key=person.pseudonym[:8]),
-                    "first_name": False,
                     "birthdate": person.birthdate
                     and person.birthdate.replace(month=1, day=1),
-                    "prison_number": False,
-                    "nir": False,
-                    "restrictions": False,
-                    "notes": False,
                     "spip_referent_id": False,
                     "consent_scope": False,
+                    "retention_postponed_until": False,
                     "anonymised": True,
                     "active": False,
                 }
             )
+            person.write(values)
         # The minutes that named them are rendered again with the pseudonym.
-        meetings = related["siao.commission.line"].meeting_id.filtered(
-            lambda m: m.state == "closed"
-        )
-        for meeting in meetings:
+        meetings = owned.get("siao.commission.line", self.env["siao.commission.line"])
+        for meeting in meetings.meeting_id.filtered(lambda m: m.state == "closed"):
             meeting._attach_minutes(replace=True)

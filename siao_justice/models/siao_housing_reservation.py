@@ -12,6 +12,7 @@ class SiaoHousingReservation(models.Model):
     _inherit = ["mail.thread", "siao.input.validation"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
+    _siao_support_act = True
 
     place_id = fields.Many2one(
         "siao.housing.place",
@@ -60,6 +61,14 @@ class SiaoHousingReservation(models.Model):
     )
     note = fields.Text()
 
+    _sql_constraints = [
+        (
+            "dates_ordered",
+            "CHECK(date_to IS NULL OR date_to >= date_from)",
+            "A reservation cannot end before it starts.",
+        ),
+    ]
+
     def init(self):
         # No two confirmed reservations of one place overlap: PostgreSQL guards it,
         # for concurrent requests too.
@@ -81,6 +90,7 @@ class SiaoHousingReservation(models.Model):
             )
 
     @api.depends("place_id", "detainee_id", "kind")
+    @api.depends_context("uid")
     def _compute_display_name(self):
         labels = dict(self._fields["kind"]._description_selection(self.env))
         for reservation in self:
@@ -91,6 +101,7 @@ class SiaoHousingReservation(models.Model):
                 person=reservation.detainee_id.name or "",
                 dates=reservation._dates_label(),
             )
+        self._siao_hide_unreadable_names()
 
     def _dates_label(self):
         start = self.date_from and self.date_from.strftime("%d/%m/%Y") or ""
@@ -128,60 +139,84 @@ class SiaoHousingReservation(models.Model):
                 )
 
     @api.model
-    def _check_no_overlap(self, place_id, date_from, date_to, except_ids=()):
-        """Refuse a confirmed booking of ``place_id`` over these dates if another one
-        holds it, naming that one. PostgreSQL's exclusion constraint stays the guard
-        for bookings made at the same instant."""
-        domain = [
-            ("id", "not in", list(except_ids)),
-            ("place_id", "=", place_id),
-            ("state", "=", "confirmed"),
-            "|",
-            ("date_to", "=", False),
-            ("date_to", ">=", date_from),
-        ]
-        if date_to:
-            domain.append(("date_from", "<=", date_to))
-        other = self.sudo().search(domain, limit=1)
-        if other:
-            raise ValidationError(
-                _(
-                    "This place is already taken over these dates: %(other)s.",
-                    other=other.display_name,
+    def _check_bookings(self, bookings, except_ids=()):
+        """Refuse bookings — (place, first day, last day, state) — whose dates are
+        in the wrong order, or that take a place already held over these dates (by
+        another booking or by one of the same call), before PostgreSQL would: the
+        message names no one (the other booking may be a file the caller may not
+        read). PostgreSQL's constraints stay the guards, for bookings made at the
+        same instant too."""
+        confirmed = []
+        for place_id, date_from, date_to, state in bookings:
+            if date_from and date_to and date_to < date_from:
+                raise ValidationError(_("A reservation cannot end before it starts."))
+            if state != "confirmed" or not place_id or not date_from:
+                continue
+            for other_place, other_from, other_to in confirmed:
+                if (
+                    other_place == place_id
+                    and (not other_to or date_from <= other_to)
+                    and (not date_to or other_from <= date_to)
+                ):
+                    raise ValidationError(
+                        _("This place is already taken over these dates.")
+                    )
+            confirmed.append((place_id, date_from, date_to))
+            domain = [
+                ("id", "not in", list(except_ids)),
+                ("place_id", "=", place_id),
+                ("state", "=", "confirmed"),
+                "|",
+                ("date_to", "=", False),
+                ("date_to", ">=", date_from),
+            ]
+            if date_to:
+                domain.append(("date_from", "<=", date_to))
+            if self.sudo().search_count(domain, limit=1):
+                raise ValidationError(
+                    _("This place is already taken over these dates.")
                 )
-            )
 
     # ---- CRUD ----
     @api.model_create_multi
     def create(self, vals_list):
-        self._siao_check_values(vals_list, creating=True)  # before reading them
+        checked = self._siao_boundary(vals_list, creating=True)
         for vals in vals_list:
             if vals.get("kind") == "immersion" and "state" not in vals:
                 vals["state"] = "draft"
-            if vals.get("state", "confirmed") == "confirmed" and vals.get("place_id"):
-                self._check_no_overlap(
-                    vals["place_id"],
+        self._check_bookings(
+            [
+                (
+                    vals.get("place_id"),
                     fields.Date.to_date(vals.get("date_from")),
                     fields.Date.to_date(vals.get("date_to")),
+                    vals.get("state", "confirmed"),
                 )
+                for vals in vals_list
+            ]
+        )
         with self._overlap_guard():
-            return super().create(vals_list)
+            return super(SiaoHousingReservation, checked).create(vals_list)
 
     def write(self, vals):
-        self._siao_check_values([vals])  # before reading them
+        checked = self._siao_boundary([vals])
         if {"place_id", "date_from", "date_to", "state"} & set(vals):
-            for reservation in self:
-                if vals.get("state", reservation.state) == "confirmed":
-                    self._check_no_overlap(
+            self._check_bookings(
+                [
+                    (
                         vals.get("place_id", reservation.place_id.id),
                         fields.Date.to_date(
                             vals.get("date_from", reservation.date_from)
                         ),
                         fields.Date.to_date(vals.get("date_to", reservation.date_to)),
-                        except_ids=self.ids,
+                        vals.get("state", reservation.state),
                     )
+                    for reservation in self
+                ],
+                except_ids=self.ids,
+            )
         with self._overlap_guard():
-            result = super().write(vals)
+            result = super(SiaoHousingReservation, checked).write(vals)
             self.flush_recordset()
         return result
 
@@ -198,6 +233,10 @@ class SiaoHousingReservation(models.Model):
                     "This place is already taken over these dates by another "
                     "reservation."
                 )
+            ) from exc
+        except (psycopg2.errors.CheckViolation, psycopg2.errors.DataException) as exc:
+            raise ValidationError(
+                _("A reservation cannot end before it starts.")
             ) from exc
 
     @api.ondelete(at_uninstall=False)

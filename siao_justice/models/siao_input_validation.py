@@ -2,30 +2,89 @@ import math
 from datetime import date, datetime
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 MAX_CHAR = 1024
 MAX_TEXT = 100_000
 MIN_YEAR, MAX_YEAR = 1900, 2200
 MAX_INT = 2**31 - 1
+# Marks, in a call's context, that its values went through the boundary. A client
+# cannot send it: it is a Python object, and JSON carries none.
+BOUNDARY = object()
+# x2many commands that act on existing records: update, delete, unlink, link, set.
+LINKING_COMMANDS = (1, 2, 3, 4, 6)
 
 
 class SiaoInputValidation(models.AbstractModel):
-    """Checks every value given to create() and write() before it reaches the ORM,
-    so that bad input from the web client or an external script ends in a clear
-    ValidationError naming the field, never in an internal error."""
+    """The addon's boundary: every create() and write() of its models enters it once.
+
+    In this order, before anything is read or checked about the values:
+    the caller's right to create or write (access rights and record rules), the
+    fields that only the addon's own rules change (refused), each value's type,
+    and the records the values name, which must exist and be readable by the caller
+    (a person the caller may not read cannot be linked to anything). Bad input ends
+    in a clear ValidationError or AccessError naming the field, never a person."""
 
     _name = "siao.input.validation"
-    _description = "SIAO Justice input validation"
+    _description = "SIAO Justice input boundary"
 
+    # ---- CRUD ----
     @api.model_create_multi
     def create(self, vals_list):
-        self._siao_check_values(vals_list, creating=True)
-        return super().create(vals_list)
+        checked = self._siao_boundary(vals_list, creating=True)
+        records = super(SiaoInputValidation, checked).create(vals_list)
+        records._siao_contact_made()
+        return records.with_env(self._siao_unmarked_env())
 
     def write(self, vals):
-        self._siao_check_values([vals])
-        return super().write(vals)
+        checked = self._siao_boundary([vals])
+        result = super(SiaoInputValidation, checked).write(vals)
+        self._siao_contact_made()
+        return result
+
+    # ---- The boundary ----
+    def _siao_at_boundary(self):
+        mark = self.env.context.get("siao_boundary")
+        return isinstance(mark, tuple) and mark[0] is BOUNDARY and mark[1] == self._name
+
+    def _siao_unmarked_env(self):
+        context = dict(self.env.context)
+        context.pop("siao_boundary", None)
+        return self.env(context=context)
+
+    def _siao_boundary(self, vals_list, creating=False):
+        """Check the call's values once; return ``self`` marked as checked, for the
+        rest of the call (its own create and write, and the mixin's, skip the
+        checks then)."""
+        if self._siao_at_boundary():
+            return self
+        self._siao_check_values(vals_list, creating=creating)
+        return self.with_context(siao_boundary=(BOUNDARY, self._name))
+
+    def _siao_protected_fields(self):
+        """Fields that only the addon's rules change: stored fields the model
+        declares read-only (computed, related, or set by an action)."""
+        if self._transient:
+            return set()
+        return {
+            name
+            for name, field in self._fields.items()
+            if field.store and field.readonly and name not in models.MAGIC_COLUMNS
+        }
+
+    def _siao_check_protected(self, vals_list):
+        if self.env.su:
+            return
+        protected = self._siao_protected_fields()
+        for vals in vals_list:
+            for name in protected.intersection(vals):
+                raise ValidationError(
+                    _(
+                        "The field “%(field)s” is set by the application: it cannot "
+                        "be written directly.",
+                        field=self._fields[name]._description_string(self.env),
+                    )
+                )
 
     @api.model
     def _siao_wizard(self, model, **defaults):
@@ -47,14 +106,38 @@ class SiaoInputValidation(models.AbstractModel):
             )
         )
 
-    @api.model
     def _siao_check_values(self, vals_list, creating=False):
-        references = {}  # field: ids that must exist, checked in one query per field
         for vals in vals_list:
             if not isinstance(vals, dict):
                 raise ValidationError(
                     _("The values to save must be given as a dictionary.")
                 )
+        # The caller's right first: nothing is checked for someone who may not act,
+        # then the records named (nothing is said about a file one may not read).
+        if creating:
+            self.browse().check_access("create")
+        else:
+            self.check_access("write")
+        references = {}  # field: ids that must exist and be readable
+        for vals in vals_list:
+            for name, value in vals.items():
+                field = self._fields.get(name)
+                if field is None:
+                    continue
+                if field.type in ("one2many", "many2many"):
+                    ids = self._siao_command_ids(field, value)
+                elif field.type == "many2one" and not self._siao_value_problem(
+                    field, value
+                ):
+                    ids = {value} if isinstance(value, int) and value else set()
+                else:
+                    continue
+                if ids:
+                    references.setdefault(field, set()).update(ids)
+        for field, ids in references.items():
+            self._siao_check_references(field, ids)
+        self._siao_check_protected(vals_list)
+        for vals in vals_list:
             for name, value in vals.items():
                 field = self._fields.get(name)
                 if field is None or field.type in ("one2many", "many2many", "binary"):
@@ -62,13 +145,45 @@ class SiaoInputValidation(models.AbstractModel):
                 reason = self._siao_value_problem(field, value)
                 if reason:
                     raise self._siao_invalid(field, reason)
-                if field.type == "many2one" and isinstance(value, int) and value:
-                    references.setdefault(field, set()).add(value)
-            if creating:
+            if creating and not self._transient:  # a wizard's defaults come later
                 self._siao_check_required(vals)
-        for field, ids in references.items():
-            if len(self.env[field.comodel_name].browse(ids).exists()) < len(ids):
-                raise self._siao_invalid(field, _("the record does not exist."))
+
+    def _siao_command_ids(self, field, value):
+        """The ids of existing records that x2many commands act on."""
+        if not value:
+            return set()
+        if not isinstance(value, list | tuple):
+            raise self._siao_invalid(field, _("a list of commands is expected."))
+        ids = set()
+        for command in value:
+            if not isinstance(command, list | tuple) or not command:
+                raise self._siao_invalid(field, _("a list of commands is expected."))
+            if command[0] in LINKING_COMMANDS and len(command) >= 2:
+                linked = command[2] if command[0] == 6 else [command[1]]
+                if not isinstance(linked, list | tuple) or not all(
+                    isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_INT
+                    for i in linked
+                ):
+                    raise self._siao_invalid(field, _("a record is expected."))
+                ids.update(linked)
+        return ids
+
+    def _siao_check_references(self, field, ids):
+        """The records named must exist; the addon's own records must also be
+        readable by the caller (a confidential person, or anything that is theirs,
+        cannot be linked by someone who may not read them)."""
+        targets = self.env[field.comodel_name].browse(ids)
+        if len(targets.exists()) < len(ids):
+            raise self._siao_invalid(field, _("the record does not exist."))
+        if self.env.su or not field.comodel_name.startswith("siao."):
+            return
+        if targets._filtered_access("read") != targets:
+            raise AccessError(
+                _(
+                    "You may not link a record you cannot read (field “%(field)s”).",
+                    field=field._description_string(self.env),
+                )
+            )
 
     @api.model
     def _siao_check_required(self, vals):
@@ -97,6 +212,8 @@ class SiaoInputValidation(models.AbstractModel):
         if kind in ("char", "text", "html"):
             if not isinstance(value, str):
                 return _("text is expected.")
+            if "\x00" in value:
+                return _("the text contains a NUL character.")
             if field.required and not value.strip():
                 return _("a value is required.")
             limit = field.size or (MAX_CHAR if kind == "char" else MAX_TEXT)
@@ -109,7 +226,7 @@ class SiaoInputValidation(models.AbstractModel):
             if not isinstance(value, str) or value not in field.get_values(self.env):
                 return _(
                     "“%(value)s” is not one of the allowed choices.",
-                    value=str(value)[:80],
+                    value=str(value)[:80].replace("\x00", ""),
                 )
         elif kind in ("date", "datetime"):
             return self._siao_date_problem(field, value)
@@ -162,3 +279,54 @@ class SiaoInputValidation(models.AbstractModel):
         if not MIN_YEAR <= parsed.year <= MAX_YEAR:
             return _("the date is out of range.")
         return None
+
+    # ---- Identity: one rule ----
+    def _siao_readable(self):
+        """The records of ``self`` that the user behind the call may read, whether
+        the call runs as superuser or not (Odoo reads the display name of a
+        relation as superuser: the names shown must still follow the rules)."""
+        if not self.env.su or self.env.user._is_superuser():
+            return self
+        return (
+            self.with_env(self.env(su=False))
+            ._filtered_access("read")
+            .with_env(self.env)
+        )
+
+    def _siao_hide_unreadable_names(self):
+        """Give the records the caller may not read a display name that names no
+        one. Called at the end of each display-name compute of the addon."""
+        for record in self - self._siao_readable():
+            record.display_name = self.env._("Confidential file")
+
+    def _siao_confidential_person(self):
+        """The confidential file this record is, or belongs to (if any)."""
+        self.ensure_one()
+        person = self if self._name == "siao.detainee" else self["detainee_id"]
+        return person if person.confidential else person.browse()
+
+    def _siao_drop_unreadable_followers(self):
+        """The followers of a confidential file, and of its records, are those who
+        may read it: its messages are sent to them. Others are removed."""
+        if "message_follower_ids" not in self._fields or not (
+            self._name == "siao.detainee" or "detainee_id" in self._fields
+        ):
+            return
+        for record in self.sudo():
+            if not record._siao_confidential_person():
+                continue
+            for follower in record.message_follower_ids:
+                if not any(
+                    record.with_user(user)._filtered_access("read")
+                    for user in follower.partner_id.user_ids
+                ):
+                    follower.unlink()
+
+    # ---- Contact with the person ----
+    # Changes to these records are acts of support: they move the person's last
+    # contact (retention counts from it).
+    _siao_support_act = False
+
+    def _siao_contact_made(self):
+        if self._siao_support_act and self:
+            self.sudo().detainee_id._touch_last_contact()

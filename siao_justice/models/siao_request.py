@@ -72,6 +72,9 @@ class SiaoRequest(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "siao.input.validation"]
     _order = "request_date desc, id desc"
     _check_company_auto = True
+    _siao_support_act = True
+    # Char fields that are references, not free text: kept when a file is anonymised.
+    _siao_references = ("name",)
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
     detainee_id = fields.Many2one(
@@ -254,11 +257,13 @@ class SiaoRequest(models.Model):
             request.age_days = max((end - request.request_date).days, 0)
 
     @api.depends("detainee_id", "name")
+    @api.depends_context("uid")
     def _compute_display_name(self):
         for request in self:
             request.display_name = " – ".join(
                 filter(None, (request.name, request.detainee_id.name))
             )
+        self._siao_hide_unreadable_names()
 
     # ---- Constraints ----
     @api.constrains("admission_date", "request_date")
@@ -276,18 +281,22 @@ class SiaoRequest(models.Model):
     # ---- CRUD ----
     @api.model_create_multi
     def create(self, vals_list):
-        self._siao_check_values(vals_list, creating=True)  # before reading them
+        checked = self._siao_boundary(vals_list, creating=True)
         for vals in vals_list:
             if vals.get("detainee_id") and "company_id" not in vals:
                 vals["company_id"] = (
-                    self.env["siao.detainee"].browse(vals["detainee_id"]).company_id.id
+                    self.env["siao.detainee"]
+                    .sudo()
+                    .browse(vals["detainee_id"])
+                    .company_id.id
                 )
-            self._precheck(vals)
-        requests = super().create(vals_list)
-        for request in requests:
+            checked._precheck(vals)
+        requests = super(SiaoRequest, checked).create(vals_list)
+        for request in requests.sudo():
             if request.name == "/":
                 request.name = (
                     self.env["ir.sequence"]
+                    .sudo()
                     .with_company(request.company_id)
                     .next_by_code("siao.request")
                     or "/"
@@ -295,10 +304,10 @@ class SiaoRequest(models.Model):
         return requests
 
     def write(self, vals):
-        self._siao_check_values([vals])  # before reading them
-        for request in self:
+        checked = self._siao_boundary([vals])
+        for request in checked:
             request._precheck(vals)
-        return super().write(vals)
+        return super(SiaoRequest, checked).write(vals)
 
     def _precheck(self, vals):
         """Friendly errors before PostgreSQL's own guards (the unique SI-SIAO reference,
@@ -422,7 +431,10 @@ class SiaoRequest(models.Model):
                     "refusal_reason": values.get("refusal_reason"),
                 }
             )
-        self.write(dict(values, state=target))
+        # The state and the step's values are the rules' to write: the caller's
+        # right to change the requests is checked, then they are written.
+        self.check_access("write")
+        self.sudo().write(dict(values, state=target))
         self.env["siao.request.history"].sudo().create(history)
         return True
 

@@ -26,6 +26,7 @@ class SiaoResourceRight(models.Model):
     _description = "Resources continuity item"
     _inherit = ["siao.input.validation"]
     _order = "detainee_id, sequence, id"
+    _siao_support_act = True
 
     detainee_id = fields.Many2one(
         "siao.detainee", string="Person", required=True, ondelete="cascade", index=True

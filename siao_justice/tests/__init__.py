@@ -17,3 +17,4 @@ from . import test_performance
 from . import test_import
 from . import test_duplicate
 from . import test_dashboards
+from . import test_confidentiality

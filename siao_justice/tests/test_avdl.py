@@ -214,3 +214,76 @@ class TestCommissionReferral(SiaoCase):
         measure = person.avdl_measure_ids
         self.assertEqual((measure.state, measure.user_id), ("pre_entry", avdl))
         self.assertEqual(person.avdl_measure_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestAvdlEveryKindOfWrite(SiaoCase):
+    """The cap and the workflow hold for any write, however many records it
+    changes at once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.siao_avdl_max_active = 2
+        cls.receiving = cls._user("avdl_receiving", "siao_justice.group_siao_user")
+        cls.persons = cls.Person.create(
+            [{"last_name": f"Relais{index}"} for index in range(4)]
+        )
+        cls.measures = cls.env["siao.avdl.measure"].create(
+            [
+                {"detainee_id": person.id, "user_id": user.id}
+                for person, user in zip(
+                    cls.persons,
+                    (cls.worker, cls.worker, cls.worker_2, cls.worker_2),
+                    strict=True,
+                )
+            ]
+        )
+
+    def test_handing_several_measures_over_at_once_respects_the_cap(self):
+        Measure = self.env["siao.avdl.measure"]
+        moving = self.measures[:3]
+        self.assertEqual(set(moving.mapped("state")), {"pre_entry"})
+        with self.assertRaises(ValidationError):
+            moving.write({"user_id": self.receiving.id})
+        self.assertEqual(
+            Measure._active_file_counts({(self.receiving.id, self.company.id)}),
+            {},
+        )
+        self.measures[:2].write({"user_id": self.receiving.id})
+        self.assertEqual(
+            Measure._active_file_counts({(self.receiving.id, self.company.id)}),
+            {(self.receiving.id, self.company.id): 2},
+        )
+
+    def test_states_and_counters_are_not_written_directly(self):
+        measure = self.measures[3].with_user(self.worker_2)
+        for values in (
+            {"state": "active"},
+            {"renewal_count": 5},
+            {"file_from": "2020-01-01", "housing_type": "chrs"},
+            {"end_date": "2040-01-01"},
+        ):
+            with self.subTest(values=values), self.assertRaises(ValidationError):
+                measure.write(values)
+        self.assertEqual((measure.state, measure.renewal_count), ("pre_entry", 0))
+        with self.assertRaises(ValidationError):
+            self.env["siao.avdl.measure"].with_user(self.worker).create(
+                {"detainee_id": self.persons[0].id, "state": "active"}
+            )
+
+    def test_zero_or_negative_period_is_refused(self):
+        measure = self.measures[3].with_user(self.worker_2)
+        for months in (0, -3):
+            with self.subTest(months=months), self.assertRaises(ValidationError):
+                measure.write({"period_months": months})
+        self.assertEqual(measure.period_months, 2)
+        with self.assertRaises(ValidationError):
+            self.env["siao.avdl.measure"].create(
+                {"detainee_id": self.persons[0].id, "period_months": -3}
+            )
+
+    def test_a_measure_stays_in_its_persons_company(self):
+        with self.assertRaises(UserError):
+            self.measures[0].write({"company_id": self.company_b.id})
+        self.assertEqual(self.measures[0].company_id, self.company)

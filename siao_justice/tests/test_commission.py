@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 from lxml import html
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import SiaoCase
@@ -416,3 +416,43 @@ class TestCommissionSession(SiaoCase):
             [g["release_horizon"] for g in groups],
             ["past", "m1", "m3", "m6", "later", "unknown"],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionCaseBoundaries(SiaoCase):
+    def test_a_case_of_another_companys_person_is_refused(self):
+        meeting = self.env["siao.commission.meeting"].create(
+            {"date": "2031-03-11 13:00:00"}
+        )
+        foreign = self.create_person(
+            last_name="Ailleurs",
+            company_id=self.company_b.id,
+            user_id=self.worker_b.id,
+            prison_id=False,
+        )
+        with self.assertRaises(UserError):
+            self.env["siao.commission.line"].create(
+                {"meeting_id": meeting.id, "detainee_id": foreign.id}
+            )
+        with self.assertRaises(AccessError):
+            self.env["siao.commission.line"].with_user(self.worker).create(
+                {"meeting_id": meeting.id, "detainee_id": foreign.id}
+            )
+        self.assertFalse(meeting.line_ids)
+
+    def test_the_person_in_charge_of_a_confidential_case_reads_the_file(self):
+        meeting = self.env["siao.commission.meeting"].create(
+            {"date": "2031-03-11 13:00:00"}
+        )
+        secret = self.create_person(last_name="Secret", confidential=True)
+        line = self.env["siao.commission.line"].create(
+            {"meeting_id": meeting.id, "detainee_id": secret.id}
+        )
+        with self.assertRaises(ValidationError) as caught:
+            line.write({"action_user_id": self.worker_2.id})
+        self.assertNotIn("SECRET", str(caught.exception).upper())
+        line.write({"action_user_id": self.worker.id, "decision": "maintain"})
+        meeting.action_start()
+        meeting.with_user(self.worker_2).action_close()
+        self.assertEqual(meeting.state, "closed")
+        self.assertTrue(line.activity_id)

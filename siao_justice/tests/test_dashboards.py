@@ -160,7 +160,7 @@ class TestDashboards(SiaoCase):
             request = Request.create({"detainee_id": person.id})
             if name != "Draft":
                 request.action_submit()
-                request.request_date = self.today - timedelta(days=age)
+                request.sudo().request_date = self.today - timedelta(days=age)
             requests |= request
         recent, old, draft = requests
         shown = self.open_dashboard("siao_dashboard_request_action", self.manager)

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import SiaoCase
@@ -209,3 +210,58 @@ class TestPersonRecord(SiaoCase):
         self.assertEqual(len(values), 1)
         self.assertEqual(values.old_value_datetime.date(), date(2027, 1, 10))
         self.assertEqual(values.new_value_datetime.date(), date(2026, 12, 1))
+
+
+@tagged("post_install", "-at_install")
+class TestFileStaysInItsCompany(SiaoCase):
+    def test_a_prison_of_another_company_is_refused(self):
+        prison_b = self.env["res.partner"].create(
+            {
+                "name": "Centre de détention B",
+                "siao_partner_type": "prison",
+                "prison_type": "cd",
+                "company_id": self.company_b.id,
+            }
+        )
+        with self.assertRaises(UserError):
+            self.create_person(prison_id=prison_b.id)
+        person = self.create_person()
+        with self.assertRaises(UserError):
+            person.write({"prison_id": prison_b.id})
+        self.assertEqual(person.prison_id, self.prison)
+
+    def test_a_file_with_records_cannot_move_to_another_company(self):
+        person = self.create_person(
+            prison_id=False, user_id=False, consent_date=date.today()
+        )
+        person.write({"company_id": self.company_b.id})  # nothing of its own yet
+        person.write({"company_id": self.company.id})
+        self.env["siao.request"].create({"detainee_id": person.id})
+        with self.assertRaises(ValidationError):
+            person.write({"company_id": self.company_b.id})
+        self.assertEqual(person.company_id, self.company)
+        self.assertEqual(person.request_ids.company_id, self.company)
+
+    def test_deadlines_are_checked_only_on_files_one_may_change(self):
+        secret = self.create_person(
+            last_name="Secret",
+            confidential=True,
+            expected_release_date=date.today() + timedelta(days=10),
+        )
+        foreign = self.create_person(
+            last_name="Ailleurs",
+            company_id=self.company_b.id,
+            user_id=self.worker_b.id,
+            prison_id=False,
+            expected_release_date=date.today() + timedelta(days=10),
+        )
+        for user, person in (
+            (self.worker_2, secret),
+            (self.worker, foreign),
+            (self.reader, self.create_person(last_name="Lu")),
+        ):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.Person.with_user(user).browse(person.ids).action_check_deadlines()
+        self.assertFalse(secret.activity_ids | foreign.activity_ids)
+        self.assertTrue(secret.with_user(self.worker).action_check_deadlines())
+        self.assertTrue(secret.activity_ids)

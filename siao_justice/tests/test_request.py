@@ -195,7 +195,7 @@ class TestRequestPipeline(SiaoCase):
         request = self.new_request()
         self.assertEqual(request.age_days, 0)
         request.action_submit()
-        request.request_date = date.today() - timedelta(days=45)
+        request.sudo().request_date = date.today() - timedelta(days=45)
         self.assertEqual(request.age_days, 45)
 
     def test_release_horizon_is_stored_from_the_person(self):

@@ -5,6 +5,7 @@ from ..models.siao_avdl_measure import CLOSING_REASONS
 
 class SiaoAvdlRenewWizard(models.TransientModel):
     _name = "siao.avdl.renew.wizard"
+    _inherit = ["siao.input.validation"]
     _description = "Renew an AVDL measure"
 
     measure_id = fields.Many2one("siao.avdl.measure", required=True)
@@ -16,6 +17,7 @@ class SiaoAvdlRenewWizard(models.TransientModel):
 
 class SiaoAvdlCloseWizard(models.TransientModel):
     _name = "siao.avdl.close.wizard"
+    _inherit = ["siao.input.validation"]
     _description = "Close an AVDL measure"
 
     measure_id = fields.Many2one("siao.avdl.measure", required=True)

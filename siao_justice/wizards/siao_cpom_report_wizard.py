@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import xlsxwriter
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,6 +20,7 @@ PERCENT_CODES = (
 
 class SiaoCpomReportWizard(models.TransientModel):
     _name = "siao.cpom.report.wizard"
+    _inherit = ["siao.input.validation"]
     _description = "CPOM workbook"
 
     date_from = fields.Date(
@@ -44,7 +45,7 @@ class SiaoCpomReportWizard(models.TransientModel):
     def _check_period(self):
         for wizard in self:
             if wizard.date_to < wizard.date_from:
-                raise UserError(_("The period ends before it starts."))
+                raise ValidationError(_("The period ends before it starts."))
 
     def action_export(self):
         self.ensure_one()

@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 
 class SiaoDetaineeMerge(models.TransientModel):
     _name = "siao.detainee.merge"
+    _inherit = ["siao.input.validation"]
     _description = "Merge duplicate files"
 
     detainee_ids = fields.Many2many(

@@ -5,6 +5,7 @@ from ..models.siao_detainee import DRY_EXIT_REASONS, RELEASE_OUTCOMES
 
 class SiaoReleaseWizard(models.TransientModel):
     _name = "siao.release.wizard"
+    _inherit = ["siao.input.validation"]
     _description = "Record a release"
 
     detainee_id = fields.Many2one("siao.detainee", string="Person", required=True)
@@ -26,6 +27,7 @@ class SiaoReleaseWizard(models.TransientModel):
 
 class SiaoRetentionPostponeWizard(models.TransientModel):
     _name = "siao.retention.postpone.wizard"
+    _inherit = ["siao.input.validation"]
     _description = "Keep a file longer"
 
     detainee_id = fields.Many2one("siao.detainee", string="Person", required=True)

@@ -1,0 +1,46 @@
+from odoo import api, models
+
+# Changes after which the followers of a confidential file are checked again.
+FOLLOWERS_CHECKED_ON = {"detainee_id", "user_id", "confidential"}
+
+
+class MailThread(models.AbstractModel):
+    _inherit = "mail.thread"
+
+    # Around Odoo's own create and write, which add the followers (the creator,
+    # the people assigned) once the records are saved.
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        if hasattr(records, "_siao_drop_unreadable_followers"):
+            records._siao_drop_unreadable_followers()
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        if FOLLOWERS_CHECKED_ON & set(vals) and hasattr(
+            self, "_siao_drop_unreadable_followers"
+        ):
+            self._siao_drop_unreadable_followers()
+            if self._name == "siao.detainee":
+                for records in self._siao_owned_records().values():
+                    if hasattr(records, "_siao_drop_unreadable_followers"):
+                        records._siao_drop_unreadable_followers()
+        return result
+
+    def message_post(self, **kwargs):
+        """A message on a record of a person's support (a request, a measure, a
+        place held) is a contact with the person."""
+        message = super().message_post(**kwargs)
+        if getattr(self, "_siao_support_act", False):
+            self._siao_contact_made()
+        return message
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """Nobody follows a confidential file who may not read it."""
+        result = super().message_subscribe(
+            partner_ids=partner_ids, subtype_ids=subtype_ids
+        )
+        if hasattr(self, "_siao_drop_unreadable_followers"):
+            self._siao_drop_unreadable_followers()
+        return result

@@ -1,0 +1,529 @@
+"""One rule for identity: whatever a user may not read about a person never reaches
+them, whatever they ask and however they ask it.
+
+The sweep reads the registry: every model the addon defines or extends, and Odoo's
+own models that carry a record's messages, activities, followers, files and uploads,
+is asked in every way a client can ask (search_read of every field, web_search_read
+with the relations' display names, name_search, read_group on every relation,
+creations and changes that link a file or hit a constraint) by every role that may
+not read the files: a reader, a social worker who is not the referent, an
+accountant, an internal user without a role, a portal user. A model added later is
+swept without touching this test."""
+
+import base64
+import json
+from datetime import date, datetime, timedelta
+
+import psycopg2
+
+from odoo.exceptions import AccessError
+from odoo.service.model import _as_validation_error
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import SiaoCase
+
+# Odoo's models that carry what a record has around it.
+AROUND_RECORDS = (
+    "mail.message",
+    "mail.activity",
+    "mail.followers",
+    "mail.tracking.value",
+    "mail.mail",
+    "ir.attachment",
+    "base_import.import",
+)
+SECRET = {
+    "last_name": "Zorglubienne",
+    "first_name": "Philomenax",
+    "prison_number": "EC-77311",
+    "birthdate": date(1961, 7, 13),
+}
+FOREIGN = {
+    "last_name": "Outrebassine",
+    "first_name": "Clothaire",
+    "prison_number": "EC-99402",
+    "birthdate": date(1958, 3, 27),
+}
+FREE_TEXT = "Zorglubienne-note"
+
+
+class _Rollback(Exception):
+    pass
+
+
+def tokens(identity):
+    born = identity["birthdate"]
+    return [
+        identity["last_name"],
+        identity["first_name"],
+        identity["prison_number"],
+        born.isoformat(),
+        born.strftime("%d/%m/%Y"),
+        FREE_TEXT,
+    ]
+
+
+@tagged("post_install", "-at_install")
+class TestConfidentiality(SiaoCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal = new_test_user(
+            cls.env, login="siao_sweep_portal", groups="base.group_portal"
+        )
+        cls.roles = {
+            "reader": cls.reader,
+            "worker who is not the referent": cls.worker_2,
+            "accountant": cls.accountant,
+            "internal user": cls.internal,
+            "portal user": cls.portal,
+        }
+        cls.visible = cls.create_person(
+            last_name="Visible", user_id=cls.worker_2.id, consent_date=date.today()
+        )
+        cls.secret = cls._file(cls.company, cls.worker, confidential=True, **SECRET)
+        cls.foreign = cls._file(cls.company_b, cls.worker_b, prison_id=False, **FOREIGN)
+        cls.env.flush_all()
+        cls.forbidden = tokens(SECRET) + tokens(FOREIGN)
+
+    @classmethod
+    def _file(cls, company, referent, **identity):
+        """A file with a record of every kind around it, and the wizards and
+        uploads its referent left open."""
+        env = cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
+        today = date.today()
+        person = env["siao.detainee"].create(
+            {
+                **identity,
+                "company_id": company.id,
+                "user_id": referent.id,
+                "legal_status": "convicted",
+                "incarceration_date": date(2024, 1, 1),
+                "expected_release_date": today + timedelta(days=20),
+                "consent_date": today,
+                "notes": FREE_TEXT,
+                "restrictions": FREE_TEXT,
+            }
+        )
+        person.message_post(body=f"{FREE_TEXT} {identity['last_name']}")
+        person.activity_schedule(
+            "mail.mail_activity_data_todo", summary=FREE_TEXT, user_id=referent.id
+        )
+        env["ir.attachment"].create(
+            {
+                "name": f"{identity['last_name']}.txt",
+                "raw": FREE_TEXT.encode(),
+                "res_model": "siao.detainee",
+                "res_id": person.id,
+            }
+        )
+        person.resource_right_ids[:1].note = FREE_TEXT
+        env["siao.deadline.alert"]._schedule(person)
+        request = env["siao.request"].create(
+            {
+                "detainee_id": person.id,
+                "user_id": referent.id,
+                "sisiao_reference": f"SI-{identity['prison_number']}",
+                "orientation": "chrs",
+            }
+        )
+        request.action_submit()
+        request.action_orient()
+        measure = env["siao.avdl.measure"].create(
+            {
+                "detainee_id": person.id,
+                "user_id": referent.id,
+                "housing_entry_date": today,
+            }
+        )
+        measure.action_enter_housing()
+        measure.action_renew(reason=FREE_TEXT)
+        structure = env["res.partner"].create(
+            {"name": "CHRS du balayage", "siao_partner_type": "host_structure"}
+        )
+        place = env["siao.housing.place"].create(
+            {
+                "name": "Balayage 1",
+                "structure_id": structure.id,
+                "company_id": company.id,
+            }
+        )
+        env["siao.housing.reservation"].create(
+            {
+                "place_id": place.id,
+                "detainee_id": person.id,
+                "date_from": today - timedelta(days=5),
+                "note": FREE_TEXT,
+            }
+        )
+        meeting = env["siao.commission.meeting"].create(
+            {"date": datetime.now(), "company_id": company.id}
+        )
+        env["siao.commission.line"].create(
+            {
+                "meeting_id": meeting.id,
+                "detainee_id": person.id,
+                "situation_summary": FREE_TEXT,
+                "decision": "maintain",
+                "decision_note": FREE_TEXT,
+                "action_user_id": referent.id,
+            }
+        )
+        meeting.action_start()
+        meeting.action_close()
+        # What the referent left open: every wizard of the addon, an upload.
+        as_referent = env(user=referent, su=True)
+        as_referent["siao.release.wizard"].create(
+            {"detainee_id": person.id, "outcome": "dry_exit"}
+        )
+        as_referent["siao.retention.postpone.wizard"].create(
+            {"detainee_id": person.id, "until": today, "reason": FREE_TEXT}
+        )
+        for model in (
+            "siao.request.submit.wizard",
+            "siao.request.cancel.wizard",
+        ):
+            as_referent[model].create(
+                {"request_ids": [(6, 0, request.ids)], "reason": FREE_TEXT}
+            )
+        as_referent["siao.request.refuse.wizard"].create(
+            {
+                "request_ids": [(6, 0, request.ids)],
+                "refusal_by": "person",
+                "reason": "other",
+            }
+        )
+        as_referent["siao.avdl.renew.wizard"].create(
+            {"measure_id": measure.id, "reason": FREE_TEXT}
+        )
+        as_referent["siao.avdl.close.wizard"].create(
+            {"measure_id": measure.id, "closing_reason": "other"}
+        )
+        as_referent["siao.detainee.merge"].create(
+            {"detainee_ids": [(6, 0, person.ids)], "target_id": person.id}
+        )
+        as_referent["base_import.import"].create(
+            {
+                "res_model": "siao.detainee",
+                "file": f"Nom;Prénom\n{identity['last_name']};x\n".encode(),
+                "file_name": "liste_spip.csv",
+                "file_type": "text/csv",
+            }
+        )
+        return person
+
+    # ---- The sweep's tools ----
+    def swept_models(self):
+        names = {
+            model.model
+            for model in self.env["ir.model"].search([])
+            if "siao_justice" in (model.modules or "").split(", ")
+        }
+        names.update(AROUND_RECORDS)
+        return sorted(
+            name for name in names if name in self.env and not self.env[name]._abstract
+        )
+
+    def leaks(self, value):
+        text = json.dumps(value, default=str, ensure_ascii=False).casefold()
+        return [token for token in self.forbidden if token.casefold() in text]
+
+    def ask(self, found, role, model, way, call):
+        """Run ``call`` and undo it; record any forbidden token in its answer or
+        in its error (as a client would receive it). Return the error, if any."""
+        error = None
+        try:
+            with mute_logger("odoo.models", "odoo.sql_db"):
+                with self.env.cr.savepoint():
+                    answer = call()
+                    self.env.flush_all()
+                    raise _Rollback(answer)
+        except _Rollback as done:
+            answer = done.args[0]
+        except psycopg2.Error as exc:
+            error = _as_validation_error(self.env, exc)
+            answer = str(error)
+        except Exception as exc:  # any refusal is an answer to read
+            error = exc
+            answer = str(exc)
+        self.env.invalidate_all()
+        leaked = self.leaks(answer)
+        if leaked:
+            found.append(f"{role} / {model} / {way}: {leaked}")
+        return error
+
+    def writable_record(self, Model):
+        """A record ``Model``'s user may change, if any."""
+        try:
+            mine = Model.search([], limit=1)
+        except AccessError:
+            return Model.browse()
+        return mine if mine and mine.has_access("write") else Model.browse()
+
+    def readable_fields(self, Model):
+        try:
+            return Model.fields_get(attributes=["type"])
+        except AccessError:
+            return {}
+
+    def sweep(self, ways):
+        found = []
+        for role, user in self.roles.items():
+            for model in self.swept_models():
+                Model = self.env[model].with_user(user)
+                fields = self.readable_fields(Model)
+                for way, call in ways(Model, fields):
+                    self.ask(found, role, model, way, call)
+        self.assertFalse(found, "\n".join(found))
+
+    # ---- Reading ----
+    def test_search_read_of_every_field_names_no_one(self):
+        def ways(Model, fields):
+            yield "search_read", lambda: Model.search_read([], list(fields))
+
+        self.sweep(ways)
+
+    def test_web_search_read_with_the_relations_display_names_names_no_one(self):
+        def ways(Model, fields):
+            specification = {
+                name: (
+                    {"fields": {"display_name": {}}}
+                    if field["type"] in ("many2one", "one2many", "many2many")
+                    else {}
+                )
+                for name, field in fields.items()
+            }
+            yield "web_search_read", lambda: Model.web_search_read([], specification)
+
+        self.sweep(ways)
+
+    def test_name_search_and_read_group_name_no_one(self):
+        def ways(Model, fields):
+            for token in (SECRET["last_name"][:6], FOREIGN["last_name"][:6], ""):
+                yield (
+                    f"name_search {token!r}",
+                    lambda token=token: Model.name_search(token, limit=1000),
+                )
+            for name, field in fields.items():
+                if field["type"] == "many2one" and Model._fields[name].store:
+                    yield (
+                        f"read_group by {name}",
+                        lambda name=name: Model.read_group([], ["__count"], [name]),
+                    )
+
+        self.sweep(ways)
+
+    # ---- Writing ----
+    def owned(self, person):
+        records = {"siao.detainee": person}
+        records.update(
+            {
+                model: records_
+                for model, records_ in person._siao_owned_records().items()
+                if records_
+            }
+        )
+        return records
+
+    def test_linking_a_file_one_may_not_read_is_refused_before_any_check(self):
+        """Every many2one of the swept models that can point at a file or at a
+        record of a file, given one that the role may not read: refused (access),
+        naming no one, nothing saved."""
+        targets = {}
+        for person in (self.secret, self.foreign):
+            for model, records in self.owned(person).items():
+                targets.setdefault(model, records[:1])
+        wrong = []
+
+        def ways(Model, fields):
+            for name in fields:
+                field = Model._fields[name]
+                if field.type != "many2one" or field.comodel_name not in targets:
+                    continue
+                target = targets[field.comodel_name]
+                yield (
+                    f"create with {name}",
+                    lambda name=name, target=target: Model.create({name: target.id}),
+                )
+                mine = self.writable_record(Model)
+                if mine:
+                    yield (
+                        f"write {name}",
+                        lambda name=name, target=target, mine=mine: mine.write(
+                            {name: target.id}
+                        ),
+                    )
+
+        found = []
+        for role, user in self.roles.items():
+            for model in self.swept_models():
+                Model = self.env[model].with_user(user)
+                for way, call in ways(Model, self.readable_fields(Model)):
+                    error = self.ask(found, role, model, way, call)
+                    if not isinstance(error, AccessError):
+                        wrong.append(f"{role} / {model} / {way}: {error!r}")
+        self.assertFalse(found, "\n".join(found))
+        self.assertFalse(wrong, "not refused as an access:\n" + "\n".join(wrong))
+
+    def test_creations_that_hit_a_constraint_name_no_one(self):
+        """A copy of each record of the files, for a person the role may read (so
+        that it collides with the original: the same place and dates, the same
+        references...), created and written by every role: whatever the answer,
+        it names no one."""
+        copies = []
+        for person in (self.secret, self.foreign):
+            for model, records in self.owned(person).items():
+                for record in records:
+                    vals = record.copy_data()[0]
+                    for name in list(vals):
+                        field = record._fields[name]
+                        if field.type == "many2one" and field.comodel_name == (
+                            "siao.detainee"
+                        ):
+                            vals[name] = self.visible.id
+                        elif field.type in ("one2many", "many2many") or (
+                            field.type == "many2one"
+                            and field.comodel_name.startswith("siao.")
+                        ):
+                            vals.pop(name)
+                    copies.append((model, vals))
+        found = []
+        for role, user in self.roles.items():
+            for model, vals in copies:
+                Model = self.env[model].with_user(user)
+                self.ask(
+                    found,
+                    role,
+                    model,
+                    "create",
+                    lambda Model=Model, vals=vals: Model.create(vals),
+                )
+                mine = self.writable_record(Model)
+                if mine:
+                    self.ask(
+                        found,
+                        role,
+                        model,
+                        "write",
+                        lambda mine=mine, vals=vals: mine.write(vals),
+                    )
+        self.assertFalse(found, "\n".join(found))
+
+    def test_booking_over_a_confidential_reservation_names_no_one(self):
+        reservation = self.secret.reservation_ids
+        for user in (self.worker_2, self.reader, self.accountant, self.portal):
+            with self.subTest(user=user.login):
+                found = []
+                self.ask(
+                    found,
+                    user.login,
+                    "siao.housing.reservation",
+                    "create",
+                    lambda: self.env["siao.housing.reservation"]  # noqa: B023
+                    .with_user(user)  # noqa: B023
+                    .create(
+                        {
+                            "place_id": reservation.place_id.id,
+                            "detainee_id": self.visible.id,
+                            "date_from": reservation.date_from,
+                        }
+                    ),
+                )
+                self.assertFalse(found)
+        self.assertEqual(
+            self.env["siao.housing.reservation"].search_count(
+                [("place_id", "=", reservation.place_id.id)]
+            ),
+            1,
+        )
+
+    # ---- Wizards and uploads ----
+    def test_transient_records_are_their_creators_only(self):
+        """Every transient model of the addon, and the standard import's uploads:
+        the records the referent left are read by no one else, coordinators
+        included; the referent still reads them."""
+        manager_2 = self._user("siao_manager_2", "siao_justice.group_siao_manager")
+        accountant_2 = self._user(
+            "siao_accountant_2", "siao_justice.group_siao_reporting"
+        )
+        self.env["siao.cpom.report.wizard"].with_user(accountant_2).create(
+            {"date_from": date(2024, 1, 1), "date_to": date(2024, 12, 31)}
+        ).action_export()
+        transient = [
+            name
+            for name in self.swept_models()
+            if self.env[name]._transient and name != "res.config.settings"
+        ]
+        self.assertIn("base_import.import", transient)
+        others = [*self.roles.values(), self.manager, manager_2, accountant_2]
+        for model in transient:
+            left = self.env[model].search(
+                [("create_uid", "in", (self.worker.id, accountant_2.id))]
+            )
+            self.assertTrue(left, f"the setup leaves a {model}")
+            for user in others:
+                if user in left.create_uid:
+                    continue
+                with self.subTest(model=model, user=user.login):
+                    Model = self.env[model].with_user(user)
+                    try:
+                        seen = Model.search([("id", "in", left.ids)])
+                    except AccessError:
+                        continue
+                    self.assertFalse(seen)
+                    with self.assertRaises(AccessError):
+                        left.with_user(user).read(["create_uid"])
+            creator = left.create_uid[:1]
+            if not self.env[model].with_user(creator).has_access("read"):
+                continue
+            self.assertEqual(
+                self.env[model].with_user(creator).search([("id", "in", left.ids)]),
+                left.filtered(lambda r, creator=creator: r.create_uid == creator),
+            )
+
+    def test_a_workbook_is_downloaded_by_its_accountant_only(self):
+        accountant_2 = self._user(
+            "siao_accountant_3", "siao_justice.group_siao_reporting"
+        )
+        wizard = (
+            self.env["siao.cpom.report.wizard"]
+            .with_user(self.accountant)
+            .create({"date_from": date(2024, 1, 1), "date_to": date(2024, 12, 31)})
+        )
+        wizard.action_export()
+        self.assertTrue(base64.b64decode(wizard.file_data).startswith(b"PK"))
+        with self.assertRaises(AccessError):
+            wizard.with_user(accountant_2).read(["file_data"])
+
+    # ---- The minutes ----
+    def test_minutes_show_a_confidential_case_without_its_name(self):
+        meeting = (
+            self.secret.env["siao.commission.line"]
+            .search([("detainee_id", "=", self.secret.id)])
+            .meeting_id
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("siao_justice.report_commission_minutes", meeting.ids)[0]
+            .decode()
+        )
+        self.assertFalse(self.leaks(html))
+        self.assertIn("Confidential file", html)
+
+    # ---- Followers ----
+    def test_a_confidential_file_is_followed_only_by_those_who_read_it(self):
+        person = self.create_person(last_name="Suivi")
+        outsiders = (self.worker_2 | self.reader).partner_id
+        person.message_subscribe(partner_ids=outsiders.ids)
+        self.assertTrue(outsiders <= person.message_partner_ids)
+        person.confidential = True
+        self.assertFalse(outsiders & person.message_partner_ids)
+        person.message_subscribe(partner_ids=self.worker_2.partner_id.ids)
+        self.assertNotIn(self.worker_2.partner_id, person.message_partner_ids)
+        message = person.message_post(
+            body=f"{FREE_TEXT} secret", message_type="comment"
+        )
+        for user in (self.worker_2, self.reader):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                message.with_user(user).read(["body"])
