@@ -1,5 +1,6 @@
 from . import siao_input_validation
 from . import mail_thread
+from . import mail_activity
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -1,6 +1,7 @@
 from odoo import api, models
 
-# Changes after which the followers of a confidential file are checked again.
+# Changes after which the followers and activities of a confidential file are
+# checked again.
 FOLLOWERS_CHECKED_ON = {"detainee_id", "user_id", "confidential"}
 
 
@@ -12,20 +13,21 @@ class MailThread(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        if hasattr(records, "_siao_drop_unreadable_followers"):
-            records._siao_drop_unreadable_followers()
+        if hasattr(records, "_siao_keep_to_readers"):
+            records._siao_keep_to_readers()
         return records
 
     def write(self, vals):
         result = super().write(vals)
-        if FOLLOWERS_CHECKED_ON & set(vals) and hasattr(
-            self, "_siao_drop_unreadable_followers"
-        ):
-            self._siao_drop_unreadable_followers()
+        if FOLLOWERS_CHECKED_ON & set(vals) and hasattr(self, "_siao_keep_to_readers"):
+            self._siao_keep_to_readers()
             if self._name == "siao.detainee":
                 for records in self._siao_owned_records().values():
-                    if hasattr(records, "_siao_drop_unreadable_followers"):
-                        records._siao_drop_unreadable_followers()
+                    if hasattr(records, "_siao_keep_to_readers"):
+                        records._siao_keep_to_readers()
+            elif "detainee_id" in self._fields:
+                # A measure handed over: its former worker no longer reads the file.
+                self.sudo().detainee_id._siao_keep_to_readers()
         return result
 
     def message_post(self, **kwargs):
@@ -41,6 +43,6 @@ class MailThread(models.AbstractModel):
         result = super().message_subscribe(
             partner_ids=partner_ids, subtype_ids=subtype_ids
         )
-        if hasattr(self, "_siao_drop_unreadable_followers"):
-            self._siao_drop_unreadable_followers()
+        if hasattr(self, "_siao_keep_to_readers"):
+            self._siao_keep_to_readers(reassign=False)
         return result

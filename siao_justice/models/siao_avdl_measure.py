@@ -537,6 +537,7 @@ class SiaoAvdlRenewal(models.Model):
 class SiaoAvdlReminder(models.Model):
     _name = "siao.avdl.reminder"
     _description = "AVDL end-of-period reminder sent"
+    _inherit = ["siao.input.validation"]
 
     measure_id = fields.Many2one(
         "siao.avdl.measure", required=True, ondelete="cascade", index=True

@@ -210,14 +210,25 @@ class SiaoCommissionLine(models.Model):
             [
                 {
                     "detainee_id": line.detainee_id.id,
-                    "user_id": (
-                        line.action_user_id or line.detainee_id.user_id or self.env.user
-                    ).id,
+                    "user_id": worker.id,
                     "company_id": line.detainee_id.company_id.id,
                 }
                 for line in lines
                 if line.detainee_id not in followed
+                and (worker := line._avdl_worker_decided())
             ]
+        )
+
+    def _avdl_worker_decided(self):
+        """Who takes the measure the commission decided: the person in charge, or
+        the file's referent, or the one closing the commission when they read the
+        file (the measure makes its worker a reader of the file)."""
+        person = self.detainee_id
+        closing = self.env.user
+        return (
+            self.action_user_id
+            or person.user_id
+            or (closing if person.with_user(closing)._filtered_access("read") else None)
         )
 
     def action_decide(self):
@@ -230,6 +241,8 @@ class SiaoCommissionLine(models.Model):
 
     def _apply_decisions(self):
         """At closing: activities for the persons in charge, draft requests to file."""
+        # The file may have become confidential since the person in charge was set.
+        self._check_action_user_reads_person()
         labels = dict(self._fields["decision"]._description_selection(self.env))
         activity_type = self.env.ref(
             "siao_justice.mail_activity_type_commission_decision"

@@ -521,7 +521,20 @@ class SiaoDetainee(models.Model):
             self._add_default_checklist()
         if "company_id" in vals:
             self._check_records_in_company()
+        if vals.get("confidential"):
+            self._render_minutes_again()  # the minutes now show it without name
         return result
+
+    def _render_minutes_again(self):
+        """Render again the minutes of the closed commissions that reviewed these
+        persons (after their name changed, or their file became confidential)."""
+        lines = (
+            self.env["siao.commission.line"]
+            .sudo()
+            .search([("detainee_id", "in", self.ids), ("meeting_state", "=", "closed")])
+        )
+        for meeting in lines.meeting_id:
+            meeting._attach_minutes(replace=True)
 
     def _add_default_checklist(self):
         lines = [

@@ -284,6 +284,4 @@ class SiaoDetainee(models.Model):
             )
             person.write(values)
         # The minutes that named them are rendered again with the pseudonym.
-        meetings = owned.get("siao.commission.line", self.env["siao.commission.line"])
-        for meeting in meetings.meeting_id.filtered(lambda m: m.state == "closed"):
-            meeting._attach_minutes(replace=True)
+        self._render_minutes_again()

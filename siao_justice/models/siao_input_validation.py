@@ -18,12 +18,14 @@ LINKING_COMMANDS = (1, 2, 3, 4, 6)
 class SiaoInputValidation(models.AbstractModel):
     """The addon's boundary: every create() and write() of its models enters it once.
 
-    In this order, before anything is read or checked about the values:
-    the caller's right to create or write (access rights and record rules), the
-    fields that only the addon's own rules change (refused), each value's type,
-    and the records the values name, which must exist and be readable by the caller
-    (a person the caller may not read cannot be linked to anything). Bad input ends
-    in a clear ValidationError or AccessError naming the field, never a person."""
+    In this order, before anything is read or checked about the values (those of
+    the call, and those it gives as context defaults): the caller's right to
+    create or write (access rights and record rules); the records the values name,
+    which must exist and be readable by the caller (a person the caller may not
+    read cannot be linked to anything, a record does not move to another person);
+    the fields that only the addon's own rules change (refused); each value's
+    type. Bad input ends in a clear ValidationError or AccessError naming the
+    field, never a person."""
 
     _name = "siao.input.validation"
     _description = "SIAO Justice input boundary"
@@ -39,7 +41,8 @@ class SiaoInputValidation(models.AbstractModel):
     def write(self, vals):
         checked = self._siao_boundary([vals])
         result = super(SiaoInputValidation, checked).write(vals)
-        self._siao_contact_made()
+        if vals:
+            self._siao_contact_made()
         return result
 
     # ---- The boundary ----
@@ -52,14 +55,32 @@ class SiaoInputValidation(models.AbstractModel):
         context.pop("siao_boundary", None)
         return self.env(context=context)
 
+    def _siao_context_defaults(self):
+        """The values a call gives through its context (``default_<field>``)."""
+        return {
+            key[8:]: value
+            for key, value in self.env.context.items()
+            if key.startswith("default_") and key[8:] in self._fields
+        }
+
     def _siao_boundary(self, vals_list, creating=False):
         """Check the call's values once; return ``self`` marked as checked, for the
         rest of the call (its own create and write, and the mixin's, skip the
-        checks then)."""
+        checks then). A creation's values given through the context are checked
+        as the others; those of fields only the rules set are dropped."""
         if self._siao_at_boundary():
             return self
-        self._siao_check_values(vals_list, creating=creating)
-        return self.with_context(siao_boundary=(BOUNDARY, self._name))
+        context = dict(self.env.context, siao_boundary=(BOUNDARY, self._name))
+        checked_list = vals_list
+        if creating and not self.env.su:
+            defaults = self._siao_context_defaults()
+            protected = self._siao_protected_fields()
+            for name in protected.intersection(defaults):
+                del context[f"default_{name}"]
+                del defaults[name]
+            checked_list = [dict(defaults, **vals) for vals in vals_list]
+        self._siao_check_values(checked_list, creating=creating)
+        return self.with_env(self.env(context=context))
 
     def _siao_protected_fields(self):
         """Fields that only the addon's rules change: stored fields the model
@@ -118,7 +139,25 @@ class SiaoInputValidation(models.AbstractModel):
             self.browse().check_access("create")
         else:
             self.check_access("write")
-        references = {}  # field: ids that must exist and be readable
+        for field, ids in self._siao_named_records(vals_list).items():
+            self._siao_check_references(field, ids)
+        if not creating:
+            self._siao_check_same_person(vals_list)
+        self._siao_check_protected(vals_list)
+        for vals in vals_list:
+            for name, value in vals.items():
+                field = self._fields.get(name)
+                if field is None or field.type in ("one2many", "many2many", "binary"):
+                    continue
+                reason = self._siao_value_problem(field, value)
+                if reason:
+                    raise self._siao_invalid(field, reason)
+            if creating and not self._transient:  # a wizard's defaults come later
+                self._siao_check_required(vals)
+
+    def _siao_named_records(self, vals_list):
+        """{field: ids} of the existing records the values name."""
+        references = {}
         for vals in vals_list:
             for name, value in vals.items():
                 field = self._fields.get(name)
@@ -134,19 +173,43 @@ class SiaoInputValidation(models.AbstractModel):
                     continue
                 if ids:
                     references.setdefault(field, set()).update(ids)
-        for field, ids in references.items():
-            self._siao_check_references(field, ids)
-        self._siao_check_protected(vals_list)
+        return references
+
+    def _siao_check_same_person(self, vals_list):
+        """A record stays with its person: moving it to another file would show
+        its history (messages, tracked values) to that file's readers."""
+        if self.env.su or "detainee_id" not in self._fields or self._transient:
+            return
         for vals in vals_list:
-            for name, value in vals.items():
-                field = self._fields.get(name)
-                if field is None or field.type in ("one2many", "many2many", "binary"):
-                    continue
-                reason = self._siao_value_problem(field, value)
-                if reason:
-                    raise self._siao_invalid(field, reason)
-            if creating and not self._transient:  # a wizard's defaults come later
-                self._siao_check_required(vals)
+            if "detainee_id" in vals and any(
+                record.detainee_id and record.detainee_id.id != vals["detainee_id"]
+                for record in self
+            ):
+                raise ValidationError(
+                    _(
+                        "A record stays with its person's file: create a new one "
+                        "for the other person."
+                    )
+                )
+
+    def onchange(self, values, field_names, fields_spec):
+        """An onchange computes a new record's related values as superuser: only
+        for someone who may create or change the records, and never from a
+        record they may not read."""
+        if not self.env.su:
+            if self:
+                self.check_access("write")
+            else:
+                self.browse().check_access("create")
+            merged = {
+                name: value.get("id") if isinstance(value, dict) else value
+                for name, value in dict(
+                    self._siao_context_defaults(), **(values or {})
+                ).items()
+            }
+            for field, ids in self._siao_named_records([merged]).items():
+                self._siao_check_references(field, ids)
+        return super().onchange(values, field_names, fields_spec)
 
     def _siao_command_ids(self, field, value):
         """The ids of existing records that x2many commands act on."""
@@ -305,15 +368,18 @@ class SiaoInputValidation(models.AbstractModel):
         person = self if self._name == "siao.detainee" else self["detainee_id"]
         return person if person.confidential else person.browse()
 
-    def _siao_drop_unreadable_followers(self):
-        """The followers of a confidential file, and of its records, are those who
-        may read it: its messages are sent to them. Others are removed."""
+    def _siao_keep_to_readers(self, reassign=True):
+        """A confidential file, and its records, are followed only by those who may
+        read it (its messages are sent to them), and its open activities are
+        assigned to them: others are removed and, with ``reassign``, their
+        activities go to the file's referent."""
         if "message_follower_ids" not in self._fields or not (
             self._name == "siao.detainee" or "detainee_id" in self._fields
         ):
             return
         for record in self.sudo():
-            if not record._siao_confidential_person():
+            person = record._siao_confidential_person()
+            if not person:
                 continue
             for follower in record.message_follower_ids:
                 if not any(
@@ -321,6 +387,10 @@ class SiaoInputValidation(models.AbstractModel):
                     for user in follower.partner_id.user_ids
                 ):
                     follower.unlink()
+            activities = record["activity_ids"] if "activity_ids" in record else ()
+            for activity in activities if reassign else ():
+                if not record.with_user(activity.user_id)._filtered_access("read"):
+                    activity.user_id = person.user_id or self.env.user
 
     # ---- Contact with the person ----
     # Changes to these records are acts of support: they move the person's last

@@ -266,6 +266,19 @@ class SiaoRequest(models.Model):
         self._siao_hide_unreadable_names()
 
     # ---- Constraints ----
+    @api.constrains("user_id", "detainee_id")
+    def _check_user_reads_person(self):
+        for request in self.sudo().filtered("user_id"):
+            if not request.detainee_id.with_user(request.user_id)._filtered_access(
+                "read"
+            ):
+                raise ValidationError(
+                    _(
+                        "The referent worker of the request cannot read this file: "
+                        "choose its referent or a coordinator."
+                    )
+                )
+
     @api.constrains("admission_date", "request_date")
     def _check_admission_date(self):
         for request in self:
@@ -543,6 +556,7 @@ class SiaoRequest(models.Model):
 class SiaoRequestHistory(models.Model):
     _name = "siao.request.history"
     _description = "SIAO request step"
+    _inherit = ["siao.input.validation"]
     _order = "date, id"
 
     request_id = fields.Many2one(

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 import psycopg2
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.service.model import _as_validation_error
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -278,9 +278,15 @@ class TestConfidentiality(SiaoCase):
         self.assertFalse(found, "\n".join(found))
 
     # ---- Reading ----
-    def test_search_read_of_every_field_names_no_one(self):
+    def test_search_read_and_export_of_every_field_name_no_one(self):
         def ways(Model, fields):
             yield "search_read", lambda: Model.search_read([], list(fields))
+            yield (
+                "export_data",
+                lambda: Model.search([]).export_data(
+                    [name for name in fields if fields[name]["type"] != "binary"]
+                ),
+            )
 
         self.sweep(ways)
 
@@ -345,6 +351,20 @@ class TestConfidentiality(SiaoCase):
                 yield (
                     f"create with {name}",
                     lambda name=name, target=target: Model.create({name: target.id}),
+                )
+                if field.readonly:
+                    continue  # a default of a field the rules set is dropped
+                yield (
+                    f"create with default_{name} in the context",
+                    lambda name=name, target=target: Model.with_context(
+                        **{f"default_{name}": target.id}
+                    ).create({}),
+                )
+                yield (
+                    f"onchange of {name}",
+                    lambda name=name, target=target: Model.onchange(
+                        {name: target.id}, [name], {n: {} for n in fields}
+                    ),
                 )
                 mine = self.writable_record(Model)
                 if mine:
@@ -527,3 +547,60 @@ class TestConfidentiality(SiaoCase):
         for user in (self.worker_2, self.reader):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 message.with_user(user).read(["body"])
+
+    # ---- Who reads a confidential file, and what is done for them ----
+    def test_the_avdl_worker_reads_the_file_while_the_measure_is_open(self):
+        person = self.create_person(last_name="Suivie", confidential=True)
+        measure = self.env["siao.avdl.measure"].create(
+            {"detainee_id": person.id, "user_id": self.worker_2.id}
+        )
+        self.assertTrue(person.with_user(self.worker_2).has_access("read"))
+        self.assertFalse(person.with_user(self.worker_2).has_access("write"))
+        measure.action_cancel()
+        self.assertFalse(person.with_user(self.worker_2).has_access("read"))
+        self.assertFalse(measure.with_user(self.worker_2).has_access("read"))
+
+    def test_nothing_of_a_confidential_file_is_assigned_to_who_cannot_read_it(self):
+        person = self.create_person(last_name="Gardée", confidential=True)
+        with self.assertRaises(ValidationError):
+            person.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=self.worker_2.id
+            )
+        with self.assertRaises(ValidationError):
+            self.env["siao.request"].create(
+                {"detainee_id": person.id, "user_id": self.worker_2.id}
+            )
+        # An activity of one's own cannot be moved onto a file one may not change.
+        mine = self.visible.with_user(self.worker_2).activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.worker_2.id
+        )
+        with self.assertRaises(AccessError):
+            mine.with_user(self.worker_2).write({"res_id": person.id})
+        # A file made confidential: the activities of those who no longer read it go
+        # to its referent.
+        other = self.create_person(last_name="Bientôt gardée")
+        activity = other.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.worker_2.id
+        )
+        other.confidential = True
+        self.assertEqual(activity.user_id, self.worker)
+
+    def test_a_record_stays_with_its_persons_file(self):
+        request = self.secret.request_ids
+        with self.assertRaises(ValidationError):
+            request.with_user(self.worker).write({"detainee_id": self.visible.id})
+        self.assertEqual(request.detainee_id, self.secret)
+
+    def test_minutes_are_rendered_again_when_a_file_becomes_confidential(self):
+        person = self.create_person(last_name="Publique")
+        meeting = self.env["siao.commission.meeting"].create({"date": datetime.now()})
+        self.env["siao.commission.line"].create(
+            {"meeting_id": meeting.id, "detainee_id": person.id, "decision": "maintain"}
+        )
+        meeting.action_start()
+        meeting.action_close()
+        before = meeting.minutes_attachment_id
+        person.with_user(self.worker).confidential = True
+        self.assertTrue(meeting.minutes_attachment_id)
+        self.assertNotEqual(meeting.minutes_attachment_id, before)
+        self.assertFalse(before.exists())
