@@ -1,6 +1,7 @@
 from . import siao_input_validation
 from . import mail_thread
 from . import mail_activity
+from . import mail_compose_message
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -32,7 +32,18 @@ class MailThread(models.AbstractModel):
 
     def message_post(self, **kwargs):
         """A message on a record of a person's support (a request, a measure, a
-        place held) is a contact with the person."""
+        place held) is a contact with the person. A confidential file's messages
+        name no one in their header and reach only those who may read it."""
+        confidential = getattr(self, "_siao_confidential_person", None)
+        if confidential and len(self) == 1 and self._siao_keeps_name_out():
+            kwargs["record_name"] = self.env._("Confidential file")
+            if kwargs.get("partner_ids"):
+                partners = self.env["res.partner"].sudo().browse(kwargs["partner_ids"])
+                kwargs["partner_ids"] = [
+                    partner.id
+                    for partner in partners
+                    if any(self._siao_readable_by(user) for user in partner.user_ids)
+                ]
         message = super().message_post(**kwargs)
         if getattr(self, "_siao_support_act", False):
             self._siao_contact_made()

@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .siao_housing_place import PLACE_TYPES
@@ -210,15 +210,44 @@ class SiaoAvdlMeasure(models.Model):
         return count + adding <= company.siao_avdl_max_active
 
     # ---- Constraints ----
+    @api.constrains("user_id")
+    def _check_worker_is_a_social_worker(self):
+        group = self.env.ref("siao_justice.group_siao_user")
+        if any(group not in measure.user_id.groups_id for measure in self.sudo()):
+            raise ValidationError(
+                _("The AVDL worker of a measure is one of the social workers.")
+            )
+
     @api.constrains("period_months")
     def _check_period_months(self):
         if any(measure.period_months < 1 for measure in self):
             raise ValidationError(_("The period of a measure is at least one month."))
 
     # ---- CRUD ----
+    def _check_may_give_access(self, persons):
+        """The worker of a measure reads a confidential file: only its referent or
+        a coordinator refers such a file, or hands its measure over."""
+        if self.env.su or self.env.user.has_group("siao_justice.group_siao_manager"):
+            return
+        if any(
+            person.confidential and person.user_id != self.env.user
+            for person in persons.sudo()
+        ):
+            raise AccessError(
+                _(
+                    "Only the referent of a confidential file, or a coordinator, "
+                    "chooses its AVDL worker."
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         checked = self._siao_boundary(vals_list, creating=True)
+        self._check_may_give_access(
+            self.env["siao.detainee"].browse(
+                [vals["detainee_id"] for vals in vals_list if vals.get("detainee_id")]
+            )
+        )
         for vals in vals_list:
             if vals.get("detainee_id") and "company_id" not in vals:
                 vals["company_id"] = (
@@ -244,6 +273,8 @@ class SiaoAvdlMeasure(models.Model):
 
     def write(self, vals):
         checked = self._siao_boundary([vals])
+        if "user_id" in vals:
+            self._check_may_give_access(self.detainee_id)
         if "user_id" in vals or "company_id" in vals:
             # Every measure handed over in this call counts against the file that
             # receives it, however many are moved at once.
@@ -367,6 +398,9 @@ class SiaoAvdlMeasure(models.Model):
         today = values.get("closing_date") or fields.Date.context_today(self)
         leaving.sudo().write(dict(values, file_until=today))
         (self - leaving).sudo().write(values)
+        # Its worker no longer reads a confidential file: no more of its news.
+        self._siao_keep_to_readers()
+        self.sudo().detainee_id._siao_keep_to_readers()
         leaving._announce_next_in_queue()
 
     def _announce_next_in_queue(self):

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .siao_detainee import RELEASE_HORIZONS
+from .siao_input_validation import without_defaults
 from .siao_request import OPEN_STATES
 
 SEQUENCE_ORIGIN = date(2000, 1, 1)
@@ -107,9 +108,7 @@ class SiaoCommissionLine(models.Model):
     @api.constrains("action_user_id", "detainee_id")
     def _check_action_user_reads_person(self):
         for line in self.sudo().filtered("action_user_id"):
-            if not line.detainee_id.with_user(line.action_user_id)._filtered_access(
-                "read"
-            ):
+            if not line.detainee_id._siao_readable_by(line.action_user_id):
                 raise ValidationError(
                     _(
                         "The person in charge cannot read this file: choose its "
@@ -206,7 +205,7 @@ class SiaoCommissionLine(models.Model):
             )
             .detainee_id
         )
-        self.env["siao.avdl.measure"].create(
+        without_defaults(self.env["siao.avdl.measure"]).create(
             [
                 {
                     "detainee_id": line.detainee_id.id,
@@ -228,7 +227,7 @@ class SiaoCommissionLine(models.Model):
         return (
             self.action_user_id
             or person.user_id
-            or (closing if person.with_user(closing)._filtered_access("read") else None)
+            or (closing if person._siao_readable_by(closing) else None)
         )
 
     def action_decide(self):
@@ -281,11 +280,18 @@ class SiaoCommissionLine(models.Model):
             .search([("detainee_id", "in", to_file.ids), ("state", "in", OPEN_STATES)])
             .detainee_id
         )
-        self.env["siao.request"].create(
+        without_defaults(self.env["siao.request"]).create(
             [
                 {
                     "detainee_id": person.id,
-                    "user_id": person.user_id.id or self.env.uid,
+                    "user_id": (
+                        person.user_id
+                        or (
+                            self.env.user
+                            if person._siao_readable_by(self.env.user)
+                            else self.env["res.users"]
+                        )
+                    ).id,
                     "company_id": person.company_id.id,
                 }
                 for person in to_file - with_open

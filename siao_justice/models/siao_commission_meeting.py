@@ -8,6 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
+from .siao_input_validation import without_defaults
 from .siao_request import OPEN_STATES
 
 DEFAULT_TZ = "Europe/Paris"
@@ -265,18 +266,14 @@ class SiaoCommissionMeeting(models.Model):
         content, _format = report.sudo()._render_qweb_pdf(
             report.report_name, res_ids=self.ids
         )
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": _("Minutes - %(name)s.pdf", name=self.name),
-                    "raw": content,
-                    "mimetype": "application/pdf",
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            )
+        attachment = without_defaults(self.env["ir.attachment"].sudo()).create(
+            {
+                "name": _("Minutes - %(name)s.pdf", name=self.name),
+                "raw": content,
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
         )
         self.sudo().minutes_attachment_id = attachment
         if not replace:

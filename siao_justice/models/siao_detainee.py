@@ -479,6 +479,17 @@ class SiaoDetainee(models.Model):
                     )
                 )
 
+    @api.constrains("user_id")
+    def _check_referent_is_a_social_worker(self):
+        group = self.env.ref("siao_justice.group_siao_user")
+        if any(
+            person.user_id and group not in person.user_id.groups_id
+            for person in self.sudo()
+        ):
+            raise ValidationError(
+                _("The referent of a file is one of the social workers.")
+            )
+
     @api.constrains("sentence_months")
     def _check_sentence_months(self):
         for person in self:
@@ -523,7 +534,23 @@ class SiaoDetainee(models.Model):
             self._check_records_in_company()
         if vals.get("confidential"):
             self._render_minutes_again()  # the minutes now show it without name
+            self._siao_hide_name_in_messages()
         return result
+
+    def _siao_hide_name_in_messages(self):
+        """The messages of a file, and of its records, keep the name of their record
+        (Odoo shows it, in notifications too): a confidential file's say only
+        "Confidential file"."""
+        threads = [("siao.detainee", self.ids)] + [
+            (model, records.ids)
+            for model, records in self._siao_owned_records().items()
+            if "message_ids" in records._fields
+        ]
+        label = self.env._("Confidential file")
+        for model, ids in threads:
+            self.env["mail.message"].sudo().search(
+                [("model", "=", model), ("res_id", "in", ids)]
+            ).write({"record_name": label})
 
     def _render_minutes_again(self):
         """Render again the minutes of the closed commissions that reviewed these

@@ -3,6 +3,7 @@ from datetime import date, datetime
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import clean_context
 
 MAX_CHAR = 1024
 MAX_TEXT = 100_000
@@ -13,6 +14,12 @@ MAX_INT = 2**31 - 1
 BOUNDARY = object()
 # x2many commands that act on existing records: update, delete, unlink, link, set.
 LINKING_COMMANDS = (1, 2, 3, 4, 6)
+
+
+def without_defaults(records):
+    """``records`` without the caller's context defaults: for what the addon's
+    rules create on their own."""
+    return records.with_env(records.env(context=clean_context(records.env.context)))
 
 
 class SiaoInputValidation(models.AbstractModel):
@@ -72,13 +79,14 @@ class SiaoInputValidation(models.AbstractModel):
             return self
         context = dict(self.env.context, siao_boundary=(BOUNDARY, self._name))
         checked_list = vals_list
-        if creating and not self.env.su:
+        if creating:
             defaults = self._siao_context_defaults()
             protected = self._siao_protected_fields()
             for name in protected.intersection(defaults):
                 del context[f"default_{name}"]
                 del defaults[name]
-            checked_list = [dict(defaults, **vals) for vals in vals_list]
+            if not self.env.su:
+                checked_list = [dict(defaults, **vals) for vals in vals_list]
         self._siao_check_values(checked_list, creating=creating)
         return self.with_env(self.env(context=context))
 
@@ -362,11 +370,30 @@ class SiaoInputValidation(models.AbstractModel):
         for record in self - self._siao_readable():
             record.display_name = self.env._("Confidential file")
 
+    def _siao_readable_by(self, user):
+        """The records of ``self`` that ``user`` may read (in ``user``'s own
+        companies, whatever the companies the caller works in)."""
+        if not user:
+            return self.browse()
+        return (
+            self.with_user(user)
+            .with_context(allowed_company_ids=user.company_ids.ids)
+            ._filtered_access("read")
+            .with_env(self.env)
+        )
+
     def _siao_confidential_person(self):
         """The confidential file this record is, or belongs to (if any)."""
         self.ensure_one()
         person = self if self._name == "siao.detainee" else self["detainee_id"]
         return person if person.confidential else person.browse()
+
+    def _siao_keeps_name_out(self):
+        """Whether this record is, or belongs to, a confidential file."""
+        return bool(
+            (self._name == "siao.detainee" or "detainee_id" in self._fields)
+            and self.sudo()._siao_confidential_person()
+        )
 
     def _siao_keep_to_readers(self, reassign=True):
         """A confidential file, and its records, are followed only by those who may
@@ -383,14 +410,17 @@ class SiaoInputValidation(models.AbstractModel):
                 continue
             for follower in record.message_follower_ids:
                 if not any(
-                    record.with_user(user)._filtered_access("read")
+                    record._siao_readable_by(user)
                     for user in follower.partner_id.user_ids
                 ):
                     follower.unlink()
             activities = record["activity_ids"] if "activity_ids" in record else ()
             for activity in activities if reassign else ():
-                if not record.with_user(activity.user_id)._filtered_access("read"):
-                    activity.user_id = person.user_id or self.env.user
+                if not record._siao_readable_by(activity.user_id):
+                    referent = person.user_id
+                    activity.user_id = (
+                        referent if record._siao_readable_by(referent) else False
+                    )
 
     # ---- Contact with the person ----
     # Changes to these records are acts of support: they move the person's last

@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .siao_input_validation import without_defaults
+
 ORIENTATION_TYPES = [
     ("chu", "Emergency shelter (CHU)"),
     ("chrs", "CHRS"),
@@ -269,9 +271,7 @@ class SiaoRequest(models.Model):
     @api.constrains("user_id", "detainee_id")
     def _check_user_reads_person(self):
         for request in self.sudo().filtered("user_id"):
-            if not request.detainee_id.with_user(request.user_id)._filtered_access(
-                "read"
-            ):
+            if not request._siao_readable_by(request.user_id):
                 raise ValidationError(
                     _(
                         "The referent worker of the request cannot read this file: "
@@ -448,7 +448,7 @@ class SiaoRequest(models.Model):
         # right to change the requests is checked, then they are written.
         self.check_access("write")
         self.sudo().write(dict(values, state=target))
-        self.env["siao.request.history"].sudo().create(history)
+        without_defaults(self.env["siao.request.history"].sudo()).create(history)
         return True
 
     def action_submit(self, override_reason=None):
