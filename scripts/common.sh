@@ -110,7 +110,19 @@ ensure_odoo() {
     ADDONS_PATH=$ODOO_DIR/addons
     [ -d "$ODOO_DIR/../addons" ] && ADDONS_PATH=$(cd "$ODOO_DIR/../addons" && pwd),$ADDONS_PATH
     ADDONS_PATH=$ROOT,$ADDONS_PATH
-    ODOO=("$PY" -m odoo)
+    # Odoo's own entry point, as it is deployed: with --workers, Odoo starts its
+    # real-time (gevent) process by running this same script again.
+    ODOO_BIN=
+    if [ -f "$ODOO_DIR/../odoo-bin" ]; then
+        ODOO_BIN=$(cd "$ODOO_DIR/.." && pwd)/odoo-bin
+    elif [ -x "$VENV/bin/odoo" ]; then
+        ODOO_BIN=$VENV/bin/odoo
+    elif command -v odoo >/dev/null 2>&1; then
+        ODOO_BIN=$(command -v odoo)
+    fi
+    [ -n "$ODOO_BIN" ] || die "Odoo's entry point (odoo-bin, or the odoo script) was not found: set ODOO_SRC=/path/to/odoo-18.0 and run 'make clean-odoo', then run again."
+    export ODOO_BIN
+    ODOO=("$PY" "$ODOO_BIN")
 }
 
 TOOLS_HOME=$CACHE/tools-py$PYVER

@@ -65,7 +65,7 @@ esac
 PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$DB"
 say "installing siao_justice from the wheel on a fresh database '$DB' (log: $LOG)"
 set +e
-"$WPY" -m odoo "${DB_ARGS[@]}" -d "$DB" --addons-path "$ODOO_ADDONS" -i siao_justice \
+"$WPY" "$ODOO_BIN" "${DB_ARGS[@]}" -d "$DB" --addons-path "$ODOO_ADDONS" -i siao_justice \
     --without-demo=all --http-interface 127.0.0.1 --http-port "$(free_port)" --workers 0 \
     --max-cron-threads 0 --stop-after-init --log-level info >"$LOG" 2>&1
 rc=$?

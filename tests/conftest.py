@@ -93,8 +93,8 @@ def start_server(db, log_name):
     log.unlink(missing_ok=True)
     command = [
         sys.executable,
-        "-m",
-        "odoo",
+        # Odoo's own entry point (scripts/common.sh finds it), as it is deployed.
+        os.environ["ODOO_BIN"],
         "-d",
         db,
         "--db-filter",
