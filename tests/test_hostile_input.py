@@ -57,6 +57,13 @@ EDGES = st.sampled_from(
         "2039-12-31",
     ]
 )
+# The same draws on every run: a failure is found again.
+EXAMPLES = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
 MODELS = [
     "siao.detainee",
     "siao.request",
@@ -189,15 +196,7 @@ def test_hostile_values_never_cause_an_internal_error(coordinator, fixtures, mod
     names = writable_fields(coordinator, model)
     assert names
 
-    @settings(
-        max_examples=40,
-        deadline=None,
-        suppress_health_check=[
-            HealthCheck.function_scoped_fixture,
-            HealthCheck.too_slow,
-        ],
-        derandomize=True,
-    )
+    @EXAMPLES
     @given(field=st.sampled_from(names), value=st.one_of(HOSTILE, EDGES))
     def check(field, value):
         count = coordinator(model, "search_count", [])
@@ -248,15 +247,7 @@ def test_several_hostile_values_at_once_read_only_fields_included(
     readonly = stored_fields(coordinator, model)
     names = sorted(readonly)
 
-    @settings(
-        max_examples=40,
-        deadline=None,
-        suppress_health_check=[
-            HealthCheck.function_scoped_fixture,
-            HealthCheck.too_slow,
-        ],
-        derandomize=True,
-    )
+    @EXAMPLES
     @given(
         values=st.dictionaries(
             st.sampled_from(names),

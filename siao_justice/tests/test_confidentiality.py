@@ -21,6 +21,7 @@ from odoo.service.model import _as_validation_error
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..models.siao_avdl_measure import OPEN_MEASURE_STATES
 from .common import SiaoCase
 
 # Odoo's models that carry what a record has around it.
@@ -677,3 +678,14 @@ class TestConfidentiality(SiaoCase):
                     .read(["record_name", "subject"]),
                 )
                 self.assertFalse(found, found)
+
+    def test_the_rules_know_the_open_states_of_a_measure(self):
+        """The record rules, data, spell out the open states of a measure: they
+        are the model's (one list)."""
+        rules = self.env["ir.rule"].search(
+            [("model_id.model", "in", ("siao.detainee", "siao.avdl.measure"))]
+        ) | self.env["ir.rule"].search([("model_id.model", "=", "siao.avdl.renewal")])
+        spelled = [rule for rule in rules if "pre_entry" in (rule.domain_force or "")]
+        self.assertEqual(len(spelled), 3)
+        for rule in spelled:
+            self.assertIn(repr(tuple(OPEN_MEASURE_STATES)), rule.domain_force)
