@@ -1,6 +1,6 @@
 """Simulated users against a running Odoo (prefork), over JSON-RPC.
 
-Usage: python bench/load.py URL DB SECONDS THINK SPECS.json OUT.json
+Usage: python bench/load.py URL DB SECONDS THINK SPECS.json OUT.json [SERVERS]
 
 Each simulated user logs in with their own session (load0 ... load19, created by
 generate.py) and loops: open the person board, open one of their persons' form,
@@ -8,6 +8,8 @@ add a note, file and submit a SIAO request, pausing THINK seconds after each act
 (0: as fast as the server answers, which measures saturation). Prints throughput,
 p50 and p95 latency per operation and the number of failed requests; a serialization
 conflict that Odoo replays successfully is not a failure, an error answer is.
+Before the first load, the same requests are sent one at a time by one user on the
+idle server: each p95 under load is also given as a ratio to that one.
 """
 
 import json
@@ -15,11 +17,13 @@ import statistics
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from benchlib import LOAD_PASSWORD, LOAD_USERS
 
 RAMP_UP = 10  # seconds over which the users start
+IDLE_PASSES = 30  # passes of the idle baseline
 OPEN_STATES = ["draft", "submitted", "to_update", "oriented", "proposed"]
 
 
@@ -68,9 +72,10 @@ class User:
         )
 
 
-def scenario(user, specs, stop_at, think, samples, errors, lock, start_in):
-    """One user's loop. Users start one after the other (``start_in``), as people
-    do, and their first pass is not counted: it fills the workers' caches."""
+def scenario(user, specs, stop_at, think, samples, errors, lock, start_in, turns=None):
+    """One user's loop (until ``stop_at``, or ``turns`` passes). Users start one
+    after the other (``start_in``), as people do, and their first pass is not
+    counted: it fills the workers' caches."""
     domain = [("state", "=", "detained")]
     mine = user.call(
         "siao.detainee",
@@ -92,7 +97,7 @@ def scenario(user, specs, stop_at, think, samples, errors, lock, start_in):
     )
     time.sleep(start_in)
     turn = 0
-    while time.monotonic() < stop_at:
+    while time.monotonic() < stop_at and (turns is None or turn < turns):
         person = mine[turn % len(mine)] if mine else None
         turn += 1
         operations = [("board", open_board, (user, specs, domain))]
@@ -120,10 +125,10 @@ def scenario(user, specs, stop_at, think, samples, errors, lock, start_in):
 
 
 def open_board(user, specs, domain):
-    """The columns, then the cards of each column, one call per column in turn. The
-    web client sends them together; without a proxy in front, Odoo's prefork server
-    keeps only 16 connections waiting (8 per worker) and 20 users sending 5 calls
-    at once would be refused at the door."""
+    """The columns, then the cards of every column at once, as the web client sends
+    them. nginx queues what the workers cannot take yet: without it in front, Odoo's
+    prefork server keeps only 16 connections waiting (8 per worker) and 20 users
+    sending 5 calls at once would be refused at the door."""
     groups = user.call(
         "siao.detainee",
         "web_read_group",
@@ -131,9 +136,11 @@ def open_board(user, specs, domain):
         lazy=True,
         context=user.context,
     )["groups"]
-    for group in groups:
-        if group["release_horizon_count"]:
-            user.call(
+    columns = [group for group in groups if group["release_horizon_count"]]
+    with ThreadPoolExecutor(max_workers=max(1, len(columns))) as pool:
+        calls = [
+            pool.submit(
+                user.call,
                 "siao.detainee",
                 "web_search_read",
                 [group["__domain"]],
@@ -142,6 +149,10 @@ def open_board(user, specs, domain):
                 count_limit=10001,
                 context=user.context,
             )
+            for group in columns
+        ]
+        for call in calls:
+            call.result()
 
 
 def read_form(user, specs, person):
@@ -173,6 +184,30 @@ def submit(user, person):
     user.call("siao.request", "action_submit", [[request_id]], context=user.context)
 
 
+def idle_baseline(url, db, specs, passes):
+    """The same requests sent one at a time on an idle server, by one user (the
+    first load user with a caseload): the reference the load test's latencies are
+    divided by."""
+    for number in range(LOAD_USERS):
+        user = User(url, db, f"load{number}")
+        caseload = [("state", "=", "detained"), ("user_id", "=", user.uid)]
+        if user.call("siao.detainee", "search_count", [caseload]):
+            break
+    samples, errors, lock = {}, [], threading.Lock()
+    # passes + 1 turns, the first one not counted (as in scenario), no pause.
+    scenario(user, specs, float("inf"), 0, samples, errors, lock, 0, turns=passes + 1)
+    if errors:
+        raise RuntimeError(f"the idle baseline failed: {errors[0]}")
+    return {
+        name: {
+            "count": len(values),
+            "p50_ms": round(statistics.median(values) * 1000, 1),
+            "p95_ms": round(percentile(values, 0.95) * 1000, 1),
+        }
+        for name, values in samples.items()
+    }
+
+
 def percentile(values, share):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -180,9 +215,21 @@ def percentile(values, share):
 
 def main():
     url, db, seconds, think, specs_path, out_path = sys.argv[1:7]
+    servers = sys.argv[7] if len(sys.argv) > 7 else "1"
     seconds, think = float(seconds), float(think)
     with open(specs_path, encoding="utf-8") as specs_file:
         specs = json.load(specs_file)["specs"]
+    with open(out_path, encoding="utf-8") as out_file:
+        data = json.load(out_file)
+    if "idle" not in data:
+        data["idle"] = idle_baseline(url, db, specs, IDLE_PASSES)
+        print(f"idle server, one request at a time ({IDLE_PASSES} passes):")
+        for name, row in sorted(data["idle"].items()):
+            print(
+                f"  idle: {name:<18} {row['count']:>6} done  "
+                f"p50 {row['p50_ms']:>8.1f} ms  p95 {row['p95_ms']:>8.1f} ms"
+            )
+    idle = data["idle"]
     users = [User(url, db, f"load{n}") for n in range(LOAD_USERS)]
     samples, errors, lock = {}, [], threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -210,7 +257,7 @@ def main():
     elapsed = time.monotonic() - started
     print(
         f"load: {LOAD_USERS} users for {elapsed:.0f} s, {think:g} s between actions, "
-        "Odoo with 2 workers",
+        f"through nginx to {servers} Odoo server(s) of 2 workers",
         flush=True,
     )
     rows = []
@@ -222,19 +269,21 @@ def main():
             "p50_ms": round(statistics.median(values) * 1000, 1),
             "p95_ms": round(percentile(values, 0.95) * 1000, 1),
         }
+        if name in idle:
+            row["p95_to_idle"] = round(row["p95_ms"] / idle[name]["p95_ms"], 1)
         rows.append(row)
         print(
             f"  {row['operation']:<24} {row['count']:>6} done  "
             f"{row['per_second']:>7.2f}/s  p50 {row['p50_ms']:>8.1f} ms  "
-            f"p95 {row['p95_ms']:>8.1f} ms"
+            f"p95 {row['p95_ms']:>8.1f} ms  "
+            f"(p95 {row.get('p95_to_idle', '-')}x the idle server's)"
         )
     print(f"  errors: {len(errors)}")
     for error in errors[:5]:
         print(f"    {error[:300]}")
-    with open(out_path, encoding="utf-8") as out_file:
-        data = json.load(out_file)
     data.setdefault("load", []).append(
         {
+            "servers": int(servers),
             "users": LOAD_USERS,
             "think_seconds": think,
             "seconds": elapsed,

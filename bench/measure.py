@@ -84,6 +84,50 @@ def web_client():
     return WEB_CLIENT["module"]
 
 
+def floor_query(env, model, domain, spec, groupby=None, limit=None):
+    """The floor of a view, measured beside it: the same records' stored columns
+    (those of ``spec``) read by one SQL query, the user's record rules applied
+    (``_search``); for a board, the first ``limit`` cards of each group in the
+    board's order. Returns the number of rows read."""
+    Model = env[model]
+    query = Model._search(domain)
+    table = query.table
+    columns = [
+        SQL("%s AS %s", Model._field_to_sql(table, name, query), SQL.identifier(name))
+        for name in spec
+        if Model._fields[name].store and Model._fields[name].column_type
+    ]
+    order = Model._order_to_sql(Model._order, query)
+    if groupby:
+        rank = SQL(
+            "row_number() OVER (PARTITION BY %s ORDER BY %s) AS siao_rank",
+            Model._field_to_sql(table, groupby, query),
+            order,
+        )
+        sql = SQL(
+            "SELECT * FROM (%s) AS cards WHERE siao_rank <= %s",
+            query.select(*columns, rank),
+            limit,
+        )
+    else:
+        query.order = order
+        sql = query.select(*columns)
+    env.cr.execute(sql)
+    return len(env.cr.fetchall())
+
+
+def measure_floor(env, label, seconds, func):
+    """Time the floor ``func`` (median of 5) and record the view's ratio to it."""
+    floor_seconds, queries, rows = timed(env, func)
+    record(
+        f"floor: {label}, one SQL query",
+        floor_seconds,
+        queries,
+        rows=rows,
+        ratio=round(seconds / floor_seconds, 1),
+    )
+
+
 def measure_board(env, label, model, domain, groupby, runs=5):
     spec = view_specification(env, model, "kanban")
     open_board(env, model, domain, groupby, spec)  # warm-up: a running server's caches
@@ -100,6 +144,13 @@ def measure_board(env, label, model, domain, groupby, runs=5):
         rpc_calls=len(calls),
         max_queries_per_call=max(calls),
         queries_per_call=calls,
+    )
+    limit = web_client().view_limit(env, model, "kanban")
+    measure_floor(
+        env,
+        label,
+        seconds,
+        lambda: floor_query(env, model, domain, spec, groupby, limit),
     )
     return calls
 
@@ -195,6 +246,12 @@ def run(root, scale):
     SPECS["kanban_limit"] = web_client().view_limit(worker, "siao.detainee", "kanban")
     seconds, queries, _result = timed(worker, lambda: person.web_read(spec))
     record("person form (web_read)", seconds, queries, persons_read=len(person))
+    measure_floor(
+        worker,
+        "person form",
+        seconds,
+        lambda: floor_query(worker, "siao.detainee", [("id", "=", person.id)], spec),
+    )
     # 4. The agenda of next month's commission, then its board.
     measure_agenda(manager)
     # 5. The CPOM workbook.
@@ -350,6 +407,28 @@ def measure_agenda(manager):
 
     seconds, queries, lines = timed(manager, generate, runs=3)
     record("agenda of a month (action_generate_agenda)", seconds, queries, cases=lines)
+
+    def per_case_loop():
+        """The baseline: the same cases, each searched for and created on its own."""
+        Line = manager["siao.commission.line"]
+        with cr.savepoint(flush=False) as savepoint:
+            persons = manager["siao.detainee"].search(meeting._agenda_domain())
+            for person in persons:
+                Line.create({"meeting_id": meeting.id, "detainee_id": person.id})
+            manager.flush_all()
+            count = len(meeting.line_ids)
+            savepoint.rollback()
+        manager.invalidate_all()
+        return count
+
+    loop_seconds, loop_queries, loop_lines = timed(manager, per_case_loop, runs=1)
+    record(
+        "baseline: agenda, one case at a time (ORM loop)",
+        loop_seconds,
+        loop_queries,
+        cases=loop_lines,
+        ratio=round(loop_seconds / seconds, 1),
+    )
     meeting.action_generate_agenda()
     manager.flush_all()
     measure_board(

@@ -34,6 +34,7 @@ fetch_odoo_source() {  # fills $ODOO_HOME/src from ODOO_SRC (folder, archive or 
     local src=${ODOO_SRC:-$DEFAULT_ODOO_SRC} tmp archive top
     local hint="Odoo 18.0 could not be found or installed: set ODOO_SRC=/path/to/odoo-18.0 (a source folder or a .tar.gz/.zip archive of it) and run again."
     tmp=$(mktemp -d "$CACHE/.src.XXXXXX")
+    chmod 755 "$tmp"  # a source tree, readable as the one it copies
     if [ -d "$src" ]; then
         [ -f "$src/odoo/release.py" ] && [ -f "$src/odoo-bin" ] || { rm -rf "$tmp"; die "$src is not an Odoo source folder. $hint"; }
         say "copying Odoo from $src"
@@ -122,7 +123,83 @@ ensure_odoo() {
     fi
     [ -n "$ODOO_BIN" ] || die "Odoo's entry point (odoo-bin, or the odoo script) was not found: set ODOO_SRC=/path/to/odoo-18.0 and run 'make clean-odoo', then run again."
     export ODOO_BIN
-    ODOO=("$PY" "$ODOO_BIN")
+    ensure_odoo_user
+    ODOO=("${AS_ODOO[@]}" "$PY" "$ODOO_BIN")
+}
+
+# Odoo should not run as root (it says so on its standard error, and a deployment runs
+# it as a user of its own): run as root, every process of the project that runs Odoo
+# (servers, tests, bench) runs as the system user ODOO_SYSTEM_USER, as PostgreSQL runs
+# as 'postgres'. Its Odoo data (filestore, sessions) is then in that user's home.
+ODOO_SYSTEM_USER=${ODOO_SYSTEM_USER:-siao-odoo}
+AS_ODOO=()
+
+reachable_by() {  # $1: a system user; $2...: paths whose parent folders it must traverse
+    local user=$1 path
+    shift
+    for path in "$@"; do
+        while [ "$path" != / ] && [ -n "$path" ]; do
+            runuser -u "$user" -- test -x "$path" 2>/dev/null || chmod o+x "$path"
+            path=$(dirname "$path")
+        done
+    done
+}
+
+ensure_odoo_user() {
+    AS_ODOO=()
+    [ "$(id -u)" = 0 ] || return 0
+    if ! id "$ODOO_SYSTEM_USER" >/dev/null 2>&1; then
+        say "running as root: Odoo runs as the system user '$ODOO_SYSTEM_USER' (created now)"
+        useradd --system --user-group --create-home --home-dir "/var/lib/$ODOO_SYSTEM_USER" \
+            --shell /usr/sbin/nologin "$ODOO_SYSTEM_USER" \
+            || die "could not create the system user '$ODOO_SYSTEM_USER': run as another user than root, or set ODOO_SYSTEM_USER to an existing one."
+    fi
+    [ ! -d "$ODOO_HOME/src" ] || chmod 755 "$ODOO_HOME/src"  # caches made before it was readable
+    reachable_by "$ODOO_SYSTEM_USER" "$(readlink -f "$PY")" "$ODOO_HOME/venv/bin" "$(dirname "$ODOO_BIN")/odoo/addons" "$ROOT/siao_justice"
+    XDG_RUNTIME_DIR=$(mktemp -d "${TMPDIR:-/tmp}/siao-runtime.XXXXXX")  # wkhtmltopdf's, the user's own
+    chown "$ODOO_SYSTEM_USER" "$XDG_RUNTIME_DIR"
+    # setpriv executes the command itself (runuser would stay in between, and speak
+    # when the process is stopped); the environment says who runs it.
+    local home
+    home=$(getent passwd "$ODOO_SYSTEM_USER" | cut -d: -f6)
+    AS_ODOO=(env HOME="$home" USER="$ODOO_SYSTEM_USER" LOGNAME="$ODOO_SYSTEM_USER"
+        setpriv --reuid="$ODOO_SYSTEM_USER" --regid="$ODOO_SYSTEM_USER" --init-groups --)
+}
+
+writable_by_odoo() {  # folders the Odoo processes write into (logs, figures, screenshots)
+    mkdir -p "$@"
+    [ "${#AS_ODOO[@]}" = 0 ] || chown -R "$ODOO_SYSTEM_USER" "$@"
+}
+
+# The one log check of the project (make test, make bench, the wheel check, the
+# end-to-end servers). Every Odoo process of the project writes its records to a log
+# file (--logfile) and anything else, on standard output or error, to a file of its
+# own: a traceback of a process that dies before logging, a warning Python or Odoo
+# prints raw. The check fails on any record that is not INFO (WARNING, ERROR,
+# CRITICAL), on any traceback, on a log that does not start with a record, and on any
+# line of raw output; it prints the first offending lines. A record's message may
+# span several lines (a browser's console message in a tour).
+log_check() {  # $1: a log file, $2: the raw output of the same processes (either may not exist)
+    local log=$1 raw=${2:-} bad
+    bad=$(
+        if [ -f "$log" ]; then
+            awk -v file="$log" '
+                /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9],[0-9][0-9][0-9] [0-9]+ [A-Z]+ / {
+                    record = 1
+                    if ($4 != "INFO") print file ":" NR ": " $0
+                    next
+                }
+                !record || /Traceback \(most recent call last\)/ { print file ":" NR ": " $0 }
+            ' "$log"
+        fi
+        if [ -n "$raw" ] && [ -s "$raw" ]; then
+            awk -v file="$raw" '{ print file ":" NR ": " $0 }' "$raw"
+        fi
+    )
+    [ -z "$bad" ] && return 0
+    say "$(wc -l <<<"$bad") lines of Odoo's logs are not INFO records; the first ones:"
+    head -n 20 <<<"$bad" | cut -c1-400 >&2
+    return 1
 }
 
 TOOLS_HOME=$CACHE/tools-py$PYVER

@@ -4,6 +4,7 @@ database settings in the environment."""
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -84,11 +85,15 @@ def database_options():
     return options
 
 
-def start_server(db, log_name):
-    """An Odoo server process on ``db``; returns (process, url)."""
+def start_server(db, log_name, options=()):
+    """An Odoo server process on ``db`` (with more Odoo ``options``); returns
+    (process, url). Its records go to ``log_name``, anything else it writes
+    (standard output and error) beside it in a ``.stderr`` file: scripts/test.sh
+    checks both line by line (log_check)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = ROOT / ".test-output" / log_name
+    raw = log.with_suffix(".stderr")
     log.parent.mkdir(exist_ok=True)
     log.unlink(missing_ok=True)
     command = [
@@ -121,10 +126,11 @@ def start_server(db, log_name):
         "--logfile",
         str(log),
     ]
-    command += database_options()
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    command += list(options) + database_options()
+    with open(raw, "wb") as raw_file:
+        process = subprocess.Popen(
+            command, stdout=raw_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
     deadline = time.time() + 120
     while True:
         try:
@@ -139,11 +145,16 @@ def start_server(db, log_name):
 
 
 def stop_server(process):
-    process.terminate()
+    """Stop the server and what it started (workers, real-time process): its
+    process group."""
     try:
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    except ProcessLookupError:
+        pass
 
 
 @pytest.fixture(scope="session")

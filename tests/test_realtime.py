@@ -1,0 +1,160 @@
+"""Odoo as it is deployed (prefork workers) keeps its real-time process up: a
+websocket on /websocket receives the bus notification another user's action sends.
+
+Started otherwise than through Odoo's own entry point, the prefork server cannot
+start its real-time (gevent) process, which dies and is started again, over and
+over; the browser then never hears of a new activity, message or chatter update."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+import psutil
+import pytest
+import requests
+import websocket
+from conftest import ROOT, Client, _free_port, start_server, stop_server
+
+LISTEN_SECONDS = 60
+
+
+def realtime_processes(server_process):
+    """The real-time processes among the server's descendants: Odoo starts it as
+    ``<python> <odoo-bin> gevent <options>``."""
+    found = []
+    for child in psutil.Process(server_process.pid).children(recursive=True):
+        try:
+            command = child.cmdline()
+        except psutil.NoSuchProcess:
+            continue
+        if "gevent" in command[1:3]:
+            found.append((child.pid, child.create_time()))
+    return found
+
+
+@pytest.fixture(scope="module")
+def deployed(server):
+    """A server with two HTTP workers and its real-time port, on the test database,
+    behind nginx with the deployment's proxy rules (scripts/proxy.sh)."""
+    _url, db = server
+    realtime_port = _free_port()
+    process, direct_url = start_server(
+        db,
+        "e2e-server-workers.log",
+        ["--workers", "2", "--gevent-port", str(realtime_port), "--proxy-mode"],
+    )
+    deadline = time.monotonic() + 60
+    while True:  # the real-time process starts after the HTTP workers
+        try:
+            health = requests.get(
+                f"http://127.0.0.1:{realtime_port}/websocket/health", timeout=5
+            )
+            if health.ok:
+                break
+        except requests.RequestException:
+            pass
+        assert time.monotonic() < deadline, "the real-time process does not answer"
+        time.sleep(0.5)
+    proxy_dir = ROOT / ".test-output" / "nginx"
+    (proxy_dir / "error.log").unlink(missing_ok=True)
+    proxy_port = _free_port()
+    proxy = subprocess.Popen(
+        [
+            str(ROOT / "scripts" / "proxy.sh"),
+            str(proxy_dir),
+            str(proxy_port),
+            direct_url.rsplit(":", 1)[1],
+            str(realtime_port),
+        ],
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{proxy_port}"
+    while True:
+        try:
+            requests.get(f"{url}/web/login", timeout=5).raise_for_status()
+            break
+        except requests.RequestException:
+            assert proxy.poll() is None, "nginx did not start"
+            assert time.monotonic() < deadline, "nginx does not reach Odoo"
+            time.sleep(0.5)
+    yield process, url, db, realtime_port
+    os.killpg(proxy.pid, signal.SIGTERM)
+    proxy.wait(timeout=30)
+    stop_server(process)
+    # nginx logs errors only (scripts/proxy.sh): an upstream refused or cut is one.
+    assert (proxy_dir / "error.log").read_text() == ""
+
+
+def session_cookie(url, db, login):
+    answer = requests.post(
+        f"{url}/web/session/authenticate",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"db": db, "login": login, "password": login},
+            "id": 1,
+        },
+        timeout=60,
+    )
+    answer.raise_for_status()
+    assert "error" not in answer.json(), answer.json()
+    return answer.cookies["session_id"]
+
+
+def test_workers_bring_up_one_realtime_process_that_stays_up(deployed):
+    process, url, db, realtime_port = deployed
+    first = realtime_processes(process)
+    assert len(first) == 1, f"real-time processes: {first}"
+    # It answers through the proxy, which routes /websocket to it...
+    health = requests.get(f"{url}/websocket/health", timeout=30)
+    assert health.json() == {"status": "pass"}
+    # ... and is the same process a while later: not one started again and again.
+    time.sleep(5)
+    assert realtime_processes(process) == first
+
+
+def test_a_websocket_hears_an_activity_assigned_by_another_user(deployed):
+    process, url, db, realtime_port = deployed
+    worker = Client(url, db, "travailleur", "travailleur")
+    coordinator = Client(url, db, "coordinatrice", "coordinatrice")
+    person = worker("siao.detainee", "search", [("user_id", "=", worker.uid)], limit=1)
+    assert person, "the demo data gives the social worker a caseload"
+    sid = session_cookie(url, db, "travailleur")
+    before = realtime_processes(process)
+    # Through the proxy, as the browser connects: nginx routes /websocket to the
+    # real-time port (Odoo's HTTP workers cannot upgrade a connection).
+    connection = websocket.create_connection(
+        url.replace("http://", "ws://") + "/websocket",
+        cookie=f"session_id={sid}",
+        origin=url,
+        timeout=LISTEN_SECONDS,
+    )
+    try:
+        # The user's own channels (their partner's) come with any subscription.
+        connection.send(
+            json.dumps({"event_name": "subscribe", "data": {"channels": [], "last": 0}})
+        )
+        time.sleep(1)
+        summary = "Préparer l'entretien de sortie (temps réel)"
+        coordinator(
+            "siao.detainee",
+            "activity_schedule",
+            person[:1],
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            user_id=worker.uid,
+        )
+        heard = []
+        deadline = time.monotonic() + LISTEN_SECONDS
+        while time.monotonic() < deadline:
+            notifications = json.loads(connection.recv())
+            heard += [n["message"]["type"] for n in notifications]
+            if "mail.activity/updated" in heard:
+                break
+        assert "mail.activity/updated" in heard, f"heard only {heard}"
+    finally:
+        connection.close()
+    # The connection was served by the process found before, still the only one.
+    assert realtime_processes(process) == before
