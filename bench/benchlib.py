@@ -12,8 +12,7 @@ LOAD_PASSWORD = "bench-load-2026"
 
 def open_registry(odoo_args):
     """Parse Odoo's own options (-d, --db_host...) and open the database's registry."""
-    config.parse_config(odoo_args)
-    odoo.netsvc.init_logger()
+    config.parse_config(odoo_args, setup_logging=True)
     return odoo.modules.registry.Registry(config["db_name"])
 
 

@@ -262,6 +262,21 @@ def run(root, scale):
     measure_crons(root, scale)
 
 
+def rolled_back(env, func):
+    """func, run so that every run has the same work: its writes flushed (so that
+    they are measured), then undone. Returns what func returns."""
+
+    def run():
+        with env.cr.savepoint(flush=False) as savepoint:
+            result = func()
+            env.flush_all()
+            savepoint.rollback()
+        env.invalidate_all()
+        return result
+
+    return run
+
+
 def emptied_then(
     root, func, emptying="UPDATE siao_detainee SET release_horizon = NULL"
 ):
@@ -279,20 +294,6 @@ def emptied_then(
 
 def measure_crons(root, scale):
     Person = root["siao.detainee"]
-    cr = root.cr
-
-    def rolled_back(func):
-        """Run func and undo its writes, so that every run has the same work."""
-
-        def run():
-            with cr.savepoint(flush=False) as savepoint:
-                result = func()
-                root.flush_all()
-                savepoint.rollback()
-            root.invalidate_all()
-            return result
-
-        return run
 
     def orm_loop(today):
         """The per-record baseline: read each person, write when it changes."""
@@ -327,11 +328,13 @@ def measure_crons(root, scale):
         else:
             seconds, queries, changed = timed(
                 root,
-                rolled_back(lambda day=day: Person._cron_update_release_horizon(day)),
+                rolled_back(
+                    root, lambda day=day: Person._cron_update_release_horizon(day)
+                ),
                 runs=runs,
             )
             loop_seconds, loop_queries, _r = timed(
-                root, rolled_back(lambda day=day: orm_loop(day)), runs=1
+                root, rolled_back(root, lambda day=day: orm_loop(day)), runs=1
             )
         record(
             f"cron: release horizon, {label} (SQL)",
@@ -364,23 +367,31 @@ def measure_crons(root, scale):
     seconds, queries, _r = timed(root, Alert._cron_schedule_deadlines, runs=3)
     record("cron: deadline activities, daily pass", seconds, queries)
     # Retention: a day's anonymisation (rolled back so each run has the same work).
-    due = Person.with_context(active_test=False).search_count(
+    due = Person.with_context(active_test=False).search(
         Person._retention_domain(fields.Date.today())
     )
+    meetings = (
+        root["siao.commission.line"]
+        .search([("detainee_id", "in", due.ids), ("meeting_state", "=", "closed")])
+        .meeting_id
+    )
 
-    def anonymise_and_roll_back():
-        with cr.savepoint(flush=False) as savepoint:
-            Person._cron_anonymise()
-            root.flush_all()
-            savepoint.rollback()
-        root.invalidate_all()
+    Anonymised = Person.with_context(active_test=False)
 
-    seconds, queries, _r = timed(root, anonymise_and_roll_back, runs=3)
+    def anonymise():
+        """A day's anonymisations; returns how many files were anonymised."""
+        before = Anonymised.search_count([("anonymised", "=", True)])
+        Person._cron_anonymise()
+        return Anonymised.search_count([("anonymised", "=", True)]) - before
+
+    seconds, queries, anonymised = timed(root, rolled_back(root, anonymise), runs=3)
     record(
         "cron: retention, a day's anonymisation",
         seconds,
         queries,
-        persons_anonymised=due,
+        persons_due=len(due),
+        persons_anonymised=anonymised,
+        minutes_rendered_again=len(meetings),
     )
 
 
@@ -394,34 +405,26 @@ def measure_agenda(manager):
             "company_id": company.id,
         }
     )
-    cr = manager.cr
 
     def generate():
-        with cr.savepoint(flush=False) as savepoint:
-            meeting.action_generate_agenda()
-            manager.flush_all()
-            count = len(meeting.line_ids)
-            savepoint.rollback()
-        manager.invalidate_all()
-        return count
+        meeting.action_generate_agenda()
+        manager.flush_all()
+        return len(meeting.line_ids)
 
-    seconds, queries, lines = timed(manager, generate, runs=3)
+    seconds, queries, lines = timed(manager, rolled_back(manager, generate), runs=3)
     record("agenda of a month (action_generate_agenda)", seconds, queries, cases=lines)
 
     def per_case_loop():
         """The baseline: the same cases, each searched for and created on its own."""
         Line = manager["siao.commission.line"]
-        with cr.savepoint(flush=False) as savepoint:
-            persons = manager["siao.detainee"].search(meeting._agenda_domain())
-            for person in persons:
-                Line.create({"meeting_id": meeting.id, "detainee_id": person.id})
-            manager.flush_all()
-            count = len(meeting.line_ids)
-            savepoint.rollback()
-        manager.invalidate_all()
-        return count
+        for person in manager["siao.detainee"].search(meeting._agenda_domain()):
+            Line.create({"meeting_id": meeting.id, "detainee_id": person.id})
+        manager.flush_all()
+        return len(meeting.line_ids)
 
-    loop_seconds, loop_queries, loop_lines = timed(manager, per_case_loop, runs=1)
+    loop_seconds, loop_queries, loop_lines = timed(
+        manager, rolled_back(manager, per_case_loop), runs=1
+    )
     record(
         "baseline: agenda, one case at a time (ORM loop)",
         loop_seconds,

@@ -54,14 +54,14 @@ log_check "$LOG" "$RAW" || failed=$((failed + 1))
 
 if compgen -G "$ROOT/tests/test_*.py" >/dev/null; then
     say "end-to-end tests under tests/"
-    rm -rf "$OUT"/e2e-server* "$OUT/nginx"
+    rm -rf "$OUT"/e2e-server* "$OUT"/e2e-inprocess.log "$OUT/nginx"
     set +e
     SIAO_TEST_DB="$DB" ODOO_ADDONS_PATH="$ADDONS_PATH" "${AS_ODOO[@]}" "$PY" -m pytest -q -p no:cacheprovider "$ROOT/tests" \
         --junitxml "$OUT/e2e.xml" >"$OUT/e2e.log" 2>&1
     set -e
     tail -n 15 "$OUT/e2e.log"
-    for server_log in "$OUT"/e2e-server*.log; do
-        log_check "$server_log" "${server_log%.log}.stderr" || failed=$((failed + 1))
+    for e2e_log in "$OUT"/e2e-server*.log "$OUT"/e2e-inprocess.log; do
+        log_check "$e2e_log" "${e2e_log%.log}.stderr" || failed=$((failed + 1))
     done
     read -r tp tf ts < <("$PY" - "$OUT/e2e.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET

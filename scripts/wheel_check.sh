@@ -53,7 +53,7 @@ found=$("$WPY" - "$ODOO_ADDONS" <<'PY'
 import sys
 import odoo
 from odoo.modules import module
-odoo.tools.config.parse_config(["--addons-path", sys.argv[1]])
+odoo.tools.config.parse_config(["--addons-path", sys.argv[1]], setup_logging=False)
 module.initialize_sys_path()
 print(module.get_module_path("siao_justice", display_warning=False) or "")
 PY

@@ -197,6 +197,8 @@ def registry():
     import odoo  # noqa: PLC0415 (Odoo is only importable in the project's environment)
 
     db = os.environ["SIAO_TEST_DB"]
+    log = ROOT / ".test-output" / "e2e-inprocess.log"
+    log.unlink(missing_ok=True)
     args = [
         "-d",
         db,
@@ -204,7 +206,10 @@ def registry():
         os.environ["ODOO_ADDONS_PATH"],
         "--log-level",
         "warn",
+        # Checked line by line by scripts/test.sh, as the servers' logs are.
+        "--logfile",
+        str(log),
     ]
     args += database_options()
-    odoo.tools.config.parse_config(args)
+    odoo.tools.config.parse_config(args, setup_logging=True)
     return odoo.modules.registry.Registry(db)
