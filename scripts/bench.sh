@@ -42,6 +42,11 @@ JSON=$OUT/bench-$SCALE.json
 [ "$SERVERS" = 1 ] || JSON=$OUT/bench-$SCALE-$SERVERS-servers.json
 ODOO_ARGS=("${DB_ARGS[@]}" -d "$DB" --addons-path "$ADDONS_PATH")
 LOGS=()  # every Odoo log of this run (NAME.log: records, NAME.stderr: raw output), checked at the end
+die_with_logs() {  # what went wrong is in the logs: show it
+    local log
+    for log in "${LOGS[@]}"; do log_check "$log.log" "$log.stderr" || true; done
+    die "$@"
+}
 started=$(date +%s)
 
 dropdb --if-exists --force "$DB"
@@ -49,13 +54,13 @@ say "installing siao_justice into a fresh database '$DB' (log: $OUT/install.log)
 LOGS+=("$OUT/install")
 rm -f "$OUT"/*.log "$OUT"/*.stderr
 "${ODOO[@]}" "${ODOO_ARGS[@]}" -i siao_justice --without-demo=all --load-language fr_FR --stop-after-init \
-    --log-level warn --logfile "$OUT/install.log" >"$OUT/install.stderr" 2>&1 || die "the install failed: see $OUT/install.log"
+    --log-level warn --logfile "$OUT/install.log" >"$OUT/install.stderr" 2>&1 || die_with_logs "the install failed: see $OUT/install.log"
 
 say "generating $SCALE persons (log: $OUT/generate.log)"
 LOGS+=("$OUT/generate")
 (cd "$ROOT/bench" && "${AS_ODOO[@]}" "$PY" generate.py "$SCALE" -- "${ODOO_ARGS[@]}" --log-level warn \
     --logfile "$OUT/generate.log" 2>"$OUT/generate.stderr") \
-    || die "generating the data failed: see $OUT/generate.log"
+    || die_with_logs "generating the data failed: see $OUT/generate.log"
 # The generator rewrites whole tables several times (set-based SQL): compact them, as
 # a database grown by daily work is, and refresh the planner's statistics.
 psql -qd "$DB" -c "VACUUM (FULL, ANALYZE) siao_detainee, siao_request, siao_request_history, siao_resource_right, siao_avdl_measure, siao_housing_place, siao_housing_reservation, siao_commission_meeting, siao_commission_line, mail_activity"
@@ -90,8 +95,11 @@ for _ in $(seq 120); do
 done
 # The proxy routes /websocket to a real-time process.
 [ "$(curl -fs "$URL/websocket/health" || true)" = '{"status": "pass"}' ] \
-    || die "the real-time process does not answer at $URL/websocket (see $OUT/server-1.log)"
-realtime_pids() { pgrep -f -- "$ODOO_BIN gevent" | sort | tr '\n' ' '; }
+    || die_with_logs "the real-time process does not answer at $URL/websocket"
+realtime_pids() {  # the real-time processes of the servers started here
+    local IFS=,
+    { pgrep -g "${GROUPS_STARTED[*]}" -f -- "$ODOO_BIN gevent" || true; } | sort | tr '\n' ' '
+}
 REALTIME_BEFORE=$(realtime_pids)
 say "$SERVERS Odoo server(s) behind nginx at $URL; real-time processes: $REALTIME_BEFORE"
 psql -qd "$DB" -c "UPDATE ir_config_parameter SET value = '$URL' WHERE key = 'report.url'; INSERT INTO ir_config_parameter (key, value) SELECT 'report.url', '$URL' WHERE NOT EXISTS (SELECT 1 FROM ir_config_parameter WHERE key = 'report.url')"
@@ -100,7 +108,7 @@ say "measuring (log: $OUT/measure.log)"
 LOGS+=("$OUT/measure")
 (cd "$ROOT/bench" && "${AS_ODOO[@]}" "$PY" measure.py "$SCALE" "$JSON" -- "${ODOO_ARGS[@]}" --log-level warn \
     --logfile "$OUT/measure.log" 2>"$OUT/measure.stderr") \
-    || die "measuring failed: see $OUT/measure.log"
+    || die_with_logs "measuring failed: see $OUT/measure.log"
 # The measures' rolled-back runs leave dead rows: clean them now rather than let
 # autovacuum do it in the middle of the load test.
 psql -qd "$DB" -c "VACUUM ANALYZE siao_detainee, siao_request, siao_request_history, siao_commission_line, mail_activity, mail_message"

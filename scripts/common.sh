@@ -11,8 +11,15 @@ VENV=$ROOT/.venv
 PGDIR=$ROOT/.pgdata
 PG_STARTED_HERE=0
 
+private_runtime_dir() {  # $1: a user; prints a runtime folder of theirs, made once
+    local dir=${TMPDIR:-/tmp}/siao-runtime-$1
+    [ -d "$dir" ] && [ ! -L "$dir" ] || { rm -f "$dir"; mkdir -p "$dir"; }
+    chown "$1" "$dir" 2>/dev/null || true
+    chmod 700 "$dir"
+    echo "$dir"
+}
 # wkhtmltopdf (PDF reports) wants a private runtime folder.
-export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/siao-runtime.XXXXXX")}
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(private_runtime_dir "$(id -un)")}
 
 say() { printf '[siao_justice] %s\n' "$*" >&2; }
 die() { printf '[siao_justice] %s\n' "$*" >&2; exit 1; }
@@ -138,6 +145,7 @@ reachable_by() {  # $1: a system user; $2...: paths whose parent folders it must
     local user=$1 path
     shift
     for path in "$@"; do
+        [ -e "$path" ] || continue
         while [ "$path" != / ] && [ -n "$path" ]; do
             runuser -u "$user" -- test -x "$path" 2>/dev/null || chmod o+x "$path"
             path=$(dirname "$path")
@@ -155,9 +163,9 @@ ensure_odoo_user() {
             || die "could not create the system user '$ODOO_SYSTEM_USER': run as another user than root, or set ODOO_SYSTEM_USER to an existing one."
     fi
     [ ! -d "$ODOO_HOME/src" ] || chmod 755 "$ODOO_HOME/src"  # caches made before it was readable
-    reachable_by "$ODOO_SYSTEM_USER" "$(readlink -f "$PY")" "$ODOO_HOME/venv/bin" "$(dirname "$ODOO_BIN")/odoo/addons" "$ROOT/siao_justice"
-    XDG_RUNTIME_DIR=$(mktemp -d "${TMPDIR:-/tmp}/siao-runtime.XXXXXX")  # wkhtmltopdf's, the user's own
-    chown "$ODOO_SYSTEM_USER" "$XDG_RUNTIME_DIR"
+    reachable_by "$ODOO_SYSTEM_USER" "$(readlink -f "$PY")" "$ODOO_HOME/venv/bin" "$ODOO_DIR/addons" \
+        "$ODOO_BIN" "$ROOT/siao_justice"
+    XDG_RUNTIME_DIR=$(private_runtime_dir "$ODOO_SYSTEM_USER")  # wkhtmltopdf's, the user's own
     # setpriv executes the command itself (runuser would stay in between, and speak
     # when the process is stopped); the environment says who runs it.
     local home
@@ -179,10 +187,12 @@ writable_by_odoo() {  # folders the Odoo processes write into (logs, figures, sc
 # CRITICAL), on any traceback, on a log that does not start with a record, and on any
 # line of raw output; it prints the first offending lines. A record's message may
 # span several lines (a browser's console message in a tour).
-log_check() {  # $1: a log file, $2: the raw output of the same processes (either may not exist)
+log_check() {  # $1: a log file ("" for none), $2: the raw output of the same processes (may not exist)
     local log=$1 raw=${2:-} bad
     bad=$(
-        if [ -f "$log" ]; then
+        if [ -n "$log" ] && [ ! -f "$log" ]; then
+            echo "$log: no log was written (the process did not start?)"
+        elif [ -n "$log" ]; then
             awk -v file="$log" '
                 /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9],[0-9][0-9][0-9] [0-9]+ [A-Z]+ / {
                     record = 1

@@ -25,7 +25,6 @@ http {
     scgi_temp_path $DIR/tmp/scgi;
     upstream siao_odoo {
 $(servers "$HTTP_PORTS")
-        keepalive 32;
     }
     upstream siao_odoo_realtime {
 $(servers "$REALTIME_PORTS")

@@ -11,8 +11,12 @@ dropdb --if-exists "$DB"
 "${ODOO[@]}" "${DB_ARGS[@]}" -d "$DB" --addons-path "$ADDONS_PATH" -i siao_justice --without-demo all \
     --stop-after-init --log-level warn
 I18N=$ROOT/siao_justice/i18n
+# Exported where the Odoo process may write (it may run as its own user, see
+# ensure_odoo_user), then copied into the checkout.
 "${ODOO[@]}" "${DB_ARGS[@]}" -d "$DB" --addons-path "$ADDONS_PATH" --modules siao_justice \
-    --i18n-export "$I18N/siao_justice.pot" --stop-after-init --log-level warn
+    --i18n-export "$XDG_RUNTIME_DIR/siao_justice.pot" --stop-after-init --log-level warn
+cp "$XDG_RUNTIME_DIR/siao_justice.pot" "$I18N/siao_justice.pot"
+rm -f "$XDG_RUNTIME_DIR/siao_justice.pot"
 dropdb "$DB"
 "$PY" - "$I18N" <<'PY'
 import os, sys

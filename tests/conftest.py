@@ -85,11 +85,13 @@ def database_options():
     return options
 
 
-def start_server(db, log_name, options=()):
+def start_server(db, log_name, options=(), refused_requests_logged=False):
     """An Odoo server process on ``db`` (with more Odoo ``options``); returns
     (process, url). Its records go to ``log_name``, anything else it writes
     (standard output and error) beside it in a ``.stderr`` file: scripts/test.sh
-    checks both line by line (log_check)."""
+    checks both line by line (log_check). Unless ``refused_requests_logged``, the
+    requests these tests expect to be refused (bad input, lost races) are not
+    logged; every other record is."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = ROOT / ".test-output" / log_name
@@ -114,18 +116,21 @@ def start_server(db, log_name, options=()):
         "0",
         "--log-level",
         "info",
-        # Errors returned to a client (ValidationError...) are logged by Odoo as
-        # warnings; internal errors stay at ERROR and fail the run.
-        "--log-handler",
-        "odoo.http:ERROR",
-        # A race lost to PostgreSQL (the races of tests/test_concurrency.py) is
-        # logged by Odoo's cursor as a "bad query" before the request is replayed
-        # or refused; any query that fails a request still reaches odoo.http.
-        "--log-handler",
-        "odoo.sql_db:CRITICAL",
         "--logfile",
         str(log),
     ]
+    if not refused_requests_logged:
+        command += [
+            # Errors returned to a client (ValidationError...) are logged by Odoo
+            # as warnings; internal errors stay at ERROR and fail the run.
+            "--log-handler",
+            "odoo.http:ERROR",
+            # A race lost to PostgreSQL (the races of tests/test_concurrency.py) is
+            # logged by Odoo's cursor as a "bad query" before the request is
+            # replayed or refused; any query that fails a request reaches odoo.http.
+            "--log-handler",
+            "odoo.sql_db:CRITICAL",
+        ]
     command += list(options) + database_options()
     with open(raw, "wb") as raw_file:
         process = subprocess.Popen(
@@ -138,7 +143,7 @@ def start_server(db, log_name, options=()):
             break
         except OSError:
             if process.poll() is not None or time.time() > deadline:
-                process.kill()
+                stop_server(process)
                 pytest.fail(f"the Odoo server did not start: see {log}")
             time.sleep(0.5)
     return process, url

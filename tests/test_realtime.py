@@ -44,47 +44,48 @@ def deployed(server):
         db,
         "e2e-server-workers.log",
         ["--workers", "2", "--gevent-port", str(realtime_port), "--proxy-mode"],
+        refused_requests_logged=True,
     )
-    deadline = time.monotonic() + 60
-    while True:  # the real-time process starts after the HTTP workers
-        try:
-            health = requests.get(
-                f"http://127.0.0.1:{realtime_port}/websocket/health", timeout=5
-            )
-            if health.ok:
-                break
-        except requests.RequestException:
-            pass
-        assert time.monotonic() < deadline, "the real-time process does not answer"
-        time.sleep(0.5)
+    proxy = None
     proxy_dir = ROOT / ".test-output" / "nginx"
     (proxy_dir / "error.log").unlink(missing_ok=True)
-    proxy_port = _free_port()
-    proxy = subprocess.Popen(
-        [
-            str(ROOT / "scripts" / "proxy.sh"),
-            str(proxy_dir),
-            str(proxy_port),
-            direct_url.rsplit(":", 1)[1],
-            str(realtime_port),
-        ],
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{proxy_port}"
-    while True:
-        try:
-            requests.get(f"{url}/web/login", timeout=5).raise_for_status()
-            break
-        except requests.RequestException:
-            assert proxy.poll() is None, "nginx did not start"
-            assert time.monotonic() < deadline, "nginx does not reach Odoo"
-            time.sleep(0.5)
-    yield process, url, db, realtime_port
-    os.killpg(proxy.pid, signal.SIGTERM)
-    proxy.wait(timeout=30)
-    stop_server(process)
+    try:
+        wait_for(f"http://127.0.0.1:{realtime_port}/websocket/health", process)
+        proxy_port = _free_port()
+        proxy = subprocess.Popen(
+            [
+                str(ROOT / "scripts" / "proxy.sh"),
+                str(proxy_dir),
+                str(proxy_port),
+                direct_url.rsplit(":", 1)[1],
+                str(realtime_port),
+            ],
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{proxy_port}"
+        wait_for(f"{url}/web/login", proxy)
+        yield process, url, db, realtime_port
+    finally:
+        if proxy is not None:
+            os.killpg(proxy.pid, signal.SIGTERM)
+            proxy.wait(timeout=30)
+        stop_server(process)
     # nginx logs errors only (scripts/proxy.sh): an upstream refused or cut is one.
     assert (proxy_dir / "error.log").read_text() == ""
+
+
+def wait_for(url, process, seconds=60):
+    """Until ``url`` answers (the real-time process starts after the workers)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if requests.get(url, timeout=5).ok:
+                return
+        except requests.RequestException:
+            pass
+        assert process.poll() is None, f"{process.args[0]} stopped"
+        assert time.monotonic() < deadline, f"{url} does not answer"
+        time.sleep(0.5)
 
 
 def session_cookie(url, db, login):
@@ -158,3 +159,17 @@ def test_a_websocket_hears_an_activity_assigned_by_another_user(deployed):
         connection.close()
     # The connection was served by the process found before, still the only one.
     assert realtime_processes(process) == before
+
+
+def test_odoo_sees_the_address_the_browser_used(deployed):
+    """nginx forwards the host and scheme, which Odoo reads in proxy mode: an
+    administrator's login through the proxy sets the database's base URL (links in
+    mails, the minutes' PDF) to the proxy's address, not to the upstream's name."""
+    process, url, db, _realtime_port = deployed
+    admin = Client(url, db, "admin", "admin")
+    before = admin("ir.config_parameter", "get_param", "web.base.url")
+    try:
+        session_cookie(url, db, "admin")
+        assert admin("ir.config_parameter", "get_param", "web.base.url") == url
+    finally:
+        admin("ir.config_parameter", "set_param", "web.base.url", before)
