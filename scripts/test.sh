@@ -25,6 +25,14 @@ trap stop_postgres_if_started_here EXIT
 say "wheel: build, install in a fresh environment, install the module from it"
 if "$ROOT/scripts/wheel_check.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); say "wheel check FAILED"; fi
 
+# The browser's first start for a user builds its caches (fonts...): done here, so
+# that the first tour's browser starts within the time Odoo gives it (10 s).
+BROWSER_PROFILE=$(mktemp -d "$XDG_RUNTIME_DIR/browser.XXXXXX")
+[ "${#AS_ODOO[@]}" = 0 ] || chown "$ODOO_SYSTEM_USER" "$BROWSER_PROFILE"
+timeout 120 "${AS_ODOO[@]}" "$BROWSER" --headless --no-sandbox --disable-gpu --user-data-dir="$BROWSER_PROFILE" \
+    --dump-dom about:blank >/dev/null 2>&1 || true
+rm -rf "$BROWSER_PROFILE"
+
 DB=${TEST_DB:-siao_justice_test}
 dropdb --if-exists "$DB"
 LOG=$OUT/odoo-test.log RAW=$OUT/odoo-test.stderr
@@ -45,8 +53,14 @@ if [ -z "$report" ]; then
     failed=$((failed + 1))
 else
     read -r f e n < <(sed -E 's/.*: ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/' <<<"$report")
+    # A test that did not run (Odoo skips a tour whose browser did not start)
+    # fails the run: the tours are never skipped.
     s=$(grep -cE 'odoo\.addons\.siao_justice\.[^:]*: skipped ' "$LOG" || true)
-    passed=$((passed + n - f - e - s)) failed=$((failed + f + e)) skipped=$((skipped + s))
+    if [ "$s" -gt 0 ]; then
+        say "$s tests did not run:"
+        grep -E 'odoo\.addons\.siao_justice\.[^:]*: skipped ' "$LOG" | cut -c1-300 >&2
+    fi
+    passed=$((passed + n - f - e - s)) failed=$((failed + f + e + s))
 fi
 if [ "$rc" != 0 ]; then
     say "Odoo exited with code $rc"
