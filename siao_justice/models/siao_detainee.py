@@ -121,13 +121,16 @@ class SiaoDetainee(models.Model):
         string="Consent scope",
         tracking=True,
     )
+    # Tracked: who changed an obligation or a note, and when, is in the chatter,
+    # shown only to those who may read the field (its groups).
     restrictions = fields.Text(
         string="Obligations and prohibitions",
         groups="siao_justice.group_siao_user",
         help="Only what constrains housing (residence, banned places, "
         "no contact...). Never the offence.",
+        tracking=True,
     )
-    notes = fields.Text(groups="siao_justice.group_siao_user")
+    notes = fields.Text(groups="siao_justice.group_siao_user", tracking=True)
     pseudonym = fields.Char(
         default=lambda self: uuid.uuid4().hex,
         readonly=True,

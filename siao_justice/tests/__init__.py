@@ -18,3 +18,4 @@ from . import test_import
 from . import test_duplicate
 from . import test_dashboards
 from . import test_confidentiality
+from . import test_forms
