@@ -238,6 +238,12 @@ class SiaoCommissionLine(models.Model):
         self.write({"decision": decision})
         return True
 
+    def _decision_user(self):
+        """Who carries the decision out: the person in charge the commission named,
+        or else the person's referent (nobody if the file has none)."""
+        self.ensure_one()
+        return self.action_user_id or self.detainee_id.user_id
+
     def _apply_decisions(self):
         """At closing: activities for the persons in charge, draft requests to file."""
         # The file may have become confidential since the person in charge was set.
@@ -247,7 +253,7 @@ class SiaoCommissionLine(models.Model):
             "siao_justice.mail_activity_type_commission_decision"
         )
         model_id = self.env["ir.model"]._get_id("siao.detainee")
-        with_action = self.filtered("action_user_id")
+        with_action = self.filtered(lambda line: line._decision_user())
         activities = (
             self.env["mail.activity"]
             .sudo()
@@ -263,7 +269,7 @@ class SiaoCommissionLine(models.Model):
                         "note": line.decision_note,
                         "date_deadline": line.due_date
                         or (line.meeting_id.date.date() + timedelta(days=7)),
-                        "user_id": line.action_user_id.id,
+                        "user_id": line._decision_user().id,
                     }
                     for line in with_action
                 ]

@@ -312,7 +312,11 @@ class TestCommissionSession(SiaoCase):
             (self.alice.id, self.worker, date.today() + timedelta(days=10)),
         )
         self.assertIn("Dossier à monter", activity.note)
-        self.assertFalse(self.line_bob.activity_id, "nobody in charge: no activity")
+        # Nobody in charge named: the person's referent carries the decision out.
+        self.assertEqual(
+            (self.line_bob.activity_id.res_id, self.line_bob.activity_id.user_id),
+            (self.bob.id, self.bob.user_id),
+        )
         request = self.env["siao.request"].search([("detainee_id", "=", self.alice.id)])
         self.assertEqual(request.state, "draft")
         self.assertFalse(
@@ -320,6 +324,15 @@ class TestCommissionSession(SiaoCase):
         )
         self.assertTrue(self.meeting.minutes_attachment_id)
         self.assertEqual(self.meeting.minutes_attachment_id.res_id, self.meeting.id)
+
+    def test_a_case_without_anyone_in_charge_nor_referent_gives_no_activity(self):
+        self.bob.user_id = False
+        self.decide()
+        self.meeting.action_start()
+        self.meeting.action_close()
+        self.assertEqual(self.meeting.state, "closed")
+        self.assertFalse(self.line_bob.activity_id)
+        self.assertTrue(self.line_alice.activity_id)
 
     def test_file_request_decision_keeps_an_existing_open_request(self):
         existing = self.env["siao.request"].create({"detainee_id": self.alice.id})
