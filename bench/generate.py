@@ -528,6 +528,13 @@ def finish(env):
         """,
     )
     env["siao.detainee"]._cron_update_release_horizon()
+    # Each file's current stay, and whom it is shared with (consent), through the
+    # addon's own code.
+    Person = env["siao.detainee"].with_context(active_test=False)
+    Person._siao_start_missing_stays()
+    persons = Person.search([])
+    env.add_to_compute(Person._fields["sharing_group_id"], persons)
+    persons.flush_recordset(["sharing_group_id"])
     cr.execute(
         """
         UPDATE siao_request r SET release_horizon = d.release_horizon

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make test: lint, the wheel check (scripts/wheel_check.sh), then the addon's tests on a
-# fresh database, then tests/ (if any).
+# make test: lint, the wheel check (scripts/wheel_check.sh), the upgrade check
+# (scripts/upgrade_check.sh), then the addon's tests on a fresh database, then tests/
+# (if any).
 # Fails on any failing test and on any line of an Odoo log that is not a well-formed
 # INFO record (log_check in common.sh: warnings, errors, tracebacks, raw stderr).
 source "$(dirname "$0")/common.sh"
@@ -24,6 +25,9 @@ trap stop_postgres_if_started_here EXIT
 
 say "wheel: build, install in a fresh environment, install the module from it"
 if "$ROOT/scripts/wheel_check.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); say "wheel check FAILED"; fi
+
+say "upgrade: the previous version's database, with its demo data, upgraded to this checkout"
+if "$ROOT/scripts/upgrade_check.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); say "upgrade check FAILED"; fi
 
 # The browser's first start for a user builds its caches (fonts...): done here, so
 # that the first tour's browser starts within the time Odoo gives it (10 s).

@@ -13,6 +13,8 @@ from . import siao_deadline_alert
 from . import siao_detainee_duplicate
 from . import siao_detainee_import
 from . import siao_detainee
+from . import siao_detainee_stay
+from . import siao_detainee_transfer
 from . import siao_detainee_retention
 from . import siao_commission_meeting
 from . import siao_commission_line

@@ -1,8 +1,13 @@
 from odoo import api, models
 
-# Changes after which the followers and activities of a confidential file are
-# checked again.
-FOLLOWERS_CHECKED_ON = {"detainee_id", "user_id", "confidential"}
+# Changes after which the followers and activities of a file are checked again.
+FOLLOWERS_CHECKED_ON = {
+    "detainee_id",
+    "user_id",
+    "confidential",
+    "consent_date",
+    "consent_scope",
+}
 
 
 class MailThread(models.AbstractModel):
@@ -32,17 +37,21 @@ class MailThread(models.AbstractModel):
 
     def message_post(self, **kwargs):
         """A message on a record of a person's support (a request, a measure, a
-        place held) is a contact with the person. A confidential file's messages
-        name no one in their header and reach only those who may read it."""
-        confidential = getattr(self, "_siao_confidential_person", None)
-        if confidential and len(self) == 1 and self._siao_keeps_name_out():
-            kwargs["record_name"] = self.env._("Confidential file")
+        place held) is a contact with the person. A file's messages reach only
+        those who may receive it (its readers; outside partners its consent
+        covers); a confidential file's name no one in their header."""
+        of_a_file = getattr(self, "_siao_may_receive", None) and (
+            self._name == "siao.detainee" or "detainee_id" in self._fields
+        )
+        if of_a_file and len(self) == 1:
+            if self._siao_keeps_name_out():
+                kwargs["record_name"] = self.env._("Confidential file")
             if kwargs.get("partner_ids"):
                 partners = self.env["res.partner"].sudo().browse(kwargs["partner_ids"])
                 kwargs["partner_ids"] = [
                     partner.id
                     for partner in partners
-                    if any(self._siao_readable_by(user) for user in partner.user_ids)
+                    if self._siao_may_receive(partner)
                 ]
         message = super().message_post(**kwargs)
         if getattr(self, "_siao_support_act", False):
@@ -50,7 +59,7 @@ class MailThread(models.AbstractModel):
         return message
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        """Nobody follows a confidential file who may not read it."""
+        """Nobody follows a file who may not receive it."""
         result = super().message_subscribe(
             partner_ids=partner_ids, subtype_ids=subtype_ids
         )

@@ -340,6 +340,11 @@ class SiaoAvdlMeasure(models.Model):
             raise UserError(_("Set the date of entry into housing first."))
         self.check_access("write")
         self.sudo().write({"state": "active"})
+        # A measure's place is occupied from the entry into housing.
+        for measure in self.sudo().filtered("place_id"):
+            self.env["siao.housing.reservation"]._occupy(
+                measure.detainee_id, measure.place_id, measure.housing_entry_date
+            )
         return True
 
     def action_renew(self, reason=None):

@@ -73,6 +73,17 @@ class SiaoCommissionLine(models.Model):
         "res.users", string="In charge", domain="[('share', '=', False)]"
     )
     due_date = fields.Date(string="By")
+    place_id = fields.Many2one(
+        "siao.housing.place",
+        string="Place to reserve",
+        check_company=True,
+        help="For the decision “Reserve a place”: reserved at closing.",
+    )
+    reservation_date_from = fields.Date(string="Reserved from")
+    reservation_date_to = fields.Date(string="Reserved until")
+    reservation_id = fields.Many2one(
+        "siao.housing.reservation", readonly=True, copy=False, ondelete="set null"
+    )
     activity_id = fields.Many2one(
         "mail.activity", readonly=True, copy=False, ondelete="set null"
     )
@@ -94,15 +105,31 @@ class SiaoCommissionLine(models.Model):
 
     def _minutes_person(self):
         """What the minutes show of the case's person: the minutes are shared with
-        every participant, so a confidential file appears without its name."""
+        every participant, so a confidential file appears without its name, and a
+        file whose consent does not cover every outside participant as a case
+        number (its place on the agenda), without the decision's details."""
         self.ensure_one()
-        person = self.sudo().detainee_id
+        line = self.sudo()
+        person = line.detainee_id
         if person.confidential:
             return {"name": self.env._("Confidential file"), "prison": "", "note": ""}
+        # The minutes are attached to the meeting, which the readers (SPIP staff)
+        # read: a name needs a consent that covers the SPIP, and every participant.
+        readers = self.env.ref("siao_justice.group_siao_reader")
+        if person.sharing_group_id != readers or not all(
+            person._consent_covers(partner)
+            for partner in line.meeting_id.participant_ids
+        ):
+            number = list(line.meeting_id.line_ids).index(line) + 1
+            return {
+                "name": self.env._("Case no. %(number)s", number=number),
+                "prison": line.prison_id.name or "",
+                "note": "",
+            }
         return {
             "name": person.name,
-            "prison": self.sudo().prison_id.name or "",
-            "note": self.sudo().decision_note or "",
+            "prison": line.prison_id.name or "",
+            "note": line.decision_note or "",
         }
 
     @api.constrains("action_user_id", "detainee_id")
@@ -218,6 +245,50 @@ class SiaoCommissionLine(models.Model):
             ]
         )
 
+    def _reserve_places(self):
+        """reserve_place decisions reserve their place over their dates; a case
+        without them, or a place already taken then, stops the closing (the
+        message names no one)."""
+        lines = self.filtered(lambda line: line.decision == "reserve_place")
+        if any(not line.place_id or not line.reservation_date_from for line in lines):
+            raise ValidationError(
+                _(
+                    "A case decided “Reserve a place” needs the place and the first "
+                    "day of the reservation before the commission closes."
+                )
+            )
+        reservations = (
+            self.env["siao.housing.reservation"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "place_id": line.place_id.id,
+                        "detainee_id": line.detainee_id.id,
+                        "kind": "reservation",
+                        "state": "confirmed",
+                        "date_from": line.reservation_date_from,
+                        "date_to": line.reservation_date_to,
+                        "note": line.meeting_id.name,
+                    }
+                    for line in lines
+                ]
+            )
+        )
+        for line, reservation in zip(lines, reservations, strict=True):
+            line.sudo().reservation_id = reservation
+
+    def _close_files(self):
+        """close decisions close the person's file, with the commission as reason."""
+        for line in self.filtered(lambda line: line.decision == "close"):
+            note = _(
+                "Follow-up closed by the commission %(meeting)s.",
+                meeting=line.meeting_id.name,
+            )
+            if line.decision_note:
+                note = "%s %s" % (note, line.decision_note)
+            line.detainee_id.sudo().action_close_file("commission", note=note)
+
     def _avdl_worker_decided(self):
         """Who takes the measure the commission decided: the person in charge, or
         the file's referent, or the one closing the commission when they read the
@@ -277,6 +348,8 @@ class SiaoCommissionLine(models.Model):
         )
         for line, activity in zip(with_action, activities, strict=True):
             line.sudo().activity_id = activity
+        self._reserve_places()
+        self._close_files()
         self._refer_to_avdl()
         to_file = self.filtered(
             lambda line: line.decision == "file_request"

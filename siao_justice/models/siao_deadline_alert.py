@@ -19,7 +19,10 @@ LSC_NOTICE_MONTHS = 1
 
 
 class SiaoDeadlineAlert(models.Model):
-    """One row per person and reason: an activity is scheduled once, never twice."""
+    """One active row per person and reason while the reason holds: an activity is
+    scheduled once, not twice. When the reason stops holding (a request was filed,
+    a solution found, a new stay began) the row is archived, and the alert comes
+    back if the reason holds again."""
 
     _name = "siao.deadline.alert"
     _description = "Deadline alert sent"
@@ -41,14 +44,31 @@ class SiaoDeadlineAlert(models.Model):
     )
     date = fields.Date(required=True, default=fields.Date.context_today)
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
+    stay_id = fields.Many2one(
+        "siao.detainee.stay", string="Stay in prison", ondelete="set null"
+    )
+    active = fields.Boolean(
+        default=True, help="Archived once the reason no longer holds."
+    )
 
     _sql_constraints = [
         (
             "reason_unique",
-            "UNIQUE(detainee_id, reason)",
+            "",  # the partial unique index created in init()
             "This alert was already sent for this person.",
         )
     ]
+
+    def init(self):
+        # One alert per person and reason while it holds; PostgreSQL keeps two
+        # nightly runs (or a run and a button) from scheduling it twice.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS siao_deadline_alert_reason_unique
+                ON siao_deadline_alert (detainee_id, reason)
+             WHERE active
+            """
+        )
 
     @api.model
     def _candidate_domains(self, today):
@@ -78,15 +98,20 @@ class SiaoDeadlineAlert(models.Model):
                         (
                             "request_ids",
                             "not any",
-                            [("state", "in", OPEN_STATES + ("admitted",))],
+                            [
+                                ("state", "in", OPEN_STATES + ("admitted",)),
+                                ("in_current_stay", "=", True),
+                            ],
                         )
                     ],
                 ]
             ),
+            # A date already past (short sentences) is alerted too.
             "lsc": detained
             + [
                 ("has_housing_solution", "=", False),
-                ("lsc_automatic_date", ">=", today),
+                ("lsc_excluded", "=", False),
+                ("lsc_automatic_date", "!=", False),
                 (
                     "lsc_automatic_date",
                     "<=",
@@ -115,8 +140,18 @@ class SiaoDeadlineAlert(models.Model):
         model_id = self.env["ir.model"]._get_id("siao.detainee")
         alerts = self.sudo()
         summaries = dict(self._fields["reason"]._description_selection(self.env))
-        for reason, domain in self._candidate_domains(today).items():
-            domain = domain + [("alert_ids", "not any", [("reason", "=", reason)])]
+        for reason, holds in self._candidate_domains(today).items():
+            # The reason no longer holds: its alert is archived, to come back if
+            # the reason holds again.
+            stale = [
+                ("reason", "=", reason),
+                ("detainee_id", "not any", holds),
+            ]
+            if persons is not None:
+                stale.append(("detainee_id", "in", persons.ids))
+            self.sudo().search(stale).active = False
+            self.flush_model(["active"])  # before an alert of the reason comes back
+            domain = holds + [("alert_ids", "not any", [("reason", "=", reason)])]
             if persons is not None:
                 domain.append(("id", "in", persons.ids))
             candidates = Person.search(domain)
@@ -146,6 +181,7 @@ class SiaoDeadlineAlert(models.Model):
                 [
                     {
                         "detainee_id": person.id,
+                        "stay_id": person.current_stay_id.id,
                         "reason": reason,
                         "activity_id": activity.id,
                     }
@@ -155,9 +191,31 @@ class SiaoDeadlineAlert(models.Model):
         return alerts
 
     @api.model
+    def _reschedule(self, persons):
+        """The dates of these persons moved: the open activities of their alerts
+        get their new deadlines, the alerts that no longer hold are archived and
+        those now due are scheduled."""
+        today = fields.Date.context_today(self)
+        created = self._schedule(persons)
+        alerts = self.sudo().search(
+            [
+                ("detainee_id", "in", persons.ids),
+                ("activity_id", "!=", False),
+                ("id", "not in", created.ids),
+            ]
+        )
+        for alert in alerts:
+            deadline = self._deadline(alert.reason, alert.detainee_id, today)
+            if deadline and alert.activity_id.date_deadline != deadline:
+                alert.activity_id.with_context(
+                    mail_activity_quick_update=True
+                ).date_deadline = deadline
+        return created
+
+    @api.model
     def _deadline(self, reason, person, today):
         if reason == "lsc":
-            return person.lsc_automatic_date
+            return max(person.lsc_automatic_date, today)
         if reason == "dry_exit":
             return max(person.expected_release_date, today)
         if reason == "resources":

@@ -47,6 +47,45 @@ DRY_EXIT_REASONS = [
     ("lost_contact", "Lost contact"),
     ("other", "Other"),
 ]
+SUPERVISION_TYPES = [
+    ("pe", "Outside placement (PE)"),
+    ("ddse", "Electronic home detention (DDSE)"),
+    ("sursis_probatoire", "Probation (sursis probatoire)"),
+    ("lc", "Released on licence (LC)"),
+    ("other", "Other court supervision"),
+]
+CLOSING_REASONS = [
+    ("commission", "Closed by the commission"),
+    ("housed", "Housed, follow-up ended"),
+    ("moved_away", "Moved away"),
+    ("lost_contact", "Lost contact"),
+    ("other", "Other"),
+]
+# Consent scopes that cover the SPIP, and the host structures.
+SPIP_CONSENT_SCOPES = ("siao_spip", "partners")
+PARTNER_CONSENT_SCOPES = ("partners",)
+# The outside partners the "partners" scope covers (no other contact is).
+PARTNER_CONSENT_TYPES = ("host_structure", "landlord")
+# The fields of a file that describe its current stay in prison: the file keeps
+# them (external scripts read them there) and its current stay holds the same values
+# (_sync_current_stay); a past stay keeps them for good.
+STAY_FIELDS = (
+    "prison_id",
+    "prison_number",
+    "legal_status",
+    "incarceration_date",
+    "sentence_months",
+    "sentence_end_date",
+    "expected_release_date",
+    "adjustment_type",
+    "lsc_excluded",
+    "lsc_automatic_date",
+    "actual_release_date",
+    "release_outcome",
+    "dry_exit_reason",
+)
+# A release date brought forward by more than this tells the referent.
+EARLIER_RELEASE_NOTICE_DAYS = 7
 # LSC de plein droit (code de procédure pénale art. 720 II): sentences of at most
 # 24 months are served outside once 3 months remain, unless housing is impossible.
 LSC_MAX_SENTENCE_MONTHS = 24
@@ -77,6 +116,7 @@ class SiaoDetainee(models.Model):
     ]
     _order = "expected_release_date, name, id"
     _rec_names_search = ["name", "prison_number"]
+    _siao_stay_fields = STAY_FIELDS
     _check_company_auto = True
 
     # ---- Identity ----
@@ -120,6 +160,17 @@ class SiaoDetainee(models.Model):
         ],
         string="Consent scope",
         tracking=True,
+    )
+    sharing_group_id = fields.Many2one(
+        "res.groups",
+        string="Shared with",
+        compute="_compute_sharing_group_id",
+        store=True,
+        index=True,
+        help="Who reads the file beyond its referent, the AVDL worker of an open "
+        "measure and the coordinators: the social workers, and the readers (SPIP "
+        "staff) too when the person's consent covers the SPIP; nobody else for a "
+        "confidential file. Every record rule of the file and its records reads it.",
     )
     # Tracked: who changed an obligation or a note, and when, is in the chatter,
     # shown only to those who may read the field (its groups).
@@ -170,6 +221,12 @@ class SiaoDetainee(models.Model):
     )
     incarceration_date = fields.Date(tracking=True)
     sentence_months = fields.Integer(string="Sentence (months)", tracking=True)
+    lsc_excluded = fields.Boolean(
+        string="Excluded from LSC de plein droit",
+        tracking=True,
+        help="The law excludes this sentence from the LSC de plein droit (code de "
+        "procédure pénale art. 720): no LSC alert. Never record the offence.",
+    )
     sentence_end_date = fields.Date(string="End of sentence", tracking=True)
     expected_release_date = fields.Date(
         string="Expected release date", tracking=True, index=True
@@ -199,9 +256,34 @@ class SiaoDetainee(models.Model):
         "res.partner", string="SPIP referent", check_company=True
     )
 
+    supervision_type = fields.Selection(
+        SUPERVISION_TYPES,
+        string="Court supervision",
+        tracking=True,
+        help="For a person followed under court supervision outside prison.",
+    )
+    supervision_start_date = fields.Date(
+        string="Start of the supervision", tracking=True
+    )
+    supervision_end_date = fields.Date(string="End of the supervision", tracking=True)
+
+    # ---- Stays ----
+    stay_ids = fields.One2many(
+        "siao.detainee.stay", "detainee_id", string="Stays in prison", readonly=True
+    )
+    current_stay_id = fields.Many2one(
+        "siao.detainee.stay", string="Current stay", readonly=True, copy=False
+    )
+    stay_count = fields.Integer(compute="_compute_stay_count")
+
     # ---- Release ----
     state = fields.Selection(
-        [("detained", "Detained"), ("released", "Released"), ("closed", "Closed")],
+        [
+            ("detained", "Detained"),
+            ("released", "Released"),
+            ("supervised", "Supervised outside prison"),
+            ("closed", "Closed"),
+        ],
         default="detained",
         required=True,
         tracking=True,
@@ -213,6 +295,9 @@ class SiaoDetainee(models.Model):
     release_outcome = fields.Selection(RELEASE_OUTCOMES, tracking=True)
     dry_exit_reason = fields.Selection(
         DRY_EXIT_REASONS, string="Reason of the dry exit", tracking=True
+    )
+    closing_reason = fields.Selection(
+        CLOSING_REASONS, string="Reason of the closing", tracking=True
     )
     release_horizon = fields.Selection(
         RELEASE_HORIZONS,
@@ -300,11 +385,54 @@ class SiaoDetainee(models.Model):
                 if part
             )
 
-    @api.depends("legal_status", "sentence_months", "sentence_end_date")
+    @api.depends("confidential", "consent_date", "consent_scope")
+    def _compute_sharing_group_id(self):
+        workers = self.env.ref("siao_justice.group_siao_user")
+        readers = self.env.ref("siao_justice.group_siao_reader")
+        for person in self:
+            if person.confidential:
+                person.sharing_group_id = False
+            elif person.consent_date and person.consent_scope in SPIP_CONSENT_SCOPES:
+                person.sharing_group_id = readers
+            else:
+                person.sharing_group_id = workers
+
+    def _consent_covers(self, partner):
+        """Whether the person's consent lets the file be shared with ``partner``:
+        the association's social workers always; a SPIP, one of its staff, or a
+        reader (SPIP staff with an account) when the consent covers the SPIP; a
+        host structure or a landlord when it covers the host structures; nobody
+        else. A file without consent is shared with no one outside."""
+        self.ensure_one()
+        person = self.sudo()
+        internal = partner.user_ids.filtered(lambda user: not user.share)
+        workers = self.env.ref("siao_justice.group_siao_user")
+        if internal and all(workers in user.groups_id for user in internal):
+            return True
+        if not person.consent_date:
+            return False
+        if internal:  # readers (SPIP staff with an account), other internal users
+            return person.consent_scope in SPIP_CONSENT_SCOPES
+        kind = (
+            partner.commercial_partner_id.siao_partner_type or partner.siao_partner_type
+        )
+        if kind == "spip":
+            return person.consent_scope in SPIP_CONSENT_SCOPES
+        if kind in PARTNER_CONSENT_TYPES:
+            return person.consent_scope in PARTNER_CONSENT_SCOPES
+        return False
+
+    @api.depends("stay_ids")
+    def _compute_stay_count(self):
+        for person in self:
+            person.stay_count = len(person.stay_ids)
+
+    @api.depends("legal_status", "sentence_months", "sentence_end_date", "lsc_excluded")
     def _compute_lsc_automatic_date(self):
         for person in self:
             eligible = (
                 person.legal_status == "convicted"
+                and not person.lsc_excluded
                 and person.sentence_end_date
                 and 0 < person.sentence_months <= LSC_MAX_SENTENCE_MONTHS
             )
@@ -337,6 +465,7 @@ class SiaoDetainee(models.Model):
         "release_outcome",
         "expected_release_date",
         "request_ids.state",
+        "request_ids.in_current_stay",
         "request_ids.structure_id",
         "request_ids.place_id",
         "reservation_ids.state",
@@ -350,10 +479,13 @@ class SiaoDetainee(models.Model):
             person.has_housing_solution = (
                 person.release_outcome not in (False, "dry_exit", "unknown")
                 or any(
-                    request.state == "admitted"
-                    or (
-                        request.state == "proposed"
-                        and (request.structure_id or request.place_id)
+                    request.in_current_stay
+                    and (
+                        request.state == "admitted"
+                        or (
+                            request.state == "proposed"
+                            and (request.structure_id or request.place_id)
+                        )
                     )
                     for request in person.request_ids
                 )
@@ -377,13 +509,18 @@ class SiaoDetainee(models.Model):
         for person in self:
             person.request_count = counts.get(person._origin, 0)
 
-    @api.depends("request_ids.state", "request_ids.active")
+    @api.depends(
+        "request_ids.state", "request_ids.active", "request_ids.in_current_stay"
+    )
     def _compute_current_request(self):
         for person in self:
             requests = person.request_ids.filtered("active").sorted("id", reverse=True)
             current = (
-                requests.filtered(lambda r: r.state in OPEN_STATES + ("admitted",))[:1]
-                or requests[:1]
+                requests.filtered(
+                    lambda r: r.in_current_stay
+                    and r.state in OPEN_STATES + ("admitted",)
+                )[:1]
+                or requests.filtered("in_current_stay")[:1]
             )
             person.current_request_id = current
             person.request_state = current.state
@@ -524,19 +661,43 @@ class SiaoDetainee(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         persons = super().create(vals_list)
+        persons.filtered(lambda p: p.state != "supervised")._start_stay()
         persons.filtered(
-            lambda p: p.legal_status == "convicted"
+            lambda p: p.legal_status == "convicted" and p.state != "supervised"
         )._add_default_checklist()
+        persons._schedule_overdue_lsc()
         return persons
 
     def write(self, vals):
+        earlier = {}
+        try:
+            new_date = fields.Date.to_date(vals.get("expected_release_date") or None)
+        except (TypeError, ValueError):
+            new_date = None  # refused with a clear message by the boundary
+        if new_date:
+            earlier = {
+                person.id: person.expected_release_date
+                for person in self
+                if person.state == "detained"
+                and person.expected_release_date
+                and (person.expected_release_date - new_date).days
+                > EARLIER_RELEASE_NOTICE_DAYS
+            }
         result = super().write(vals)
+        if set(STAY_FIELDS).intersection(vals):
+            self._sync_current_stay()
+        if earlier:
+            self.browse(list(earlier))._release_brought_forward(earlier)
+        elif {"sentence_months", "sentence_end_date", "lsc_excluded"} & set(vals):
+            self._schedule_overdue_lsc()
         if vals.get("legal_status") == "convicted":
             self._add_default_checklist()
         if "company_id" in vals:
             self._check_records_in_company()
+        if vals.get("confidential") or {"consent_date", "consent_scope"} & set(vals):
+            # The minutes now show it without name, or as a case number.
+            self._render_minutes_again()
         if vals.get("confidential"):
-            self._render_minutes_again()  # the minutes now show it without name
             self._siao_hide_name_in_messages()
         return result
 
@@ -565,6 +726,237 @@ class SiaoDetainee(models.Model):
         )
         for meeting in lines.meeting_id:
             meeting._attach_minutes(replace=True)
+
+    # ---- Stays ----
+    def _start_stay(self):
+        """Open the current stay of these files, from their current-stay fields."""
+        Stay = self.env["siao.detainee.stay"].sudo()
+        stays = Stay.create(
+            [dict(Stay._values_of(person), detainee_id=person.id) for person in self]
+        )
+        for person, stay in zip(self.sudo(), stays, strict=True):
+            person.current_stay_id = stay
+        return stays
+
+    @api.model
+    def _siao_start_missing_stays(self):
+        """Every file without a current stay (but those supervised outside prison)
+        gets one holding its current-stay values, and its requests and alerts
+        belong to it: in SQL, for a database upgraded from 18.0.1.1.0 and for files
+        loaded in bulk."""
+        self.env.flush_all()
+        cr = self.env.cr
+        columns = SQL(", ").join(SQL.identifier(name) for name in STAY_FIELDS)
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO siao_detainee_stay (
+                    detainee_id, company_id, is_current, %(columns)s,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT id, company_id, true, %(columns)s, %(uid)s,
+                       now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM siao_detainee
+                 WHERE current_stay_id IS NULL AND state != 'supervised'
+                """,
+                columns=columns,
+                uid=self.env.uid,
+            )
+        )
+        cr.execute(
+            """
+            UPDATE siao_detainee d SET current_stay_id = s.id
+              FROM siao_detainee_stay s
+             WHERE s.detainee_id = d.id AND d.current_stay_id IS NULL
+            """
+        )
+        cr.execute(
+            """
+            UPDATE siao_request r
+               SET stay_id = d.current_stay_id, in_current_stay = true
+              FROM siao_detainee d
+             WHERE d.id = r.detainee_id AND r.stay_id IS NULL
+            """
+        )
+        cr.execute(
+            """
+            UPDATE siao_deadline_alert a SET stay_id = d.current_stay_id
+              FROM siao_detainee d
+             WHERE d.id = a.detainee_id AND a.stay_id IS NULL
+            """
+        )
+        self.env.invalidate_all()
+
+    def _sync_current_stay(self):
+        """The current stay holds the file's current-stay values."""
+        self.env.flush_all()  # the computed LSC date too
+        Stay = self.env["siao.detainee.stay"].sudo()
+        for person in self.sudo().filtered("current_stay_id"):
+            values = Stay._values_of(person)
+            stay = person.current_stay_id
+            changed = {
+                name: value
+                for name, value in values.items()
+                if (stay[name].id if name == "prison_id" else stay[name]) != value
+            }
+            if changed:
+                stay.write(changed)
+
+    def action_new_stay(
+        self,
+        prison_id,
+        incarceration_date,
+        prison_number=None,
+        legal_status="convicted",
+    ):
+        """Nouvelle incarcération: a new stay in prison for a file that is not
+        detained. The previous stay stays on the file as it was; open AVDL measures
+        are closed (back in prison), open reservations end, consent is asked again,
+        the resources checklist and the deadline alerts start afresh."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.state == "detained":
+            raise UserError(
+                _("This person is detained: record a transfer instead of a new stay.")
+            )
+        if legal_status not in dict(LEGAL_STATUSES):
+            raise UserError(_("Unknown legal status."))
+        start = fields.Date.to_date(incarceration_date)
+        if not start or not prison_id:
+            raise UserError(_("Give the prison and the incarceration date."))
+        last_release = self.sudo().stay_ids.filtered("actual_release_date")
+        if last_release and start < max(last_release.mapped("actual_release_date")):
+            raise ValidationError(
+                _("A new stay cannot start before the release from the previous one.")
+            )
+        person = self.sudo()
+        measures = person.avdl_measure_ids
+        for measure in measures.filtered(lambda m: m.state == "active"):
+            measure.action_close(
+                closing_date=max(start, measure.housing_entry_date),
+                closing_reason="reincarcerated",
+            )
+        measures.filtered(lambda m: m.state in ("waiting", "pre_entry")).action_cancel()
+        person.reservation_ids._end_before(start)
+        person.request_ids.filtered(lambda r: r.state in OPEN_STATES).action_cancel(
+            reason=_("New incarceration")
+        )
+        person.resource_right_ids.write({"active": False})
+        person.alert_ids.write({"active": False})
+        person.invalidate_recordset(["resource_right_ids", "alert_ids"])
+        self.env["siao.deadline.alert"]._close_release_activities(person)
+        values = {
+            "state": "detained",
+            "prison_id": prison_id,
+            "prison_number": prison_number or False,
+            "legal_status": legal_status,
+            "incarceration_date": start,
+            "sentence_months": 0,
+            "sentence_end_date": False,
+            "expected_release_date": False,
+            "adjustment_type": "none",
+            "lsc_excluded": False,
+            "actual_release_date": False,
+            "release_outcome": False,
+            "dry_exit_reason": False,
+            "closing_reason": False,
+            "supervision_type": False,
+            "supervision_end_date": False,
+            "consent_date": False,
+            "consent_scope": False,
+        }
+        # The values are checked as the caller's (prison, number, dates) before the
+        # previous stay is left.
+        with self.env.cr.savepoint():
+            person.with_context(siao_new_stay=True).write(
+                {
+                    name: value
+                    for name, value in values.items()
+                    if name not in STAY_FIELDS
+                }
+            )
+            new_stay = (
+                self.env["siao.detainee.stay"].sudo().create({"detainee_id": person.id})
+            )
+            person.current_stay_id = new_stay
+            self.write({name: values[name] for name in STAY_FIELDS if name in values})
+        if legal_status == "convicted":
+            person._add_default_checklist()
+        person.message_post(
+            body=_(
+                "New incarceration: a new stay starts. The previous one is kept "
+                "in the Path tab."
+            ),
+        )
+        return True
+
+    def action_transfer(self, prison_id, prison_number, transfer_date):
+        """A detained person moves to another prison: the stay keeps the previous
+        establishment in its transfers."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.state != "detained":
+            raise UserError(_("Only a detained person is transferred."))
+        day = fields.Date.to_date(transfer_date)
+        if not day or not prison_id:
+            raise UserError(_("Give the new prison and the transfer date."))
+        if self.incarceration_date and day < self.incarceration_date:
+            raise ValidationError(
+                _("A transfer cannot be before the incarceration date.")
+            )
+        previous = (self.prison_id, self.prison_number)
+        self.write({"prison_id": prison_id, "prison_number": prison_number or False})
+        self.env["siao.detainee.transfer"].sudo().create(
+            {
+                "stay_id": self.sudo().current_stay_id.id,
+                "transfer_date": day,
+                "from_prison_id": previous[0].id,
+                "from_prison_number": previous[1],
+                "to_prison_id": self.prison_id.id,
+                "to_prison_number": self.prison_number,
+            }
+        )
+        return True
+
+    def action_close_file(self, reason, note=None):
+        """Close the follow-up with its reason."""
+        if reason not in dict(CLOSING_REASONS):
+            raise UserError(_("Give the reason of the closing."))
+        self.check_access("write")
+        self.write({"state": "closed", "closing_reason": reason})
+        for person in self:
+            person.message_post(
+                body=note or _("Follow-up closed."),
+            )
+        return True
+
+    # ---- Deadlines moved ----
+    def _schedule_overdue_lsc(self):
+        """An LSC de plein droit date already past, or within the notice, is
+        alerted at once (short sentences), not on the next night."""
+        limit = fields.Date.today() + relativedelta(months=1)
+        due = self.filtered(
+            lambda p: p.state == "detained"
+            and p.lsc_automatic_date
+            and p.lsc_automatic_date <= limit
+        )
+        if due:
+            self.env["siao.deadline.alert"]._schedule(due)
+
+    def _release_brought_forward(self, previous_dates):
+        """The release date came earlier by more than a week: the referent is told
+        and every deadline is checked again."""
+        for person in self:
+            person.sudo().message_post(
+                body=_(
+                    "The expected release date was brought forward from %(before)s "
+                    "to %(after)s: the deadlines are checked again.",
+                    before=previous_dates[person.id].strftime("%d/%m/%Y"),
+                    after=person.expected_release_date.strftime("%d/%m/%Y"),
+                ),
+                partner_ids=person.user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+        self.env["siao.deadline.alert"]._reschedule(self)
 
     def _add_default_checklist(self):
         lines = [
@@ -713,6 +1105,21 @@ class SiaoDetainee(models.Model):
     def action_open_release_wizard(self):
         self.ensure_one()
         return self._siao_wizard("siao.release.wizard", detainee_id=self.id)
+
+    def action_open_new_stay_wizard(self):
+        self.ensure_one()
+        return self._siao_wizard(
+            "siao.stay.wizard",
+            detainee_id=self.id,
+            kind="new_stay",
+            prison_id=self.prison_id.id,
+        )
+
+    def action_open_transfer_wizard(self):
+        self.ensure_one()
+        return self._siao_wizard(
+            "siao.stay.wizard", detainee_id=self.id, kind="transfer"
+        )
 
     def action_record_release(self, release_date=None, outcome=None, reason=None):
         """Record the day of release and where the person went."""

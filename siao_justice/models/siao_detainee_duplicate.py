@@ -12,6 +12,17 @@ from odoo.tools import SQL
 from .siao_request import OPEN_STATES
 
 # Values of the merged files that are never copied into the file kept.
+# What a file merged as another stay of the person does not bring: its stay
+# (siao_detainee.STAY_FIELDS, added on the model), its release and the consent given
+# then (asked again for each stay).
+PER_STAY_FIELDS = {
+    "consent_date",
+    "consent_scope",
+    "closing_reason",
+    "supervision_type",
+    "supervision_end_date",
+    "current_stay_id",
+}
 MERGE_KEEP_FIELDS = {
     "id",
     "create_uid",
@@ -195,10 +206,27 @@ class SiaoDetaineeDuplicate(models.AbstractModel):
             "target": "current",
         }
 
+    def _siao_past_stay_sources(self, sources):
+        """The sources whose stay ended before this file's began: another stay of
+        the same person, kept as a past stay, not as this stay's values."""
+        start = self.incarceration_date
+        return sources.filtered(
+            lambda s: start
+            and s.actual_release_date
+            and s.actual_release_date <= start
+            and s.incarceration_date != start
+        )
+
     def _siao_merge_values(self, sources):
-        """The values of the sources for the fields left empty here."""
+        """The values of the sources for the fields left empty here (a source that
+        is another stay brings none of its stay, release or consent)."""
         values = {}
+        past = self._siao_past_stay_sources(sources)
         for name, field in self._fields.items():
+            if name in PER_STAY_FIELDS or name in self._siao_stay_fields:
+                candidates = sources - past
+            else:
+                candidates = sources
             if (
                 name in MERGE_KEEP_FIELDS
                 or not field.store
@@ -209,7 +237,7 @@ class SiaoDetaineeDuplicate(models.AbstractModel):
                 or self[name]
             ):
                 continue
-            source = next((s for s in sources if s[name]), None)
+            source = next((s for s in candidates if s[name]), None)
             if source:
                 values[name] = field.convert_to_write(source[name], source)
         contacts = [d for d in (self | sources).mapped("last_contact_date") if d]
@@ -219,6 +247,16 @@ class SiaoDetaineeDuplicate(models.AbstractModel):
 
     def _siao_merge_history(self, sources):
         target = self
+        past = target._siao_past_stay_sources(sources)
+        for source in sources.sudo():
+            # The stays of a source come here, but the one it shares with this file.
+            stays = source.stay_ids
+            if source not in past:
+                stays -= source.current_stay_id
+            stays.write({"detainee_id": target.id})
+        self.env["siao.deadline.alert"].sudo().search(
+            [("detainee_id", "in", past.ids)]
+        ).write({"active": False})
         for model in ("siao.request", "siao.avdl.measure", "siao.housing.reservation"):
             self.env[model].sudo().with_context(active_test=False).search(
                 [("detainee_id", "in", sources.ids)]

@@ -3,15 +3,34 @@
 A prison is matched by its name among the prisons (accents and case aside), never
 created from a name alone; a row without an ID whose prison and prison number are
 those of an active person of the company updates that person instead of creating a
-second file, and its empty cells leave the person's values as they are."""
+second file, and its empty cells leave the person's values as they are. A row whose
+prison number is new but whose person is known (same last name, first name and
+birth date, accents and case aside) is that person's transfer, or new stay if they
+had been released."""
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 
 from .siao_detainee_duplicate import normalise_text
 
+
+def identity_text(text):
+    """A name as the lists write it and as the file does: accents, case, spaces
+    and punctuation aside (“N'DIAYE” is “Ndiaye”)."""
+    return normalise_text(text).replace(" ", "")
+
+
+def fields_date(value):
+    """A date cell as load() receives it (already in the server's format)."""
+    return fields.Date.to_date((value or "").strip() or None)
+
+
 PRISON_COLUMN = "prison_id"
 PRISON_ID_COLUMN = "prison_id/.id"
+REFERENT_COLUMN = "spip_referent_id"
 NUMBER_COLUMN = "prison_number"
+IDENTITY_COLUMNS = ("last_name", "first_name", "birthdate")
+# What a transfer or a new stay sets itself, from the row.
+MOVE_FIELDS = ("prison_id", "prison_number", "incarceration_date", "legal_status")
 
 
 class SiaoDetaineeImport(models.AbstractModel):
@@ -32,63 +51,109 @@ class SiaoDetaineeImport(models.AbstractModel):
         self.browse().check_access("create")  # nothing is said to who may not import
         fields = list(fields)
         data = [list(row) for row in data]
+        errors = []
         if PRISON_COLUMN in fields:
-            errors = self._siao_import_resolve_prisons(fields, data)
-            if errors:
-                return {"ids": False, "messages": errors, "nextrow": 0}
+            errors += self._siao_import_resolve_prisons(fields, data)
+        if REFERENT_COLUMN in fields:
+            errors += self._siao_import_resolve_referents(fields, data)
+        if errors:
+            return {"ids": False, "messages": errors, "nextrow": 0}
         updated_ids, errors = self._siao_import_match_persons(fields, data)
         if errors:
             return {"ids": False, "messages": errors, "nextrow": 0}
-        return super(
-            SiaoDetaineeImport, self.with_context(siao_import_update_ids=updated_ids)
+        moves, errors = self._siao_import_match_identities(fields, data, updated_ids)
+        if errors:
+            return {"ids": False, "messages": errors, "nextrow": 0}
+        detained = self.browse(list(moves)).filtered(lambda p: p.state == "detained")
+        result = super(
+            SiaoDetaineeImport,
+            self.with_context(
+                siao_import_update_ids=tuple(updated_ids) + tuple(moves),
+                siao_import_move_ids=tuple(moves),
+            ),
         ).load(fields, data)
+        if result.get("ids") and moves:
+            result["messages"] = result.get("messages", []) + self._siao_moves_report(
+                moves, set(detained.ids)
+            )
+        return result
 
     @api.model
     def _siao_import_resolve_prisons(self, fields, data):
         """Replace the prison names of the file by the prisons' ids, in place; return
         one error message per row whose prison is unknown or ambiguous."""
-        column = fields.index(PRISON_COLUMN)
-        prisons = {}
-        for prison in self.env["res.partner"].search(
-            [("siao_partner_type", "=", "prison")]
-        ):
-            for key in {normalise_text(prison.name), normalise_text(prison.ref)}:
+        return self._siao_import_resolve_partners(
+            fields,
+            data,
+            PRISON_COLUMN,
+            [("siao_partner_type", "=", "prison")],
+            unknown=_(
+                "The prison “%(name)s” is unknown: correct its name or create it "
+                "first (a contact of type Prison), then import again. Nothing "
+                "was imported."
+            ),
+            ambiguous=_(
+                "Several prisons are named “%(name)s”: give them distinct names "
+                "or references first."
+            ),
+        )
+
+    @api.model
+    def _siao_import_resolve_referents(self, fields, data):
+        """The same for the CPIP référent column: a contact of a SPIP, by name."""
+        return self._siao_import_resolve_partners(
+            fields,
+            data,
+            REFERENT_COLUMN,
+            [
+                "|",
+                ("siao_partner_type", "=", "spip"),
+                ("commercial_partner_id.siao_partner_type", "=", "spip"),
+            ],
+            unknown=_(
+                "The CPIP “%(name)s” is unknown: create them first as a contact of "
+                "their SPIP, then import again. Nothing was imported."
+            ),
+            ambiguous=_(
+                "Several SPIP contacts are named “%(name)s”: give them distinct "
+                "names or references first."
+            ),
+        )
+
+    @api.model
+    def _siao_import_resolve_partners(
+        self, fields, data, column_name, domain, unknown, ambiguous
+    ):
+        """Replace the names of ``column_name`` by the ids of the contacts of
+        ``domain`` named so (or of that reference), accents and case aside, in
+        place; never create one from a name alone. Return an error per row whose
+        contact is unknown or ambiguous."""
+        column = fields.index(column_name)
+        partners = {}
+        for partner in self.env["res.partner"].search(domain):
+            for key in {normalise_text(partner.name), normalise_text(partner.ref)}:
                 if key:
-                    prisons.setdefault(key, set()).add(prison.id)
+                    partners.setdefault(key, set()).add(partner.id)
         errors = []
         for index, row in enumerate(data):
             name = (row[column] or "").strip()
             if not name:
                 continue
-            found = prisons.get(normalise_text(name), set())
+            found = partners.get(normalise_text(name), set())
             if len(found) == 1:
                 row[column] = str(next(iter(found)))
                 continue
-            message = (
-                _(
-                    "Several prisons are named “%(name)s”: give them distinct names "
-                    "or references first.",
-                    name=name,
-                )
-                if found
-                else _(
-                    "The prison “%(name)s” is unknown: correct its name or create it "
-                    "first (a contact of type Prison), then import again. Nothing "
-                    "was imported.",
-                    name=name,
-                )
-            )
             errors.append(
                 {
                     "type": "error",
-                    "message": message,
+                    "message": (ambiguous if found else unknown) % {"name": name},
                     "record": index,
                     "rows": {"from": index, "to": index},
-                    "field": PRISON_COLUMN,
+                    "field": column_name,
                     "value": name,
                 }
             )
-        fields[column] = PRISON_ID_COLUMN
+        fields[column] = f"{column_name}/.id"
         return errors
 
     @api.model
@@ -162,7 +227,130 @@ class SiaoDetaineeImport(models.AbstractModel):
                 matched.add(person_id)
         return tuple(matched), []
 
+    @api.model
+    def _siao_import_match_identities(self, fields, data, matched_ids):
+        """The rows left without an ID whose person is known by identity get that
+        person's ID: {person id: row index} of these moves, and an error per row
+        whose identity fits two files (the caller's own files only are looked at)."""
+        if not set(IDENTITY_COLUMNS + (PRISON_ID_COLUMN, NUMBER_COLUMN)) <= set(fields):
+            return {}, []
+        cols = {name: fields.index(name) for name in IDENTITY_COLUMNS}
+        number_col = fields.index(NUMBER_COLUMN)
+        id_cols = [fields.index(name) for name in ("id", ".id") if name in fields]
+
+        def identity(row):
+            if any((row[col] or "").strip() for col in id_cols):
+                return None
+            try:
+                birthdate = fields_date(row[cols["birthdate"]])
+            except ValueError:
+                return None
+            last = identity_text(row[cols["last_name"]])
+            # No prison number given: not known, not a move.
+            if not birthdate or not last or not (row[number_col] or "").strip():
+                return None
+            return last, identity_text(row[cols["first_name"]]), birthdate
+
+        wanted = {index: identity(row) for index, row in enumerate(data)}
+        wanted = {index: key for index, key in wanted.items() if key}
+        if not wanted:
+            return {}, []
+        known = {}
+        for person in self.search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("birthdate", "in", list({key[2] for key in wanted.values()})),
+                ("anonymised", "=", False),
+            ]
+        ):
+            key = (
+                identity_text(person.last_name),
+                identity_text(person.first_name),
+                person.birthdate,
+            )
+            known.setdefault(key, self.browse())
+            known[key] |= person
+        moves, errors = {}, []
+        if ".id" not in fields:
+            fields.append(".id")
+            for row in data:
+                row.append("")
+        dbid_col = fields.index(".id")
+        for index, key in wanted.items():
+            persons = known.get(key, self.browse()) - self.browse(matched_ids)
+            if len(persons) > 1:
+                errors.append(
+                    {
+                        "type": "error",
+                        "message": _(
+                            "Several files have this last name, first name and "
+                            "birth date: merge them first, or give the file's ID in "
+                            "the row."
+                        ),
+                        "record": index,
+                        "rows": {"from": index, "to": index},
+                        "field": "last_name",
+                    }
+                )
+            elif persons and persons.id not in moves:
+                moves[persons.id] = index
+                data[index][dbid_col] = str(persons.id)
+        return ({}, errors) if errors else (moves, [])
+
+    def _siao_moves_report(self, moves, detained):
+        """What the import did to the known persons it moved, row by row (persons
+        the caller reads: only those are matched)."""
+        messages = []
+        for person in self.browse(list(moves)):
+            row = moves[person.id]
+            if person.id in detained:
+                text = _(
+                    "Row %(row)s: %(name)s was known under another prison number: "
+                    "recorded as a transfer to %(prison)s.",
+                    row=row + 1,
+                    name=person.name,
+                    prison=person.prison_id.name,
+                )
+            else:
+                text = _(
+                    "Row %(row)s: %(name)s was known and had been released: a new "
+                    "stay in prison starts at %(prison)s.",
+                    row=row + 1,
+                    name=person.name,
+                    prison=person.prison_id.name,
+                )
+            messages.append(
+                {
+                    "type": "info",
+                    "message": text,
+                    "record": row,
+                    "rows": {"from": row, "to": row},
+                }
+            )
+        return messages
+
+    def _siao_import_move(self, values):
+        """A row of a known person with a new prison number: a transfer if they are
+        detained, a new stay otherwise; the other values are written after."""
+        values = dict(values)
+        move = {name: values.pop(name) for name in MOVE_FIELDS if name in values}
+        prison = move.get("prison_id") or self.prison_id.id
+        number = move.get("prison_number") or False
+        today = fields.Date.context_today(self)
+        if self.state == "detained":
+            self.action_transfer(prison, number, today)
+        else:
+            self.action_new_stay(
+                prison,
+                move.get("incarceration_date") or today,
+                prison_number=number,
+                legal_status=move.get("legal_status") or "convicted",
+            )
+        return values
+
     def _load_records_write(self, values):
+        if self.id in self.env.context.get("siao_import_move_ids", ()):
+            values = self._siao_import_move(values)
         if self.id in self.env.context.get("siao_import_update_ids", ()):
             # A list sent again: an empty cell means "not known", not "erase".
             values = {

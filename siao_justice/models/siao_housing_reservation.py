@@ -1,4 +1,5 @@
 from contextlib import contextmanager
+from datetime import timedelta
 
 import psycopg2
 
@@ -245,6 +246,45 @@ class SiaoHousingReservation(models.Model):
             raise UserError(
                 _("Cancel the reservation instead of deleting it: it is history.")
             )
+
+    @api.model
+    def _occupy(self, person, place, day):
+        """The person enters the place on ``day`` (an admission, a measure's entry
+        into housing): what was held for them there from then on becomes the
+        occupation, open-ended, under the same no-overlap guard as any booking.
+        Returns the occupation."""
+        Reservation = self.sudo()
+        mine = Reservation.search(
+            [
+                ("detainee_id", "=", person.id),
+                ("place_id", "=", place.id),
+                ("state", "=", "confirmed"),
+            ]
+        )
+        occupied = mine.filtered(lambda r: r.kind == "occupation" and r._covers(day))
+        if occupied:
+            return occupied[:1]
+        mine.filtered(lambda r: r.kind != "occupation")._end_before(day)
+        return Reservation.create(
+            {
+                "place_id": place.id,
+                "detainee_id": person.id,
+                "kind": "occupation",
+                "state": "confirmed",
+                "date_from": day,
+            }
+        )
+
+    def _end_before(self, day):
+        """The person is back in prison on ``day``: what was held for them from then
+        on ends the day before (or is cancelled, if it had not begun)."""
+        held = self.filtered(
+            lambda r: r.state in ("draft", "confirmed")
+            and (not r.date_to or r.date_to >= day)
+        )
+        started = held.filtered(lambda r: r.date_from < day)
+        started.sudo().write({"date_to": day - timedelta(days=1)})
+        (held - started).sudo().write({"state": "cancelled"})
 
     # ---- Actions ----
     def action_confirm(self):

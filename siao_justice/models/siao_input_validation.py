@@ -395,24 +395,37 @@ class SiaoInputValidation(models.AbstractModel):
             and self.sudo()._siao_confidential_person()
         )
 
+    def _siao_may_receive(self, partner):
+        """Whether ``partner`` may be sent this record (a follower, a recipient): a
+        user of the association who reads it; an outside partner (a contact, a
+        portal user) only when the person's consent covers them, and never for a
+        confidential file."""
+        self.ensure_one()
+        person = self if self._name == "siao.detainee" else self.sudo()["detainee_id"]
+        internal = partner.user_ids.filtered(lambda user: not user.share)
+        if internal:
+            return any(self._siao_readable_by(user) for user in internal)
+        return bool(
+            person
+            and not person.sudo().confidential
+            and person._consent_covers(partner)
+        )
+
     def _siao_keep_to_readers(self, reassign=True):
-        """A confidential file, and its records, are followed only by those who may
-        read it (its messages are sent to them), and its open activities are
-        assigned to them: others are removed and, with ``reassign``, their
-        activities go to the file's referent."""
+        """A file, and its records, are followed only by those who may receive them
+        (_siao_may_receive: its messages are sent to them), and its open activities
+        are assigned to those who read it: others are removed and, with
+        ``reassign``, their activities go to the file's referent."""
         if "message_follower_ids" not in self._fields or not (
             self._name == "siao.detainee" or "detainee_id" in self._fields
         ):
             return
         for record in self.sudo():
-            person = record._siao_confidential_person()
+            person = record if record._name == "siao.detainee" else record.detainee_id
             if not person:
                 continue
             for follower in record.message_follower_ids:
-                if not any(
-                    record._siao_readable_by(user)
-                    for user in follower.partner_id.user_ids
-                ):
+                if not record._siao_may_receive(follower.partner_id):
                     follower.unlink()
             activities = record["activity_ids"] if "activity_ids" in record else ()
             for activity in activities if reassign else ():

@@ -169,6 +169,21 @@ class SiaoRequest(models.Model):
         index=True,
     )
     admission_date = fields.Date(tracking=True, copy=False)
+    stay_id = fields.Many2one(
+        "siao.detainee.stay",
+        string="Stay in prison",
+        compute="_compute_stay_id",
+        store=True,
+        index=True,
+        ondelete="set null",
+        help="The stay in prison the request was filed for.",
+    )
+    in_current_stay = fields.Boolean(
+        string="For the current stay",
+        compute="_compute_in_current_stay",
+        store=True,
+        index=True,
+    )
     filed_in_time = fields.Boolean(
         readonly=True,
         copy=False,
@@ -278,6 +293,19 @@ class SiaoRequest(models.Model):
                         "choose its referent or a coordinator."
                     )
                 )
+
+    @api.depends("detainee_id")
+    def _compute_stay_id(self):
+        for request in self:
+            request.stay_id = request.detainee_id.current_stay_id
+
+    @api.depends("stay_id", "detainee_id.current_stay_id")
+    def _compute_in_current_stay(self):
+        for request in self:
+            request.in_current_stay = (
+                not request.stay_id
+                or request.stay_id == request.detainee_id.current_stay_id
+            )
 
     @api.constrains("admission_date", "request_date")
     def _check_admission_date(self):
@@ -517,7 +545,13 @@ class SiaoRequest(models.Model):
         self._check_step("admit")
         if self.filtered(lambda r: not r.admission_date):
             raise UserError(_("Set the admission date first."))
-        return self._transition("admit")
+        result = self._transition("admit")
+        # Admitted to a place: the place is occupied from the admission date.
+        for request in self.sudo().filtered("place_id"):
+            self.env["siao.housing.reservation"]._occupy(
+                request.detainee_id, request.place_id, request.admission_date
+            )
+        return result
 
     def action_refuse(self, refusal_by=None, reason=None):
         self._check_step("refuse")

@@ -34,6 +34,9 @@ class SiaoResourceRight(models.Model):
     company_id = fields.Many2one(
         related="detainee_id.company_id", store=True, index=True
     )
+    active = fields.Boolean(
+        default=True, help="Archived: the checklist of a previous stay in prison."
+    )
     sequence = fields.Integer(default=10)
     right_type = fields.Selection(
         RIGHT_TYPES, string="Right or document", required=True

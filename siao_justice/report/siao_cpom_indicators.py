@@ -4,7 +4,7 @@
 import statistics
 from datetime import timedelta
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 
@@ -147,6 +147,16 @@ class SiaoCpomIndicators(models.AbstractModel):
                 "commission_cases_reviewed",
                 _("Commission cases reviewed"),
                 _("Cases on the agenda of those commissions."),
+            ),
+            (
+                "supervised_followed",
+                _("Persons under court supervision outside prison"),
+                _(
+                    "Persons under court supervision without detention (outside "
+                    "placement, DDSE, probation, licence) whose supervision began by "
+                    "the end of the period (or whose file was opened by then) and had "
+                    "not ended before it: counted apart from the releases."
+                ),
             ),
             (
                 "reserved_places_occupancy_rate",
@@ -314,10 +324,39 @@ class SiaoCpomIndicators(models.AbstractModel):
                 self._meetings_held(date_from, date_to, company_ids)
             ),
             "commission_cases_reviewed": self._count(len(cases)),
+            "supervised_followed": self._count(
+                self._supervised_followed(date_from, date_to, company_ids)
+            ),
             "reserved_places_occupancy_rate": self._occupancy(
                 places, date_from, date_to
             ),
         }
+
+    def _supervised_followed(self, date_from, date_to, company_ids):
+        """A figure only: counted as superuser, without reading any file."""
+        return (
+            self.env["siao.detainee"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    ("company_id", "in", company_ids),
+                    ("state", "=", "supervised"),
+                    "|",
+                    ("supervision_start_date", "<=", date_to),
+                    "&",
+                    ("supervision_start_date", "=", False),
+                    (
+                        "create_date",
+                        "<",
+                        fields.Datetime.to_datetime(date_to) + timedelta(days=1),
+                    ),
+                    "|",
+                    ("supervision_end_date", "=", False),
+                    ("supervision_end_date", ">=", date_from),
+                ]
+            )
+        )
 
     def _distinct_persons(self, queries):
         """How many persons appear in any of the report queries (record rules
@@ -405,22 +444,25 @@ class SiaoCpomIndicators(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     def _lsc_blocked(self, date_from, date_to, company_ids):
-        """LSC de plein droit date in the period, no housing solution that day (no
-        request admitted by then, no reservation covering it), still detained after."""
+        """Stays whose LSC de plein droit date is in the period, with no housing
+        solution that day (no request of the stay admitted by then, no reservation
+        covering it), still detained after."""
         self.env.cr.execute(
             SQL(
-                """SELECT count(*) FROM siao_detainee d
+                """SELECT count(*) FROM siao_detainee_stay d
                     WHERE d.company_id = ANY(%(companies)s)
                       AND d.lsc_automatic_date BETWEEN %(start)s AND %(end)s
                       AND (d.actual_release_date IS NULL
                            OR d.actual_release_date > d.lsc_automatic_date)
                       AND NOT EXISTS (
                           SELECT 1 FROM siao_request r
-                           WHERE r.detainee_id = d.id AND r.state = 'admitted'
+                           WHERE r.detainee_id = d.detainee_id
+                             AND r.stay_id = d.id AND r.state = 'admitted'
                              AND r.admission_date <= d.lsc_automatic_date)
                       AND NOT EXISTS (
                           SELECT 1 FROM siao_housing_reservation h
-                           WHERE h.detainee_id = d.id AND h.state = 'confirmed'
+                           WHERE h.detainee_id = d.detainee_id
+                             AND h.state = 'confirmed'
                              AND h.kind IN ('reservation', 'occupation')
                              AND h.date_from <= d.lsc_automatic_date
                              AND (h.date_to IS NULL

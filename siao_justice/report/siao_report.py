@@ -299,6 +299,9 @@ class SiaoReportRequestStep(models.Model):
 
 
 class SiaoReportRelease(models.Model):
+    """One row per release from a stay in prison: a person who came back and was
+    released again counts twice, each release in its own period."""
+
     _name = "siao.report.release"
     _inherit = "siao.report.mixin"
     _description = "Releases (anonymised)"
@@ -306,7 +309,9 @@ class SiaoReportRelease(models.Model):
     _order = "release_date desc"
     _depends = with_person_depends(
         {
-            "siao.detainee": [
+            "siao.detainee.stay": [
+                "detainee_id",
+                "prison_id",
                 "actual_release_date",
                 "release_outcome",
                 "dry_exit_reason",
@@ -322,14 +327,15 @@ class SiaoReportRelease(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT d.id, d.company_id, %(person)s,
-                      d.actual_release_date AS release_date, d.release_outcome,
-                      d.release_outcome IN %(solutions)s AS with_solution,
-                      d.dry_exit_reason, 1 AS release_count
-                 FROM siao_detainee d
-            LEFT JOIN res_partner prison ON prison.id = d.prison_id
-                WHERE d.actual_release_date IS NOT NULL""",
-            person=person_columns("d.actual_release_date"),
+            """SELECT s.id, d.company_id, %(person)s,
+                      s.actual_release_date AS release_date, s.release_outcome,
+                      s.release_outcome IN %(solutions)s AS with_solution,
+                      s.dry_exit_reason, 1 AS release_count
+                 FROM siao_detainee_stay s
+                 JOIN siao_detainee d ON d.id = s.detainee_id
+            LEFT JOIN res_partner prison ON prison.id = s.prison_id
+                WHERE s.actual_release_date IS NOT NULL""",
+            person=person_columns("s.actual_release_date"),
             solutions=SOLUTION_OUTCOMES,
         )
 

@@ -19,3 +19,5 @@ from . import test_duplicate
 from . import test_dashboards
 from . import test_confidentiality
 from . import test_forms
+from . import test_stays
+from . import test_decisions_and_places

@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -10,7 +12,9 @@ class TestAccess(SiaoCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.person = cls.create_person(
-            restrictions="Interdiction de paraître à Mulhouse"
+            restrictions="Interdiction de paraître à Mulhouse",
+            consent_date=date(2025, 1, 1),
+            consent_scope="siao_spip",
         )
         cls.secret = cls.create_person(
             last_name="Secret", confidential=True, user_id=cls.worker_2.id

@@ -366,6 +366,8 @@ class TestCommissionSession(SiaoCase):
 
     def test_minutes_list_every_case_and_decision_escaped(self):
         self.decide()
+        self.alice.write({"consent_date": date.today(), "consent_scope": "siao_spip"})
+        self.participant.siao_partner_type = "spip"
         report = self.env.ref("siao_justice.action_report_commission_minutes")
         body, _format = report.with_context(lang="fr_FR")._render_qweb_html(
             report.report_name, self.meeting.ids
@@ -379,7 +381,11 @@ class TestCommissionSession(SiaoCase):
             .strip()
             for row in cases
         ]
-        self.assertEqual(persons, ["ALICE Anne", "BOB Bernard"])
+        # The minutes go to the CPIP: Alice's consent covers the SPIP, Bob gave
+        # none, so he is a case number.
+        self.assertEqual(persons[0], "ALICE Anne")
+        self.assertNotIn("BOB", persons[1])
+        self.assertIn("2", persons[1])
         decisions = [
             row.xpath(".//td[contains(@class, 'o_siao_decision')]")[0].text_content()
             for row in cases

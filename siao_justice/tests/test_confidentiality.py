@@ -120,6 +120,10 @@ class TestConfidentiality(SiaoCase):
             }
         )
         person.resource_right_ids[:1].note = FREE_TEXT
+        # A transfer: the stay's history holds the prison numbers.
+        person.action_transfer(
+            cls.prison.id, identity["prison_number"], today - timedelta(days=1)
+        )
         env["siao.deadline.alert"]._schedule(person)
         request = env["siao.request"].create(
             {
@@ -177,6 +181,9 @@ class TestConfidentiality(SiaoCase):
         as_referent = env(user=referent, su=True)
         as_referent["siao.release.wizard"].create(
             {"detainee_id": person.id, "outcome": "dry_exit"}
+        )
+        as_referent["siao.stay.wizard"].create(
+            {"detainee_id": person.id, "kind": "transfer", "prison_id": cls.prison.id}
         )
         as_referent["siao.retention.postpone.wizard"].create(
             {"detainee_id": person.id, "until": today, "reason": FREE_TEXT}
@@ -535,7 +542,9 @@ class TestConfidentiality(SiaoCase):
 
     # ---- Followers ----
     def test_a_confidential_file_is_followed_only_by_those_who_read_it(self):
-        person = self.create_person(last_name="Suivi")
+        person = self.create_person(
+            last_name="Suivi", consent_date=date.today(), consent_scope="siao_spip"
+        )
         outsiders = (self.worker_2 | self.reader).partner_id
         person.message_subscribe(partner_ids=outsiders.ids)
         self.assertTrue(outsiders <= person.message_partner_ids)

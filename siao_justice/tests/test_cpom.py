@@ -47,6 +47,17 @@ class TestCpomIndicators(SiaoCase):
             with freeze_time(day):
                 return func(*args, **kwargs)
 
+        # Under court supervision outside prison: counted apart, while supervised.
+        for name, end in (("Sierra", date(2025, 12, 1)), ("Tango", date(2024, 12, 1))):
+            at(
+                date(2024, 6, 1),
+                person,
+                name,
+                state="supervised",
+                supervision_type="ddse",
+                supervision_start_date=date(2024, 6, 1),
+                supervision_end_date=end,
+            )
         p1 = person("Alpha", expected_release_date=date(2025, 3, 10))
         p2 = person("Bravo", expected_release_date=date(2025, 5, 20))
         p3 = person("Charlie", expected_release_date=date(2025, 7, 1))
@@ -206,6 +217,7 @@ class TestCpomIndicators(SiaoCase):
             "commission_meetings": 1,
             "commission_cases_reviewed": 2,
             "reserved_places_occupancy_rate": 31 / 365,
+            "supervised_followed": 1,
         }
         indicators = self.indicators()
         self.assertEqual(set(indicators), set(expected))

@@ -160,12 +160,18 @@ class TestDeadlineActivities(SiaoCase):
                 )
         for offset in range(0, 90):
             self.run_cron_on(DAY_ONE + timedelta(days=offset))
-        alerts = self.Alert.search([("detainee_id", "in", persons.ids)])
+        alerts = self.Alert.with_context(active_test=False).search(
+            [("detainee_id", "in", persons.ids)]
+        )
         activities = self.env["mail.activity"].search(
             [("res_model", "=", "siao.detainee"), ("res_id", "in", persons.ids)]
         )
+        # Each alert, held or since archived (its reason stopped holding), scheduled
+        # one activity.
         self.assertEqual(len(activities), len(alerts))
-        # One alert per reason and person at most.
+        self.assertEqual(set(activities.ids), set(alerts.activity_id.ids))
+        # One alert per reason and person at most while it holds, and none came
+        # back: nothing here stopped holding then held again.
         self.assertEqual(len(alerts), len({(a.detainee_id, a.reason) for a in alerts}))
         # Everyone is within the 6-month lead time: one file_request each.
         self.assertEqual(len(alerts.filtered(lambda a: a.reason == "file_request")), 6)

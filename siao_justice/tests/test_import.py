@@ -190,3 +190,155 @@ class TestSpipListImport(SiaoCase):
             templates[0]["template"],
             "/siao_justice/static/import/liste_spip_exemple.csv",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestImportFollowsThePerson(SiaoCase):
+    """The SPIP's list names a known person under a new prison number."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["siao_justice"], ["fr_FR"])
+        cls.worker.lang = "fr_FR"
+        cls.other_prison = cls.env["res.partner"].create(
+            {"name": "Centre de détention d'Écrouves", "siao_partner_type": "prison"}
+        )
+        cls.spip = cls.env["res.partner"].create(
+            {
+                "name": "SPIP du Haut-Rhin",
+                "is_company": True,
+                "siao_partner_type": "spip",
+            }
+        )
+        cls.cpip = cls.env["res.partner"].create(
+            {"name": "Claire Officier", "parent_id": cls.spip.id}
+        )
+
+    def load(self, fields, *rows):
+        return (
+            self.Person.with_user(self.worker)
+            .with_context(import_file=True, lang="fr_FR")
+            .load(fields, [list(row) for row in rows])
+        )
+
+    FIELDS = (
+        "last_name",
+        "first_name",
+        "birthdate",
+        "prison_id",
+        "prison_number",
+        "expected_release_date",
+        "sentence_months",
+        "spip_referent_id",
+    )
+
+    def test_a_transfer_is_recognised_and_reported(self):
+        person = self.create_person(
+            last_name="N'Diaye",
+            first_name="Aïssatou",
+            birthdate=date(1992, 7, 5),
+            prison_number="68T001",
+        )
+        stay = person.current_stay_id
+        result = self.load(
+            self.FIELDS,
+            (
+                "NDIAYE",
+                "aissatou",
+                "1992-07-05",
+                "CENTRE DE DETENTION D'ECROUVES",
+                "67O999",
+                "2027-01-14",
+                "18",
+                "Claire Officier",
+            ),
+        )
+        self.assertEqual(
+            [m["type"] for m in result["messages"]], ["info"], result["messages"]
+        )
+        self.assertIn("transfert", result["messages"][0]["message"])
+        self.assertEqual(result["ids"], [person.id])
+        self.assertEqual(
+            self.Person.search_count([("birthdate", "=", date(1992, 7, 5))]), 1
+        )
+        self.assertEqual(person.prison_id, self.other_prison)
+        self.assertEqual(person.prison_number, "67O999")
+        self.assertEqual(person.current_stay_id, stay)
+        self.assertEqual(stay.transfer_ids.from_prison_id, self.prison)
+        self.assertEqual(stay.transfer_ids.from_prison_number, "68T001")
+        # The new columns: sentence length (LSC date) and CPIP.
+        self.assertEqual(person.sentence_months, 18)
+        self.assertEqual(person.spip_referent_id, self.cpip)
+        self.assertEqual(person.expected_release_date, date(2027, 1, 14))
+
+    def test_a_released_person_found_again_starts_a_new_stay(self):
+        person = self.create_person(
+            last_name="Weber",
+            first_name="Thomas",
+            birthdate=date(2001, 1, 30),
+            prison_number="68T003",
+        )
+        person.action_record_release(release_date=date(2024, 6, 1), outcome="family")
+        result = self.load(
+            (*self.FIELDS[:6], "incarceration_date"),
+            (
+                "Weber",
+                "Thomas",
+                "2001-01-30",
+                "Maison d'arrêt de test",
+                "68T777",
+                "2026-10-01",
+                "2026-02-01",
+            ),
+        )
+        self.assertEqual([m["type"] for m in result["messages"]], ["info"])
+        self.assertIn(
+            "nouvelle incarcération", result["messages"][0]["message"].lower()
+        )
+        self.assertEqual(person.state, "detained")
+        self.assertEqual(len(person.stay_ids), 2)
+        self.assertEqual(person.incarceration_date, date(2026, 2, 1))
+        self.assertEqual(person.prison_number, "68T777")
+        self.assertEqual(person.expected_release_date, date(2026, 10, 1))
+        self.assertEqual(
+            person.stay_ids.filtered("actual_release_date").prison_number, "68T003"
+        )
+
+    def test_two_candidates_stop_the_row(self):
+        for number in ("A1", "A2"):
+            self.create_person(
+                last_name="Leroy",
+                first_name="Sébastien",
+                birthdate=date(1975, 11, 22),
+                prison_number=number,
+            )
+        before = self.Person.search_count([])
+        result = self.load(
+            self.FIELDS[:5],
+            ("LEROY", "Sebastien", "1975-11-22", "Maison d'arrêt de test", "A3"),
+        )
+        self.assertFalse(result["ids"])
+        self.assertEqual(len(result["messages"]), 1)
+        self.assertEqual(result["messages"][0]["type"], "error")
+        self.assertIn("Plusieurs dossiers", result["messages"][0]["message"])
+        self.assertEqual(self.Person.search_count([]), before)
+
+    def test_a_file_the_importer_may_not_read_is_not_revealed(self):
+        self.create_person(
+            last_name="Secret",
+            first_name="Jean",
+            birthdate=date(1980, 1, 1),
+            prison_number="S1",
+            confidential=True,
+            user_id=self.worker_2.id,
+        )
+        result = self.load(
+            self.FIELDS[:5],
+            ("Secret", "Jean", "1980-01-01", "Maison d'arrêt de test", "S2"),
+        )
+        self.assertEqual(result["messages"], [])
+        created = self.Person.browse(result["ids"])
+        self.assertEqual(created.prison_number, "S2")
+        self.assertEqual(len(created.stay_ids), 1)

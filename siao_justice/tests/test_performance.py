@@ -76,8 +76,9 @@ class TestQueryCounts(SiaoCase):
         domain = [("state", "=", "detained"), ("prison_id", "=", self.prison.id)]
         self.env.invalidate_all()
         # A worker's access check reads the AVDL workers of the cards' persons
-        # (confidential files are theirs too): two queries per column.
-        with self.assertQueryCount(siao_worker=49, siao_manager=41):
+        # (confidential files are theirs too) and whom each file is shared with:
+        # a few queries per column, whatever the number of cards.
+        with self.assertQueryCount(siao_worker=53, siao_manager=41):
             calls = open_board(
                 self.env, "siao.detainee", domain, "release_horizon", spec, limit
             )
@@ -87,7 +88,7 @@ class TestQueryCounts(SiaoCase):
             # types and users, and the access check on their persons), prisons,
             # referents and the column's count; the company's dry-exit alert is
             # kept between requests.
-            self.assertLessEqual(max(calls[1:]), 12, calls)
+            self.assertLessEqual(max(calls[1:]), 13, calls)
 
     @users("siao_worker", "siao_manager")
     def test_person_board_does_not_grow_with_the_persons(self):
@@ -102,11 +103,13 @@ class TestQueryCounts(SiaoCase):
         spec = view_specification(self.env, "siao.detainee", "form")
         person = self._add_persons(1)[0]
         self.env.invalidate_all()
-        with self.assertQueryCount(siao_worker=10):
+        # The file, its relations' names, its tabs (the Path tab's stays and their
+        # prisons among them): a constant number of queries, whatever the database.
+        with self.assertQueryCount(siao_worker=12):
             person.web_read(spec)
         self._add_persons(40)
         self.env.invalidate_all()
-        with self.assertQueryCount(siao_worker=10):
+        with self.assertQueryCount(siao_worker=12):
             person.web_read(spec)
 
     @users("siao_manager")

@@ -384,7 +384,8 @@ class TestRetentionRules(SiaoCase):
         partner = self.env["res.partner"].create(
             {"name": "SPIP T", "email": "spip@example.com"}
         )
-        person = self.released(last_name=f"{seed}-nom")
+        # A consent that covers the SPIP's contact: its e-mail is sent.
+        person = self.released(last_name=f"{seed}-nom", consent_scope="partners")
         request = self.env["siao.request"].create(
             {"detainee_id": person.id, "orientation": "chrs"}
         )

@@ -40,6 +40,7 @@ class TestRoleMatrix(SiaoCase):
         )
         person = cls.create_person(
             consent_date=date(2025, 1, 1),
+            consent_scope="siao_spip",
             expected_release_date=date.today() + timedelta(days=20),
         )
         request = cls.env["siao.request"].create({"detainee_id": person.id})
@@ -68,6 +69,7 @@ class TestRoleMatrix(SiaoCase):
                 "date_from": date(2030, 1, 1),
             }
         )
+        person.action_transfer(cls.prison.id, "M-2", date.today())
         person.action_record_release(release_date=date.today(), outcome="family")
         cls.env.flush_all()
         cls.records = {
@@ -85,6 +87,8 @@ class TestRoleMatrix(SiaoCase):
             "siao.avdl.renewal": measure.renewal_ids,
             "siao.housing.place": place,
             "siao.housing.reservation": reservation,
+            "siao.detainee.stay": person.stay_ids,
+            "siao.detainee.transfer": person.stay_ids.transfer_ids,
             "siao.cpom.report.wizard": cls.env["siao.cpom.report.wizard"].create({}),
             "siao.detainee.merge": cls.env["siao.detainee.merge"].create(
                 {"detainee_ids": [(6, 0, person.ids)], "target_id": person.id}
@@ -174,9 +178,21 @@ class TestRoleMatrix(SiaoCase):
             owner = user if scope == "own_measure" else self.worker_2
             return self.env["siao.avdl.measure"].create(
                 {
-                    "detainee_id": self.create_person(last_name="M").id,
+                    "detainee_id": self.create_person(
+                        last_name="M",
+                        consent_date=date(2025, 1, 1),
+                        consent_scope="partners",
+                    ).id,
                     "user_id": owner.id,
                 }
+            )
+        if scope.startswith("person_consent_"):
+            consent = scope.removeprefix("person_consent_")
+            return self.create_person(
+                last_name="Consent",
+                user_id=self.worker_2.id,
+                consent_date=date(2025, 1, 1) if consent != "none" else False,
+                consent_scope=consent if consent != "none" else False,
             )
         if scope == "chatter_of_confidential_person":
             secret.message_post(body="Note confidentielle", message_type="comment")

@@ -137,6 +137,22 @@ class TestRoleJourneys(SiaoTourCase):
                 company_id=self.company_b.id,
                 user_id=self.worker_b.id,
             )
+        chrs = self.env["res.partner"].create(
+            {
+                "name": "CHRS du tour",
+                "is_company": True,
+                "siao_partner_type": "host_structure",
+            }
+        )
+        place = self.env["siao.housing.place"].create(
+            {
+                "name": "Studio du tour",
+                "structure_id": chrs.id,
+                "place_type": "chrs",
+                "company_id": self.company_b.id,
+                "available_from": date.today(),
+            }
+        )
         meeting = (
             self.env["siao.commission.meeting"]
             .with_company(self.company_b)
@@ -163,6 +179,13 @@ class TestRoleJourneys(SiaoTourCase):
         )
         self.assertEqual(meeting.state, "closed")
         self.assertTrue(meeting.minutes_attachment_id)
+        # The decision acted: the place is reserved for Keller over its dates.
+        reservation = meeting.line_ids.filtered(
+            lambda line: line.decision == "reserve_place"
+        ).reservation_id
+        self.assertEqual(reservation.place_id, place)
+        self.assertEqual(reservation.date_from, date.today() + timedelta(days=45))
+        self.assertEqual(reservation.date_to, date.today() + timedelta(days=120))
 
     def test_avdl_worker_opens_a_measure_records_housing_and_renews(self):
         person = self.create_person(
@@ -232,3 +255,89 @@ class TestRoleJourneys(SiaoTourCase):
         )
         self.assertTrue(wizard.file_data)
         self.assertTrue(wizard.file_name.endswith(".xlsx"))
+
+    def test_a_person_back_in_prison_found_by_the_import_keeps_both_stays(self):
+        Partner = self.env["res.partner"]
+        first, back, transfer = (
+            Partner.create(
+                {
+                    "name": name,
+                    "is_company": True,
+                    "siao_partner_type": "prison",
+                    "prison_type": kind,
+                }
+            )
+            for name, kind in (
+                ("Maison d'arrêt du premier séjour", "ma"),
+                ("Centre pénitentiaire du retour", "cp"),
+                ("Centre de détention du transfert", "cd"),
+            )
+        )
+        today = date.today()
+        person = self.create_person(
+            last_name="Retour",
+            first_name="Samir",
+            birthdate=date(1987, 4, 2),
+            prison_id=first.id,
+            prison_number="P-100",
+            incarceration_date=today - timedelta(days=600),
+            expected_release_date=today - timedelta(days=300),
+        )
+        person.action_record_release(
+            release_date=today - timedelta(days=300), outcome="shelter"
+        )
+        # Months later, the SPIP's list names him in another prison, under a new
+        # number: the worker imports it with Odoo's import, in French.
+        back_in = (today - timedelta(days=20)).strftime("%d/%m/%Y")
+        release = (today + timedelta(days=200)).strftime("%d/%m/%Y")
+        csv = (
+            "Nom;Prénom;Date de naissance;Établissement;Numéro d'écrou;"
+            "Date d'incarcération;Date de libération prévisible\n"
+            "RETOUR;Samir;02/04/1987;Centre penitentiaire du retour;R-200;"
+            f"{back_in};{release}\n"
+        )
+        wizard = (
+            self.env["base_import.import"]
+            .with_user(self.worker)
+            .with_context(lang="fr_FR")
+            .create(
+                {
+                    "res_model": "siao.detainee",
+                    "file": csv.encode(),
+                    "file_name": "liste_spip.csv",
+                    "file_type": "text/csv",
+                }
+            )
+        )
+        options = {
+            "has_headers": True,
+            "separator": ";",
+            "quoting": '"',
+            "encoding": "utf-8",
+            "date_format": "%d/%m/%Y",
+        }
+        preview = wizard.parse_preview(dict(options))
+        columns = [
+            "/".join(preview["matches"].get(index, [])) or False
+            for index in range(len(preview["headers"]))
+        ]
+        result = wizard.execute_import(columns, preview["headers"], dict(options))
+        self.assertEqual([m["type"] for m in result["messages"]], ["info"], result)
+        self.assertEqual(person.state, "detained")
+        self.assertEqual(len(person.stay_ids), 2)
+        self.start_tour(
+            f"/odoo/action-siao_justice.siao_detainee_action/{person.id}",
+            "siao_justice_path_tour",
+            login=self.worker.login,
+        )
+        stay = person.current_stay_id
+        self.assertEqual(person.prison_id, transfer)
+        self.assertEqual(person.prison_number, "T-300")
+        self.assertEqual(
+            (stay.transfer_ids.from_prison_id, stay.transfer_ids.from_prison_number),
+            (back, "R-200"),
+        )
+        self.assertEqual(len(person.stay_ids), 2)
+        self.assertEqual(
+            person.stay_ids.filtered("actual_release_date").prison_id, first
+        )

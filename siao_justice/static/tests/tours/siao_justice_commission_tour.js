@@ -15,6 +15,12 @@ function decide(person, decision) {
     ];
 }
 
+const { DateTime } = luxon;
+
+function inDays(days) {
+    return DateTime.now().plus({ days }).toFormat("dd/MM/yyyy");
+}
+
 registry.category("web_tour.tours").add("siao_justice_commission_tour", {
     steps: () => [
         {
@@ -55,6 +61,40 @@ registry.category("web_tour.tours").add("siao_justice_commission_tour", {
         {
             trigger:
                 ".o_kanban_record:contains('KELLER Sophie') .o_field_widget[name='decision']:contains('place')",
+        },
+        {
+            content: "Open the case to say which place, and from when",
+            trigger: ".o_kanban_record:contains('KELLER Sophie')",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name='place_id'] input",
+            run: "edit Studio du tour",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains('Studio du tour')",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name='reservation_date_from'] input",
+            run: `edit ${inDays(45)}`,
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name='reservation_date_to'] input",
+            run: `edit ${inDays(120)}`,
+        },
+        {
+            content: "Save the case",
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Back to the board",
+            trigger: ".o_breadcrumb .breadcrumb-item:not(.active) a",
+            run: "click",
+        },
+        {
+            trigger: ".o_kanban_record:contains('WEBER Yanis')",
         },
         ...decide("WEBER Yanis", "maintain"),
         {

@@ -1,0 +1,40 @@
+from odoo import fields, models
+
+from ..models.siao_detainee import LEGAL_STATUSES
+
+
+class SiaoStayWizard(models.TransientModel):
+    """Record a new incarceration, or a transfer to another prison."""
+
+    _name = "siao.stay.wizard"
+    _inherit = ["siao.input.validation"]
+    _description = "New stay in prison or transfer"
+
+    detainee_id = fields.Many2one("siao.detainee", string="Person", required=True)
+    kind = fields.Selection(
+        [("new_stay", "New incarceration"), ("transfer", "Transfer")],
+        required=True,
+        default="new_stay",
+    )
+    prison_id = fields.Many2one(
+        "res.partner",
+        string="Prison",
+        required=True,
+        domain="[('siao_partner_type', '=', 'prison')]",
+    )
+    prison_number = fields.Char(string="Prison number")
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    legal_status = fields.Selection(LEGAL_STATUSES, default="convicted")
+
+    def action_confirm(self):
+        self.ensure_one()
+        if self.kind == "transfer":
+            return self.detainee_id.action_transfer(
+                self.prison_id.id, self.prison_number, self.date
+            )
+        return self.detainee_id.action_new_stay(
+            self.prison_id.id,
+            self.date,
+            prison_number=self.prison_number,
+            legal_status=self.legal_status or "convicted",
+        )
