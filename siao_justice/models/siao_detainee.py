@@ -767,6 +767,7 @@ class SiaoDetainee(models.Model):
             UPDATE siao_detainee d SET current_stay_id = s.id
               FROM siao_detainee_stay s
              WHERE s.detainee_id = d.id AND d.current_stay_id IS NULL
+               AND s.is_current
             """
         )
         cr.execute(
@@ -832,7 +833,7 @@ class SiaoDetainee(models.Model):
         measures = person.avdl_measure_ids
         for measure in measures.filtered(lambda m: m.state == "active"):
             measure.action_close(
-                closing_date=max(start, measure.housing_entry_date),
+                closing_date=max(start, measure.housing_entry_date or start),
                 closing_reason="reincarcerated",
             )
         measures.filtered(lambda m: m.state in ("waiting", "pre_entry")).action_cancel()

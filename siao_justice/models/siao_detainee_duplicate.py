@@ -248,6 +248,14 @@ class SiaoDetaineeDuplicate(models.AbstractModel):
     def _siao_merge_history(self, sources):
         target = self
         past = target._siao_past_stay_sources(sources)
+        # The requests of a source that is another stay keep their stay.
+        past_requests = {
+            request: request.stay_id
+            for request in self.env["siao.request"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("detainee_id", "in", past.ids)])
+        }
         for source in sources.sudo():
             # The stays of a source come here, but the one it shares with this file.
             stays = source.stay_ids
@@ -261,6 +269,8 @@ class SiaoDetaineeDuplicate(models.AbstractModel):
             self.env[model].sudo().with_context(active_test=False).search(
                 [("detainee_id", "in", sources.ids)]
             ).write({"detainee_id": target.id})
+        for request, stay in past_requests.items():
+            request.stay_id = stay
         lines = (
             self.env["siao.commission.line"]
             .sudo()

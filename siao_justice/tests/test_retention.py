@@ -382,7 +382,7 @@ class TestRetentionRules(SiaoCase):
         after anonymisation the seed is nowhere in the database."""
         seed = "Qwertzuiopé"
         partner = self.env["res.partner"].create(
-            {"name": "SPIP T", "email": "spip@example.com"}
+            {"name": "SPIP T", "email": "spip@example.com", "siao_partner_type": "spip"}
         )
         # A consent that covers the SPIP's contact: its e-mail is sent.
         person = self.released(last_name=f"{seed}-nom", consent_scope="partners")

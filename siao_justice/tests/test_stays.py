@@ -262,6 +262,12 @@ class TestStays(SiaoCase):
 
     def test_merge_of_another_stay_brings_its_stay_not_its_release(self):
         old = self.released_person(last_name="Double", birthdate=date(1990, 1, 1))
+        admitted = self.env["siao.request"].create(
+            {"detainee_id": old.id, "user_id": self.worker.id}
+        )
+        admitted.sudo().write(
+            {"state": "admitted", "admission_date": date(2024, 10, 1)}
+        )
         new = self.create_person(
             last_name="Double",
             birthdate=date(1990, 1, 1),
@@ -283,6 +289,10 @@ class TestStays(SiaoCase):
             new.stay_ids.filtered("actual_release_date").actual_release_date,
             date(2024, 10, 1),
         )
+        # The old stay's admission moved with it: no solution for this stay.
+        self.assertEqual(admitted.detainee_id, new)
+        self.assertFalse(admitted.in_current_stay)
+        self.assertFalse(new.has_housing_solution)
 
 
 def fields_today():
