@@ -5,6 +5,7 @@ from . import mail_compose_message
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_users
 from . import siao_request
 from . import siao_housing_place
 from . import siao_housing_reservation

@@ -157,6 +157,11 @@ class SiaoDeadlineAlert(models.Model):
             candidates = Person.search(domain)
             if not candidates:
                 continue
+            taken_back = self._take_back_open_activities(reason, candidates, today)
+            alerts |= taken_back
+            candidates -= taken_back.detainee_id
+            if not candidates:
+                continue
             activity_type = self.env.ref(DEADLINE_REASONS[reason])
             # One batch per reason, without one assignment e-mail per person.
             activities = (
@@ -191,6 +196,36 @@ class SiaoDeadlineAlert(models.Model):
         return alerts
 
     @api.model
+    def _take_back_open_activities(self, reason, persons, today):
+        """The reason holds again for these persons while the activity of its
+        archived alert is still open: that alert comes back with its activity
+        (one activity per reason, never a second beside it). Returns them."""
+        archived = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("active", "=", False),
+                    ("reason", "=", reason),
+                    ("detainee_id", "in", persons.ids),
+                    ("activity_id.active", "=", True),
+                ],
+                order="id desc",
+            )
+        )
+        back = self.sudo()
+        for alert in archived:
+            person = alert.detainee_id
+            if person in back.detainee_id or alert.stay_id != person.current_stay_id:
+                continue
+            back |= alert
+        back.active = True
+        for alert in back:
+            alert.activity_id.with_context(
+                mail_activity_quick_update=True
+            ).date_deadline = self._deadline(reason, alert.detainee_id, today)
+        return back
+
     def _reschedule(self, persons):
         """The dates of these persons moved: the open activities of their alerts
         get their new deadlines, the alerts that no longer hold are archived and
@@ -227,8 +262,9 @@ class SiaoDeadlineAlert(models.Model):
         self._schedule()
 
     @api.model
-    def _close_release_activities(self, persons):
-        """The person is out: the activities that prepared the release are closed."""
+    def _close_release_activities(self, persons, feedback=None):
+        """The person is out (released, back in prison for a new stay, or their
+        follow-up closed): the activities that prepared the release are closed."""
         types = [self.env.ref(xmlid).id for xmlid in DEADLINE_REASONS.values()]
         activities = (
             self.env["mail.activity"]
@@ -242,4 +278,6 @@ class SiaoDeadlineAlert(models.Model):
             )
         )
         if activities:
-            activities.action_feedback(feedback=_("Closed: the person was released."))
+            activities.action_feedback(
+                feedback=feedback or _("Closed: the person was released.")
+            )

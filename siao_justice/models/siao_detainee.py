@@ -61,6 +61,15 @@ CLOSING_REASONS = [
     ("lost_contact", "Lost contact"),
     ("other", "Other"),
 ]
+# The reason an open AVDL measure closes with when its file is closed.
+FILE_TO_MEASURE_CLOSING = {
+    "housed": "housing_kept",
+    "moved_away": "moved_away",
+    "lost_contact": "lost_contact",
+}
+# The context key of the actions that move a file from a state to another (a
+# plain write of ``state`` is refused: the actions do what the move needs).
+STATE_CHANGE_CONTEXT = "siao_state_change"
 # Consent scopes that cover the SPIP, and the host structures.
 SPIP_CONSENT_SCOPES = ("siao_spip", "partners")
 PARTNER_CONSENT_SCOPES = ("partners",)
@@ -669,6 +678,14 @@ class SiaoDetainee(models.Model):
         return persons
 
     def write(self, vals):
+        if "state" in vals and not self.env.context.get(STATE_CHANGE_CONTEXT):
+            if any(person.state != vals["state"] for person in self):
+                raise UserError(
+                    _(
+                        "The state of a file changes with its buttons only: Record "
+                        "the release, New incarceration, Close the follow-up."
+                    )
+                )
         earlier = {}
         try:
             new_date = fields.Date.to_date(vals.get("expected_release_date") or None)
@@ -830,21 +847,14 @@ class SiaoDetainee(models.Model):
                 _("A new stay cannot start before the release from the previous one.")
             )
         person = self.sudo()
-        measures = person.avdl_measure_ids
-        for measure in measures.filtered(lambda m: m.state == "active"):
-            measure.action_close(
-                closing_date=max(start, measure.housing_entry_date or start),
-                closing_reason="reincarcerated",
-            )
-        measures.filtered(lambda m: m.state in ("waiting", "pre_entry")).action_cancel()
-        person.reservation_ids._end_before(start)
-        person.request_ids.filtered(lambda r: r.state in OPEN_STATES).action_cancel(
-            reason=_("New incarceration")
+        person._end_follow_up(
+            start,
+            free_from=start,
+            reason=_("New incarceration"),
+            measure_reason="reincarcerated",
         )
         person.resource_right_ids.write({"active": False})
-        person.alert_ids.write({"active": False})
-        person.invalidate_recordset(["resource_right_ids", "alert_ids"])
-        self.env["siao.deadline.alert"]._close_release_activities(person)
+        person.invalidate_recordset(["resource_right_ids"])
         values = {
             "state": "detained",
             "prison_id": prison_id,
@@ -868,7 +878,7 @@ class SiaoDetainee(models.Model):
         # The values are checked as the caller's (prison, number, dates) before the
         # previous stay is left.
         with self.env.cr.savepoint():
-            person.with_context(siao_new_stay=True).write(
+            person.with_context(**{STATE_CHANGE_CONTEXT: True}).write(
                 {
                     name: value
                     for name, value in values.items()
@@ -923,12 +933,45 @@ class SiaoDetainee(models.Model):
         if reason not in dict(CLOSING_REASONS):
             raise UserError(_("Give the reason of the closing."))
         self.check_access("write")
-        self.write({"state": "closed", "closing_reason": reason})
+        today = fields.Date.context_today(self)
+        self.sudo()._end_follow_up(
+            today,
+            free_from=today + timedelta(days=1),
+            reason=_("Follow-up closed"),
+            measure_reason=FILE_TO_MEASURE_CLOSING.get(reason, "other"),
+        )
+        self.with_context(**{STATE_CHANGE_CONTEXT: True}).write(
+            {"state": "closed", "closing_reason": reason}
+        )
         for person in self:
             person.message_post(
                 body=note or _("Follow-up closed."),
             )
         return True
+
+    def _end_follow_up(self, day, free_from, reason, measure_reason):
+        """What was open for these persons ends on ``day`` (a new stay in prison,
+        the follow-up closed): active AVDL measures close with ``measure_reason``,
+        waiting ones are cancelled, open requests are cancelled with ``reason``,
+        what was held on a place is free from ``free_from``, the deadline alerts
+        are archived and their activities closed."""
+        persons = self.sudo()
+        measures = persons.avdl_measure_ids
+        for measure in measures.filtered(lambda m: m.state == "active"):
+            measure.action_close(
+                closing_date=max(day, measure.housing_entry_date or day),
+                closing_reason=measure_reason,
+            )
+        measures.filtered(lambda m: m.state in ("waiting", "pre_entry")).action_cancel()
+        persons.reservation_ids._end_before(free_from)
+        persons.request_ids.filtered(lambda r: r.state in OPEN_STATES).action_cancel(
+            reason=reason
+        )
+        persons.alert_ids.write({"active": False})
+        persons.invalidate_recordset(["alert_ids"])
+        self.env["siao.deadline.alert"]._close_release_activities(
+            persons, feedback=reason
+        )
 
     # ---- Deadlines moved ----
     def _schedule_overdue_lsc(self):
@@ -1116,6 +1159,10 @@ class SiaoDetainee(models.Model):
             prison_id=self.prison_id.id,
         )
 
+    def action_open_close_wizard(self):
+        self.ensure_one()
+        return self._siao_wizard("siao.stay.wizard", detainee_id=self.id, kind="close")
+
     def action_open_transfer_wizard(self):
         self.ensure_one()
         return self._siao_wizard(
@@ -1138,7 +1185,7 @@ class SiaoDetainee(models.Model):
                     names=", ".join(not_detained.mapped("name")),
                 )
             )
-        self.write(
+        self.with_context(**{STATE_CHANGE_CONTEXT: True}).write(
             {
                 "state": "released",
                 "actual_release_date": release_date,

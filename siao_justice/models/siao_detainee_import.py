@@ -232,9 +232,12 @@ class SiaoDetaineeImport(models.AbstractModel):
         """The rows left without an ID whose person is known by identity get that
         person's ID: {person id: row index} of these moves, and an error per row
         whose identity fits two files (the caller's own files only are looked at)."""
-        if not set(IDENTITY_COLUMNS + (PRISON_ID_COLUMN, NUMBER_COLUMN)) <= set(fields):
+        if not set(IDENTITY_COLUMNS) <= set(fields):
             return {}, []
         cols = {name: fields.index(name) for name in IDENTITY_COLUMNS}
+        errors = self._siao_import_repeated_persons(data, cols)
+        if errors or not {PRISON_ID_COLUMN, NUMBER_COLUMN} <= set(fields):
+            return {}, errors
         number_col = fields.index(NUMBER_COLUMN)
         id_cols = [fields.index(name) for name in ("id", ".id") if name in fields]
 
@@ -270,7 +273,7 @@ class SiaoDetaineeImport(models.AbstractModel):
             )
             known.setdefault(key, self.browse())
             known[key] |= person
-        moves, errors = {}, []
+        moves = {}
         if ".id" not in fields:
             fields.append(".id")
             for row in data:
@@ -296,6 +299,38 @@ class SiaoDetaineeImport(models.AbstractModel):
                 moves[persons.id] = index
                 data[index][dbid_col] = str(persons.id)
         return ({}, errors) if errors else (moves, [])
+
+    @api.model
+    def _siao_import_repeated_persons(self, data, cols):
+        """An error per row whose person (last name, first name, birth date) is
+        already on an earlier row of the list: one person, one row."""
+        first_row, errors = {}, []
+        for index, row in enumerate(data):
+            try:
+                birthdate = fields_date(row[cols["birthdate"]])
+            except ValueError:
+                continue  # refused by the import with its own message
+            last = identity_text(row[cols["last_name"]])
+            if not birthdate or not last:
+                continue
+            key = (last, identity_text(row[cols["first_name"]]), birthdate)
+            if key not in first_row:
+                first_row[key] = index
+                continue
+            errors.append(
+                {
+                    "type": "error",
+                    "message": _(
+                        "This person is already on row %(row)s of the list: keep "
+                        "one row per person.",
+                        row=first_row[key] + 1,
+                    ),
+                    "record": index,
+                    "rows": {"from": index, "to": index},
+                    "field": "last_name",
+                }
+            )
+        return errors
 
     def _siao_moves_report(self, moves, detained):
         """What the import did to the known persons it moved, row by row (persons

@@ -302,9 +302,10 @@ class SiaoRequest(models.Model):
     @api.depends("stay_id", "detainee_id.current_stay_id")
     def _compute_in_current_stay(self):
         for request in self:
+            # Filed while supervised outside prison (no stay) counts only until
+            # a stay starts.
             request.in_current_stay = (
-                not request.stay_id
-                or request.stay_id == request.detainee_id.current_stay_id
+                request.stay_id == request.detainee_id.current_stay_id
             )
 
     @api.constrains("admission_date", "request_date")

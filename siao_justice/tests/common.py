@@ -1,5 +1,7 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -31,6 +33,9 @@ class SiaoCase(TransactionCase):
         cls.worker_b = cls._user(
             "siao_worker_b", "siao_justice.group_siao_user", company=cls.company_b
         )
+        cls.portal = new_test_user(
+            cls.env, login="siao_portal", groups="base.group_portal"
+        )
         cls.Person = cls.env["siao.detainee"]
 
     @classmethod
@@ -61,3 +66,54 @@ class SiaoCase(TransactionCase):
         }
         vals.update(values)
         return cls.env["siao.detainee"].create(vals)
+
+    @classmethod
+    def create_host_structure(cls, name="CHRS Test", **values):
+        return cls.env["res.partner"].create(
+            dict(
+                {
+                    "name": name,
+                    "is_company": True,
+                    "siao_partner_type": "host_structure",
+                },
+                **values,
+            )
+        )
+
+    @classmethod
+    def create_place(cls, structure, name, available_from, **values):
+        """A CHRS place of ``structure``, free from ``available_from``."""
+        return cls.env["siao.housing.place"].create(
+            dict(
+                {
+                    "name": name,
+                    "structure_id": structure.id,
+                    "place_type": "chrs",
+                    "available_from": available_from,
+                },
+                **values,
+            )
+        )
+
+    @classmethod
+    def speak_french(cls, *users):
+        """French installed, with the addon's terms, for ``users``."""
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["siao_justice"], ["fr_FR"])
+        for user in users:
+            user.lang = "fr_FR"
+
+    def activities(self, person, xmlid):
+        """The open activities of ``person`` of the type ``siao_justice.xmlid``."""
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "siao.detainee"),
+                ("res_id", "=", person.id),
+                ("activity_type_id", "=", self.env.ref(f"siao_justice.{xmlid}").id),
+            ]
+        )
+
+    def run_cron_on(self, day):
+        """The nightly deadline check, run on ``day``."""
+        with freeze_time(day):
+            self.env.ref("siao_justice.ir_cron_siao_deadlines").method_direct_trigger()

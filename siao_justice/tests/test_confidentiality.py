@@ -18,7 +18,7 @@ import psycopg2
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.service.model import _as_validation_error
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..models.siao_avdl_measure import OPEN_MEASURE_STATES
@@ -70,9 +70,6 @@ class TestConfidentiality(SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.portal = new_test_user(
-            cls.env, login="siao_sweep_portal", groups="base.group_portal"
-        )
         cls.roles = {
             "reader": cls.reader,
             "worker who is not the referent": cls.worker_2,
@@ -271,9 +268,13 @@ class TestConfidentiality(SiaoCase):
 
     def readable_fields(self, Model):
         try:
-            return Model.fields_get(attributes=["type"])
+            described = Model.fields_get(attributes=["type"])
         except AccessError:
             return {}
+        # The users' group check boxes of the form are groups_id, swept as such.
+        return {
+            name: value for name, value in described.items() if name in Model._fields
+        }
 
     def sweep(self, ways):
         found = []
@@ -615,6 +616,42 @@ class TestConfidentiality(SiaoCase):
         self.assertTrue(meeting.minutes_attachment_id)
         self.assertNotEqual(meeting.minutes_attachment_id, before)
         self.assertFalse(before.exists())
+
+    def test_a_user_who_no_longer_reads_a_file_no_longer_follows_it(self):
+        """The role or the companies of a user change: the files they no longer
+        read lose them as follower, and their activities there go to the referent."""
+        person = self.create_person(
+            last_name="Changée", consent_date=date.today(), consent_scope="siao_spip"
+        )
+        person.message_subscribe(
+            partner_ids=(self.worker_2 | self.reader).partner_id.ids
+        )
+        activity = person.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.worker_2.id
+        )
+        # Another role: a plain internal user.
+        self.worker_2.write(
+            {"groups_id": [(6, 0, self.env.ref("base.group_user").ids)]}
+        )
+        self.assertNotIn(self.worker_2.partner_id, person.message_partner_ids)
+        self.assertEqual(activity.user_id, self.worker)
+        # Another company.
+        self.assertIn(self.reader.partner_id, person.message_partner_ids)
+        self.reader.write(
+            {
+                "company_ids": [(6, 0, self.company_b.ids)],
+                "company_id": self.company_b.id,
+            }
+        )
+        self.assertNotIn(self.reader.partner_id, person.message_partner_ids)
+        # Through the group: a worker removed from the SIAO groups.
+        other = self.create_person(last_name="Suivie par groupe")
+        worker_3 = self._user("siao_worker_3", "siao_justice.group_siao_user")
+        other.message_subscribe(partner_ids=worker_3.partner_id.ids)
+        self.assertIn(worker_3.partner_id, other.message_partner_ids)
+        for xmlid in ("group_siao_user", "group_siao_reader"):
+            self.env.ref(f"siao_justice.{xmlid}").write({"users": [(3, worker_3.id)]})
+        self.assertNotIn(worker_3.partner_id, other.message_partner_ids)
 
     def test_a_former_avdl_worker_no_longer_follows_the_file(self):
         person = self.create_person(last_name="Accompagnée", confidential=True)

@@ -17,26 +17,7 @@ class TestDeadlineActivities(SiaoCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Alert = cls.env["siao.deadline.alert"]
-        cls.chrs = cls.env["res.partner"].create(
-            {
-                "name": "CHRS Test",
-                "is_company": True,
-                "siao_partner_type": "host_structure",
-            }
-        )
-
-    def activities(self, person, xmlid):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "siao.detainee"),
-                ("res_id", "=", person.id),
-                ("activity_type_id", "=", self.env.ref(f"siao_justice.{xmlid}").id),
-            ]
-        )
-
-    def run_cron_on(self, day):
-        with freeze_time(day):
-            self.env.ref("siao_justice.ir_cron_siao_deadlines").method_direct_trigger()
+        cls.chrs = cls.create_host_structure("CHRS Test")
 
     def test_file_request_alert_once_over_many_days(self):
         with freeze_time(DAY_ONE):
@@ -198,13 +179,7 @@ class TestHousingSolutionAndRelease(SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.chrs = cls.env["res.partner"].create(
-            {
-                "name": "CHRS Test",
-                "is_company": True,
-                "siao_partner_type": "host_structure",
-            }
-        )
+        cls.chrs = cls.create_host_structure("CHRS Test")
         cls.person = cls.create_person(
             consent_date=date(2025, 1, 1),
             expected_release_date=date.today() + timedelta(days=20),

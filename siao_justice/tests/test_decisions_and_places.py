@@ -13,21 +13,8 @@ class TestDecisionsThatAct(SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        chrs = cls.env["res.partner"].create(
-            {
-                "name": "CHRS décisions",
-                "is_company": True,
-                "siao_partner_type": "host_structure",
-            }
-        )
-        cls.place = cls.env["siao.housing.place"].create(
-            {
-                "name": "Studio 4",
-                "structure_id": chrs.id,
-                "place_type": "chrs",
-                "available_from": D - timedelta(days=365),
-            }
-        )
+        chrs = cls.create_host_structure("CHRS décisions")
+        cls.place = cls.create_place(chrs, "Studio 4", D - timedelta(days=365))
         cls.meeting = cls.env["siao.commission.meeting"].create(
             {"date": datetime.now() + timedelta(days=1)}
         )
@@ -140,21 +127,8 @@ class TestPlacesBookedForReal(SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.chrs = cls.env["res.partner"].create(
-            {
-                "name": "CHRS réel",
-                "is_company": True,
-                "siao_partner_type": "host_structure",
-            }
-        )
-        cls.place = cls.env["siao.housing.place"].create(
-            {
-                "name": "Chambre 9",
-                "structure_id": cls.chrs.id,
-                "place_type": "chrs",
-                "available_from": D - timedelta(days=365),
-            }
-        )
+        cls.chrs = cls.create_host_structure("CHRS réel")
+        cls.place = cls.create_place(cls.chrs, "Chambre 9", D - timedelta(days=365))
         cls.person = cls.create_person(
             consent_date=D - timedelta(days=10),
             expected_release_date=D + timedelta(days=15),

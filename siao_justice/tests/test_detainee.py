@@ -46,7 +46,7 @@ class TestReleaseHorizon(SiaoCase):
             person = self.create_person(
                 expected_release_date=TODAY + timedelta(days=200)
             )
-            person.write({"state": "released", "actual_release_date": TODAY})
+            person.action_record_release(TODAY, "family")
             self.assertEqual(person.release_horizon, "past")
 
     def test_horizon_follows_a_changed_expected_date(self):

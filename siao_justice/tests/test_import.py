@@ -22,9 +22,7 @@ class TestSpipListImport(SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(["siao_justice"], ["fr_FR"])
-        cls.worker.lang = "fr_FR"
+        cls.speak_french(cls.worker)
         cls.env["res.partner"].create(
             {"name": "Centre de détention d'Écrouves", "siao_partner_type": "prison"}
         )
@@ -199,9 +197,7 @@ class TestImportFollowsThePerson(SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(["siao_justice"], ["fr_FR"])
-        cls.worker.lang = "fr_FR"
+        cls.speak_french(cls.worker)
         cls.other_prison = cls.env["res.partner"].create(
             {"name": "Centre de détention d'Écrouves", "siao_partner_type": "prison"}
         )
@@ -222,6 +218,16 @@ class TestImportFollowsThePerson(SiaoCase):
             .with_context(import_file=True, lang="fr_FR")
             .load(fields, [list(row) for row in rows])
         )
+
+    def assertRowRefused(self, result, row, text, count_before):
+        """The import stopped on ``row`` alone, saying ``text``; nothing was
+        imported."""
+        self.assertFalse(result["ids"])
+        self.assertEqual(
+            [(m["type"], m["record"]) for m in result["messages"]], [("error", row)]
+        )
+        self.assertIn(text, result["messages"][0]["message"])
+        self.assertEqual(self.Person.search_count([]), count_before)
 
     FIELDS = (
         "last_name",
@@ -319,11 +325,36 @@ class TestImportFollowsThePerson(SiaoCase):
             self.FIELDS[:5],
             ("LEROY", "Sebastien", "1975-11-22", "Maison d'arrêt de test", "A3"),
         )
-        self.assertFalse(result["ids"])
-        self.assertEqual(len(result["messages"]), 1)
-        self.assertEqual(result["messages"][0]["type"], "error")
-        self.assertIn("Plusieurs dossiers", result["messages"][0]["message"])
-        self.assertEqual(self.Person.search_count([]), before)
+        self.assertRowRefused(result, 0, "Plusieurs dossiers", before)
+
+    def test_one_person_twice_in_the_list_stops_the_second_row(self):
+        self.create_person(
+            last_name="Haas",
+            first_name="Luc",
+            birthdate=date(1985, 4, 2),
+            prison_number="H1",
+        )
+        before = self.Person.search_count([])
+        lists = (
+            # Known: under her number and under a new one.
+            (
+                ("Haas", "Luc", "1985-04-02", "Maison d'arrêt de test", "H1"),
+                ("HAAS", "luc", "1985-04-02", "Maison d'arrêt de test", "H2"),
+            ),
+            # Known, under two new numbers.
+            (
+                ("Haas", "Luc", "1985-04-02", "Maison d'arrêt de test", "H3"),
+                ("Haas", "Luc", "1985-04-02", "Maison d'arrêt de test", "H4"),
+            ),
+            # Unknown, twice.
+            (
+                ("Neuf", "Jean", "1990-01-01", "Maison d'arrêt de test", "N1"),
+                ("NEUF", "Jean", "1990-01-01", "Maison d'arrêt de test", "N2"),
+            ),
+        )
+        for rows in lists:
+            result = self.load(self.FIELDS[:5], *rows)
+            self.assertRowRefused(result, 1, "déjà à la ligne 1", before)
 
     def test_a_file_the_importer_may_not_read_is_not_revealed(self):
         self.create_person(

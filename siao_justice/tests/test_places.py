@@ -13,21 +13,9 @@ class TestPlaces(SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.chrs = cls.env["res.partner"].create(
-            {
-                "name": "CHRS Test",
-                "is_company": True,
-                "siao_partner_type": "host_structure",
-            }
-        )
-        cls.place = cls.env["siao.housing.place"].create(
-            {
-                "name": "Chambre 1",
-                "structure_id": cls.chrs.id,
-                "place_type": "chrs",
-                "justice_reserved": True,
-                "available_from": date(2026, 1, 1),
-            }
+        cls.chrs = cls.create_host_structure("CHRS Test")
+        cls.place = cls.create_place(
+            cls.chrs, "Chambre 1", date(2026, 1, 1), justice_reserved=True
         )
         cls.person = cls.create_person(expected_release_date=D + timedelta(days=5))
         cls.other = cls.create_person(last_name="Other")

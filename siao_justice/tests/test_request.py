@@ -16,13 +16,7 @@ class TestRequestPipeline(SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.chrs = cls.env["res.partner"].create(
-            {
-                "name": "CHRS Test",
-                "is_company": True,
-                "siao_partner_type": "host_structure",
-            }
-        )
+        cls.chrs = cls.create_host_structure("CHRS Test")
         cls.person = cls.create_person(
             consent_date=date(2025, 6, 1),
             expected_release_date=date.today() + timedelta(days=100),
@@ -113,8 +107,7 @@ class TestRequestPipeline(SiaoCase):
         self.assertEqual(request.state, "cancelled")
 
     def test_impossible_transition_error_is_in_french(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"]._load_module_terms(["siao_justice"], ["fr_FR"])
+        self.speak_french()
         request = self.new_request().with_context(lang="fr_FR")
         with self.assertRaises(UserError) as caught:
             request.action_admit()

@@ -109,7 +109,7 @@ class TestRetention(SiaoCase):
             person.message_post(body="Appel du SPIP", message_type="comment")
         self.assertEqual(person.last_contact_date, date(2026, 2, 3))
         with freeze_time(date(2026, 3, 4)):
-            person.state = "closed"
+            person.action_close_file("other")
         self.assertEqual(person.last_contact_date, date(2026, 3, 4))
         activity = person.activity_schedule(
             "mail.mail_activity_data_todo", user_id=self.worker.id

@@ -6,7 +6,7 @@ import os
 from datetime import date, datetime, timedelta
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import SiaoCase
 
@@ -24,9 +24,6 @@ class TestRoleMatrix(SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.portal = new_test_user(
-            cls.env, login="siao_portal", groups="base.group_portal"
-        )
         cls.users = {
             "reader": cls.reader,
             "user": cls.worker,

@@ -32,21 +32,8 @@ class TestStays(SiaoCase):
                 "prison_type": "cd",
             }
         )
-        chrs = cls.env["res.partner"].create(
-            {
-                "name": "CHRS des stays",
-                "is_company": True,
-                "siao_partner_type": "host_structure",
-            }
-        )
-        cls.place = cls.env["siao.housing.place"].create(
-            {
-                "name": "Place test",
-                "structure_id": chrs.id,
-                "place_type": "chrs",
-                "available_from": date(2024, 1, 1),
-            }
-        )
+        chrs = cls.create_host_structure("CHRS des stays")
+        cls.place = cls.create_place(chrs, "Place test", date(2024, 1, 1))
 
     def released_person(self, **values):
         person = self.create_person(
@@ -260,6 +247,117 @@ class TestStays(SiaoCase):
         self.assertEqual(person.state, "detained")
         self.assertEqual(len(person.stay_ids), 1)
 
+    def test_the_state_moves_only_through_the_actions(self):
+        """A plain write of the state is refused for every role (the actions do
+        what the move needs: a stay, the release, the closing)."""
+        supervised = self.Person.create(
+            {
+                "last_name": "Milieu",
+                "state": "supervised",
+                "supervision_type": "lc",
+                "user_id": self.worker.id,
+            }
+        )
+        detained = self.create_person(last_name="Dedans")
+        for user in (self.worker, self.manager):
+            for person, state in (
+                (supervised, "detained"),
+                (detained, "released"),
+                (detained, "closed"),
+                (detained, "supervised"),
+            ):
+                with self.assertRaises(UserError):
+                    person.with_user(user).write({"state": state})
+                self.assertNotEqual(person.state, state)
+        # Writing the state it has is no move.
+        detained.with_user(self.worker).write({"state": "detained", "notes": "x"})
+        self.assertFalse(supervised.stay_ids)
+
+    def test_closing_a_detained_file_ends_what_was_open(self):
+        person = self.create_person(
+            last_name="Clos",
+            consent_date=date(2024, 1, 5),
+            expected_release_date=fields_today() + timedelta(days=20),
+        )
+        request = self.env["siao.request"].create(
+            {"detainee_id": person.id, "user_id": self.worker.id}
+        )
+        booking = self.env["siao.housing.reservation"].create(
+            {
+                "place_id": self.place.id,
+                "detainee_id": person.id,
+                "state": "confirmed",
+                "date_from": fields_today() + timedelta(days=20),
+                "date_to": fields_today() + timedelta(days=200),
+            }
+        )
+        measure = self.env["siao.avdl.measure"].create(
+            {"detainee_id": person.id, "user_id": self.worker.id}
+        )
+        person.action_check_deadlines()
+        self.assertTrue(person.alert_ids)
+        activities = person.alert_ids.activity_id
+        self.assertTrue(activities)
+        # The button of the file: a dialog asks for the reason.
+        action = person.with_user(self.worker).action_open_close_wizard()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.worker)
+            .with_context(**action["context"])
+            .create({"closing_reason": "moved_away", "note": "Parti à Lyon"})
+        )
+        wizard.action_confirm()
+        self.assertEqual(person.closing_reason, "moved_away")
+        self.assertIn("Parti à Lyon", person.message_ids[0].body)
+        self.assertEqual(person.state, "closed")
+        self.assertEqual(request.state, "cancelled")
+        self.assertEqual(booking.state, "cancelled")
+        self.assertEqual(measure.state, "cancelled")
+        self.assertFalse(person.alert_ids)
+        self.assertFalse(activities.exists().filtered("active"))
+
+    def test_closing_ends_an_occupation_and_an_active_measure(self):
+        person = self.released_person(last_name="Logé")
+        measure = self.env["siao.avdl.measure"].create(
+            {
+                "detainee_id": person.id,
+                "user_id": self.worker.id,
+                "place_id": self.place.id,
+            }
+        )
+        if measure.state == "waiting":
+            measure.action_start()
+        measure.write({"housing_entry_date": date(2024, 10, 2)})
+        measure.action_enter_housing()
+        occupation = person.reservation_ids.filtered(lambda r: r.kind == "occupation")
+        self.assertTrue(occupation)
+        person.action_close_file("housed")
+        self.assertEqual(measure.state, "closed")
+        self.assertEqual(measure.closing_reason, "housing_kept")
+        self.assertEqual(measure.closing_date, fields_today())
+        self.assertEqual(occupation.date_to, fields_today())
+
+    def test_a_request_filed_under_supervision_is_not_the_next_stay_s(self):
+        person = self.Person.create(
+            {
+                "last_name": "Revoqué",
+                "state": "supervised",
+                "supervision_type": "sursis_probatoire",
+                "user_id": self.worker.id,
+            }
+        )
+        request = self.env["siao.request"].create(
+            {"detainee_id": person.id, "user_id": self.worker.id}
+        )
+        self.assertTrue(request.in_current_stay)
+        request.sudo().write({"state": "admitted", "admission_date": date(2024, 3, 1)})
+        person.invalidate_recordset()
+        self.assertTrue(person.has_housing_solution)
+        person.action_new_stay(self.prison.id, date(2024, 6, 1))
+        self.assertFalse(request.in_current_stay)
+        self.assertFalse(person.has_housing_solution)
+        self.assertNotEqual(person.current_request_id, request)
+
     def test_merge_of_another_stay_brings_its_stay_not_its_release(self):
         old = self.released_person(last_name="Double", birthdate=date(1990, 1, 1))
         admitted = self.env["siao.request"].create(
@@ -306,19 +404,6 @@ class TestAlertsThatRearm(SiaoCase):
         super().setUpClass()
         cls.Alert = cls.env["siao.deadline.alert"]
 
-    def activities(self, person, xmlid):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "siao.detainee"),
-                ("res_id", "=", person.id),
-                ("activity_type_id", "=", self.env.ref(f"siao_justice.{xmlid}").id),
-            ]
-        )
-
-    def run_cron_on(self, day):
-        with freeze_time(day):
-            self.env.ref("siao_justice.ir_cron_siao_deadlines").method_direct_trigger()
-
     def test_a_cancelled_request_brings_the_alert_back(self):
         with freeze_time(DAY):
             person = self.create_person(
@@ -347,8 +432,26 @@ class TestAlertsThatRearm(SiaoCase):
             request.action_cancel(reason="La personne a changé d'avis")
         self.run_cron_on(DAY + timedelta(days=5))
         self.run_cron_on(DAY + timedelta(days=6))
+        # The first activity was never done: it comes back, not a second one.
+        first = self.activities(person, "mail_activity_type_file_request")
+        self.assertEqual(len(first), 1)
+        alerts = self.Alert.with_context(active_test=False).search(
+            [("detainee_id", "=", person.id), ("reason", "=", "file_request")]
+        )
+        self.assertEqual(len(alerts), 1)
+        self.assertTrue(alerts.active)
+        self.assertEqual(alerts.activity_id, first)
+        self.assertEqual(first.date_deadline, DAY + timedelta(days=12))
+        # Done, then the reason goes and comes back: a new activity.
+        first.action_feedback(feedback="Fait")
+        with freeze_time(DAY + timedelta(days=7)):
+            request.action_reactivate()
+        self.run_cron_on(DAY + timedelta(days=8))
+        with freeze_time(DAY + timedelta(days=9)):
+            request.action_cancel(reason="Encore changé d'avis")
+        self.run_cron_on(DAY + timedelta(days=10))
         self.assertEqual(
-            len(self.activities(person, "mail_activity_type_file_request")), 2
+            len(self.activities(person, "mail_activity_type_file_request")), 1
         )
         alerts = self.Alert.with_context(active_test=False).search(
             [("detainee_id", "=", person.id), ("reason", "=", "file_request")]

@@ -25,9 +25,7 @@ class SiaoTourCase(HttpCase, SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(["siao_justice"], ["fr_FR"])
-        (cls.worker | cls.manager | cls.accountant).lang = "fr_FR"
+        cls.speak_french(cls.worker, cls.manager, cls.accountant)
 
     def login_of(self, demo_user, fallback):
         """The demo user of the role when the demo data is there, so the screens

@@ -1,10 +1,11 @@
 from odoo import fields, models
 
-from ..models.siao_detainee import LEGAL_STATUSES
+from ..models.siao_detainee import CLOSING_REASONS, LEGAL_STATUSES
 
 
 class SiaoStayWizard(models.TransientModel):
-    """Record a new incarceration, or a transfer to another prison."""
+    """Record a new incarceration, a transfer to another prison, or the closing
+    of the follow-up."""
 
     _name = "siao.stay.wizard"
     _inherit = ["siao.input.validation"]
@@ -12,22 +13,31 @@ class SiaoStayWizard(models.TransientModel):
 
     detainee_id = fields.Many2one("siao.detainee", string="Person", required=True)
     kind = fields.Selection(
-        [("new_stay", "New incarceration"), ("transfer", "Transfer")],
+        [
+            ("new_stay", "New incarceration"),
+            ("transfer", "Transfer"),
+            ("close", "Close the follow-up"),
+        ],
         required=True,
         default="new_stay",
     )
     prison_id = fields.Many2one(
         "res.partner",
         string="Prison",
-        required=True,
         domain="[('siao_partner_type', '=', 'prison')]",
     )
     prison_number = fields.Char(string="Prison number")
     date = fields.Date(required=True, default=fields.Date.context_today)
     legal_status = fields.Selection(LEGAL_STATUSES, default="convicted")
+    closing_reason = fields.Selection(CLOSING_REASONS, string="Reason of the closing")
+    note = fields.Text()
 
     def action_confirm(self):
         self.ensure_one()
+        if self.kind == "close":
+            return self.detainee_id.action_close_file(
+                self.closing_reason, note=(self.note or "").strip() or None
+            )
         if self.kind == "transfer":
             return self.detainee_id.action_transfer(
                 self.prison_id.id, self.prison_number, self.date
