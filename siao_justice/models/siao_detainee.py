@@ -598,35 +598,62 @@ class SiaoDetainee(models.Model):
         )
 
     # ---- Constraints ----
+    def _date_order_rules(self):
+        """The dates of a file that come in this order: (earlier, later, what is
+        said when they do not)."""
+        return [
+            (
+                "birthdate",
+                "incarceration_date",
+                _("The incarceration date cannot be before the birth date."),
+            ),
+            (
+                "incarceration_date",
+                "expected_release_date",
+                _("The expected release date cannot be before the incarceration date."),
+            ),
+            (
+                "incarceration_date",
+                "sentence_end_date",
+                _("The end of sentence cannot be before the incarceration date."),
+            ),
+            (
+                "incarceration_date",
+                "actual_release_date",
+                _("The actual release date cannot be before the incarceration date."),
+            ),
+            (
+                "expected_release_date",
+                "sentence_end_date",
+                _("The expected release date cannot be after the end of sentence."),
+            ),
+        ]
+
     @api.constrains(
+        "birthdate",
+        "consent_date",
         "incarceration_date",
         "expected_release_date",
         "sentence_end_date",
         "actual_release_date",
     )
     def _check_dates(self):
+        today = fields.Date.context_today(self)
+        rules = self._date_order_rules()
         for person in self:
-            start = person.incarceration_date
-            if not start:
-                continue
-            if person.expected_release_date and person.expected_release_date < start:
+            if person.birthdate and person.birthdate > today:
+                raise ValidationError(_("The birth date cannot be in the future."))
+            if person.consent_date and person.consent_date > today:
                 raise ValidationError(
-                    _(
-                        "The expected release date cannot be before "
-                        "the incarceration date."
-                    )
+                    _("The consent date cannot be in the future: record it once given.")
                 )
-            if person.sentence_end_date and person.sentence_end_date < start:
-                raise ValidationError(
-                    _("The end of sentence cannot be before the incarceration date.")
-                )
-            if person.actual_release_date and person.actual_release_date < start:
-                raise ValidationError(
-                    _(
-                        "The actual release date cannot be before "
-                        "the incarceration date."
-                    )
-                )
+            for earlier, later, message in rules:
+                if (
+                    person[earlier]
+                    and person[later]
+                    and person[later] < person[earlier]
+                ):
+                    raise ValidationError(message)
 
     @api.constrains("user_id")
     def _check_referent_is_a_social_worker(self):

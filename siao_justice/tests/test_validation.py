@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -52,6 +52,41 @@ class TestBadInput(SiaoCase):
                 "sentence_end_date": date(2024, 5, 1),
             },
             "end of sentence",
+        )
+
+    def test_every_date_order_of_a_file_is_checked_on_create_and_write(self):
+        """Each rule of _date_order_rules: the later date a day before the earlier
+        one is refused, at creation and when changed, with its own message."""
+        day = date(2025, 5, 1)
+        rules = self.Person._date_order_rules()
+        self.assertGreaterEqual(len(rules), 5)
+        for earlier, later, message in rules:
+            with self.subTest(earlier=earlier, later=later):
+                values = {"last_name": "A", earlier: day, later: day - timedelta(1)}
+                if earlier != "incarceration_date" and later != "incarceration_date":
+                    values["incarceration_date"] = day - timedelta(days=400)
+                if earlier != "birthdate" and later != "birthdate":
+                    values["birthdate"] = date(1980, 1, 1)
+                self.assertRefused(self.Person, values, message)
+                person = self.create_person(
+                    **dict(values, last_name="B", **{later: day})
+                )
+                self.assertRefused(
+                    self.Person, {later: day - timedelta(1)}, message, record=person
+                )
+                self.assertEqual(person[later], day)
+
+    def test_a_birth_or_a_consent_in_the_future_is_refused(self):
+        tomorrow = date.today() + timedelta(days=1)
+        self.assertRefused(
+            self.Person, {"last_name": "A", "birthdate": tomorrow}, "birth date"
+        )
+        self.assertRefused(
+            self.Person, {"last_name": "A", "consent_date": tomorrow}, "consent date"
+        )
+        person = self.create_person(consent_date=date.today())
+        self.assertRefused(
+            self.Person, {"consent_date": tomorrow}, "consent date", record=person
         )
 
     def test_negative_sentence_length_is_refused(self):
