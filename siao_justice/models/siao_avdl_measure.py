@@ -15,6 +15,8 @@ MEASURE_STATES = [
 ]
 IN_FILE_STATES = ("pre_entry", "active")
 OPEN_MEASURE_STATES = ("waiting", *IN_FILE_STATES)
+# A measure not yet in housing is cancelled, not closed.
+CANCELLABLE_MEASURE_STATES = ("waiting", "pre_entry")
 CLOSING_REASONS = [
     ("housing_kept", "Objectives met, housing kept"),
     ("rehoused", "Rehoused elsewhere"),
@@ -391,7 +393,7 @@ class SiaoAvdlMeasure(models.Model):
         return True
 
     def action_cancel(self):
-        self._check_state(("waiting", "pre_entry"))
+        self._check_state(CANCELLABLE_MEASURE_STATES)
         self._leave_file({"state": "cancelled"})
         return True
 

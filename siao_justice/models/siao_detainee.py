@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .siao_avdl_measure import CANCELLABLE_MEASURE_STATES
 from .siao_request import OPEN_STATES, REQUEST_STATES
 from .siao_resource_right import DEFAULT_CHECKLIST
 
@@ -70,6 +71,8 @@ FILE_TO_MEASURE_CLOSING = {
 # The context key of the actions that move a file from a state to another (a
 # plain write of ``state`` is refused: the actions do what the move needs).
 STATE_CHANGE_CONTEXT = "siao_state_change"
+# Its value: an object no request can send (a context from a client is JSON).
+STATE_CHANGE_TOKEN = object()
 # Consent scopes that cover the SPIP, and the host structures.
 SPIP_CONSENT_SCOPES = ("siao_spip", "partners")
 PARTNER_CONSENT_SCOPES = ("partners",)
@@ -705,7 +708,10 @@ class SiaoDetainee(models.Model):
         return persons
 
     def write(self, vals):
-        if "state" in vals and not self.env.context.get(STATE_CHANGE_CONTEXT):
+        if (
+            "state" in vals
+            and self.env.context.get(STATE_CHANGE_CONTEXT) is not STATE_CHANGE_TOKEN
+        ):
             if any(person.state != vals["state"] for person in self):
                 raise UserError(
                     _(
@@ -905,7 +911,7 @@ class SiaoDetainee(models.Model):
         # The values are checked as the caller's (prison, number, dates) before the
         # previous stay is left.
         with self.env.cr.savepoint():
-            person.with_context(**{STATE_CHANGE_CONTEXT: True}).write(
+            person.with_context(**{STATE_CHANGE_CONTEXT: STATE_CHANGE_TOKEN}).write(
                 {
                     name: value
                     for name, value in values.items()
@@ -967,7 +973,7 @@ class SiaoDetainee(models.Model):
             reason=_("Follow-up closed"),
             measure_reason=FILE_TO_MEASURE_CLOSING.get(reason, "other"),
         )
-        self.with_context(**{STATE_CHANGE_CONTEXT: True}).write(
+        self.with_context(**{STATE_CHANGE_CONTEXT: STATE_CHANGE_TOKEN}).write(
             {"state": "closed", "closing_reason": reason}
         )
         for person in self:
@@ -989,7 +995,9 @@ class SiaoDetainee(models.Model):
                 closing_date=max(day, measure.housing_entry_date or day),
                 closing_reason=measure_reason,
             )
-        measures.filtered(lambda m: m.state in ("waiting", "pre_entry")).action_cancel()
+        measures.filtered(
+            lambda m: m.state in CANCELLABLE_MEASURE_STATES
+        ).action_cancel()
         persons.reservation_ids._end_before(free_from)
         persons.request_ids.filtered(lambda r: r.state in OPEN_STATES).action_cancel(
             reason=reason
@@ -1212,7 +1220,7 @@ class SiaoDetainee(models.Model):
                     names=", ".join(not_detained.mapped("name")),
                 )
             )
-        self.with_context(**{STATE_CHANGE_CONTEXT: True}).write(
+        self.with_context(**{STATE_CHANGE_CONTEXT: STATE_CHANGE_TOKEN}).write(
             {
                 "state": "released",
                 "actual_release_date": release_date,

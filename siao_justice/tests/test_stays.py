@@ -268,6 +268,11 @@ class TestStays(SiaoCase):
             ):
                 with self.assertRaises(UserError):
                     person.with_user(user).write({"state": state})
+                # The actions' context key, sent as a client would, is no pass.
+                with self.assertRaises(UserError):
+                    person.with_user(user).with_context(siao_state_change=True).write(
+                        {"state": state}
+                    )
                 self.assertNotEqual(person.state, state)
         # Writing the state it has is no move.
         detained.with_user(self.worker).write({"state": "detained", "notes": "x"})
