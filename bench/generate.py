@@ -15,6 +15,7 @@ import time
 from benchlib import LOAD_PASSWORD, LOAD_USERS, open_registry
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools import SQL
 
 LAST_NAMES = (
     "MARTIN BERNARD THOMAS PETIT ROBERT RICHARD DURAND DUBOIS MOREAU LAURENT SIMON "
@@ -251,6 +252,16 @@ def bulk(cr, scale, ref):
                 WHEN d.legal_status = 'convicted' AND d.sentence_months <= 24
                 THEN (d.sentence_end_date - interval '3 months')::date END
         """,
+    )
+    from odoo.addons.siao_justice.models.siao_detainee import (  # noqa: PLC0415
+        estimated_release_sql,
+    )
+
+    cr.execute(
+        SQL(
+            "UPDATE siao_detainee d SET estimated_release_date = %s",
+            estimated_release_sql("d"),
+        )
     )
     cr.execute(
         """

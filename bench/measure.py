@@ -302,7 +302,7 @@ def measure_crons(root, scale):
             horizon = Person._release_horizon_of(
                 person.state,
                 person.legal_status,
-                person.expected_release_date,
+                person.estimated_release_date,
                 today,
             )
             if person.release_horizon != horizon:

@@ -2,7 +2,7 @@
     "name": "SIAO Justice",
     "summary": "Prepare the release of people in prison towards shelter or housing "
     "(SIAO, SPIP, AVDL Justice): no sortie sèche",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Services/SIAO",
     "website": "https://github.com/siao-justice/siao_justice",
     "author": "SIAO Justice contributors",

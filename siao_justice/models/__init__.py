@@ -21,3 +21,4 @@ from . import siao_commission_meeting
 from . import siao_commission_line
 from . import siao_avdl_measure
 from . import ir_actions_report
+from . import ir_model_access

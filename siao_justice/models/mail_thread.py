@@ -35,6 +35,21 @@ class MailThread(models.AbstractModel):
                 self.sudo().detainee_id._siao_keep_to_readers()
         return result
 
+    @api.model
+    def get_views(self, views, options=None):
+        """Who may not change a record of the addon is not offered to schedule an
+        activity on it (the chatter's "Activities" button would end in an access
+        error)."""
+        res = super().get_views(views, options)
+        info = res["models"].get(self._name, {})
+        if (
+            self._name.startswith("siao.")
+            and info.get("has_activities")
+            and not self.browse().has_access("write")
+        ):
+            info["has_activities"] = False
+        return res
+
     def message_post(self, **kwargs):
         """A message on a record of a person's support (a request, a measure, a
         place held) is a contact with the person. A file's messages reach only

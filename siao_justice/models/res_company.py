@@ -38,6 +38,19 @@ class ResCompany(models.Model):
         help="Most measures an AVDL worker follows at once "
         "(before entry and in housing).",
     )
+    siao_avdl_worker_ids = fields.Many2many(
+        "res.users",
+        "res_company_siao_avdl_worker_rel",
+        "company_id",
+        "user_id",
+        string="AVDL Justice workers",
+        domain=lambda self: [
+            ("share", "=", False),
+            ("groups_id", "in", self.env.ref("siao_justice.group_siao_user").id),
+        ],
+        help="The social workers who take AVDL Justice measures: a commission's "
+        "AVDL referral goes to the one with the most room in their active file.",
+    )
     siao_avdl_period_months = fields.Integer(
         string="AVDL measure period (months)",
         default=2,

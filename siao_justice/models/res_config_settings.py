@@ -13,6 +13,9 @@ class ResConfigSettings(models.TransientModel):
     siao_avdl_max_active = fields.Integer(
         related="company_id.siao_avdl_max_active", readonly=False
     )
+    siao_avdl_worker_ids = fields.Many2many(
+        related="company_id.siao_avdl_worker_ids", readonly=False
+    )
     siao_avdl_period_months = fields.Integer(
         related="company_id.siao_avdl_period_months", readonly=False
     )

@@ -1,11 +1,19 @@
 from collections import defaultdict
 
-from odoo import models
+from odoo import api, models
 
 # The user's values that decide what they read: when one changes, the files they
 # follow, and the activities they are given, are checked again.
 ACCESS_FIELDS = ("groups_id", "company_ids", "company_id", "active", "share")
 REIFIED_GROUP_PREFIXES = ("in_group_", "sel_groups_")
+# Each role's first screen after login, the highest role first (else Odoo opens
+# Discuss).
+ROLE_HOME_ACTIONS = (
+    ("siao_justice.group_siao_manager", "siao_justice.siao_dashboard_release_action"),
+    ("siao_justice.group_siao_user", "siao_justice.siao_dashboard_my_cases_action"),
+    ("siao_justice.group_siao_reader", "siao_justice.siao_detainee_action"),
+    ("siao_justice.group_siao_reporting", "siao_justice.siao_report_release_action"),
+)
 
 
 def changes_access(vals):
@@ -18,11 +26,37 @@ def changes_access(vals):
 class ResUsers(models.Model):
     _inherit = "res.users"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        users._siao_set_home_action()
+        return users
+
     def write(self, vals):
         result = super().write(vals)
         if changes_access(vals):
             self._siao_recheck_followed_records()
+            self._siao_set_home_action()
         return result
+
+    def _siao_set_home_action(self):
+        """Each internal user opens on their role's screen; a home action someone
+        chose that is not one of the roles' is kept."""
+        homes = [
+            (self.env.ref(group, False), self.env.ref(action, False))
+            for group, action in ROLE_HOME_ACTIONS
+        ]
+        homes = [(group, action) for group, action in homes if group and action]
+        role_actions = {action.id for _group, action in homes}
+        for user in self.sudo().filtered(lambda u: not u.share):
+            if user.action_id and user.action_id.id not in role_actions:
+                continue
+            home = next(
+                (action for group, action in homes if group in user.groups_id),
+                self.env["ir.actions.act_window"],
+            )
+            if user.action_id.id != home.id:
+                user.write({"action_id": home.id or False})
 
     def _siao_recheck_followed_records(self):
         """A user who no longer reads a file (another role, another company,
@@ -59,4 +93,5 @@ class ResGroups(models.Model):
         result = super().write(vals)
         if "users" in vals or "implied_ids" in vals:
             (before | self.users)._siao_recheck_followed_records()
+            (before | self.users)._siao_set_home_action()
         return result

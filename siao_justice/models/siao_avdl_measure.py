@@ -29,6 +29,38 @@ CLOSING_REASONS = [
 REMINDER_DAYS = 15
 
 
+def cancel_extra_open_measures(cr):
+    """Before the unique index exists (the upgrade, whose pre-migration has no
+    models yet): a person holding several open measures keeps the most advanced
+    one (in housing, then before entry, then the oldest referral); the others are
+    cancelled and leave the active file. Returns the ids of the cancelled ones."""
+    cr.execute(
+        SQL(
+            """
+            WITH ranked AS (
+                SELECT id, row_number() OVER (
+                           PARTITION BY detainee_id
+                           ORDER BY array_position(%(order)s, state::text),
+                                    referral_date, id) AS rank
+                  FROM siao_avdl_measure
+                 WHERE state IN %(open)s
+            )
+            UPDATE siao_avdl_measure m
+               SET state = 'cancelled',
+                   file_until = CASE WHEN m.state IN %(in_file)s
+                                     THEN CURRENT_DATE ELSE m.file_until END
+              FROM ranked
+             WHERE ranked.id = m.id AND ranked.rank > 1
+         RETURNING m.id
+            """,
+            order=["active", "pre_entry", "waiting"],
+            open=OPEN_MEASURE_STATES,
+            in_file=IN_FILE_STATES,
+        )
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
 class SiaoAvdlMeasure(models.Model):
     _name = "siao.avdl.measure"
     _description = "AVDL Justice measure"
@@ -114,6 +146,49 @@ class SiaoAvdlMeasure(models.Model):
     worker_file = fields.Char(
         string="Worker's active file", compute="_compute_worker_file"
     )
+
+    _sql_constraints = [
+        (
+            "one_open_per_person",
+            "",  # the partial unique index created in init()
+            "This person already has an open AVDL measure (waiting list, before "
+            "entry or in housing): a person holds one measure at a time.",
+        ),
+    ]
+
+    def _creation_message(self):
+        # Said in the record's own words (and gender, in French).
+        return _("AVDL Justice measure created")
+
+    def init(self):
+        # One open measure per person, enforced by PostgreSQL under concurrency too.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS "
+                "siao_avdl_measure_one_open_per_person "
+                "ON siao_avdl_measure (detainee_id) WHERE state IN %s",
+                OPEN_MEASURE_STATES,
+            )
+        )
+
+    @api.model
+    def _cancel_extra_open_measures(self):
+        """See ``cancel_extra_open_measures``."""
+        self.env.flush_all()
+        ids = cancel_extra_open_measures(self.env.cr)
+        self.invalidate_model(["state", "file_until"])
+        return ids
+
+    def _note_cancelled_as_extra(self):
+        """Tell each cancelled measure's worker, in its chatter, why."""
+        for measure in self.sudo():
+            measure.message_post(
+                body=measure.with_context(lang=measure.user_id.lang).env._(
+                    "Cancelled at the upgrade: this person held another open AVDL "
+                    "measure, which is kept. A person holds one measure at a time."
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
 
     # ---- Computes ----
     @api.depends("detainee_id.name")
@@ -219,6 +294,26 @@ class SiaoAvdlMeasure(models.Model):
             raise ValidationError(
                 _("The AVDL worker of a measure is one of the social workers.")
             )
+
+    @api.constrains("housing_entry_date", "detainee_id")
+    def _check_entry_after_release(self):
+        """The entry into housing comes after the release: not before the actual
+        release, nor, while the person is in prison, before the release planned."""
+        for measure in self.sudo().filtered("housing_entry_date"):
+            person = measure.detainee_id
+            release = (
+                person.estimated_release_date
+                if person.state == "detained"
+                else person.actual_release_date
+            )
+            if release and measure.housing_entry_date < release:
+                raise ValidationError(
+                    _(
+                        "The entry into housing cannot be before the release "
+                        "(%(date)s): record the release, or correct the date.",
+                        date=release.strftime("%d/%m/%Y"),
+                    )
+                )
 
     @api.constrains("period_months")
     def _check_period_months(self):
@@ -455,7 +550,16 @@ class SiaoAvdlMeasure(models.Model):
 
     def action_open_close_wizard(self):
         self.ensure_one()
-        return self._siao_wizard("siao.avdl.close.wizard", measure_id=self.id)
+        return self._siao_wizard(
+            "siao.avdl.close.wizard", measure_id=self.id, kind="close"
+        )
+
+    def action_open_cancel_wizard(self):
+        self._check_state(CANCELLABLE_MEASURE_STATES)
+        self.ensure_one()
+        return self._siao_wizard(
+            "siao.avdl.close.wizard", measure_id=self.id, kind="cancel"
+        )
 
     # ---- Crons ----
     @api.model

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .siao_avdl_measure import OPEN_MEASURE_STATES
 from .siao_detainee import RELEASE_HORIZONS
 from .siao_input_validation import without_defaults
 from .siao_request import OPEN_STATES
@@ -18,6 +19,19 @@ DECISIONS = [
     ("postpone", "Postpone to the next commission"),
     ("close", "Close the follow-up"),
 ]
+# What the commission decides for a case: set during the session only.
+DECISION_FIELDS = (
+    "decision",
+    "decision_note",
+    "action_user_id",
+    "due_date",
+    "place_id",
+    "reservation_date_from",
+    "reservation_date_to",
+)
+DECISION_FIELDS_SET = frozenset(DECISION_FIELDS)
+# A decision is carried out within this many days of the commission, unless it says.
+DECISION_DAYS = 7
 
 
 class SiaoCommissionLine(models.Model):
@@ -64,7 +78,7 @@ class SiaoCommissionLine(models.Model):
         index=True,
     )
     expected_release_date = fields.Date(
-        string="Expected release at the commission", readonly=True
+        string="Release date at the commission", readonly=True
     )
     situation_summary = fields.Text(string="Situation")
     decision = fields.Selection(DECISIONS, index=True)
@@ -162,6 +176,13 @@ class SiaoCommissionLine(models.Model):
             raise UserError(
                 _("This commission is closed: its agenda can no longer change.")
             )
+        if any(
+            meeting.state == "planned"
+            for vals in vals_list
+            if DECISION_FIELDS_SET & {k for k, v in vals.items() if v}
+            for meeting in meetings.browse(vals.get("meeting_id"))
+        ):
+            raise UserError(_("Decisions are taken in session: start the commission."))
         pairs = [
             (vals.get("meeting_id"), vals.get("detainee_id")) for vals in vals_list
         ]
@@ -190,13 +211,15 @@ class SiaoCommissionLine(models.Model):
             person = persons.get(vals.get("detainee_id"))
             if person:
                 vals["release_horizon"] = person.release_horizon
-                vals["expected_release_date"] = person.expected_release_date
+                vals["expected_release_date"] = person.estimated_release_date
                 vals.setdefault("request_id", person.current_request_id.id)
             if "sequence" not in vals:
                 vals["sequence"] = self._sequence_for(
                     fields.Date.to_date(vals.get("expected_release_date"))
                 )
-        return super(SiaoCommissionLine, checked).create(vals_list)
+        lines = super(SiaoCommissionLine, checked).create(vals_list)
+        lines._set_decision_defaults()
+        return lines
 
     def write(self, vals):
         checked = self._siao_boundary([vals])
@@ -209,7 +232,65 @@ class SiaoCommissionLine(models.Model):
             raise UserError(
                 _("This commission is closed: its decisions can no longer change.")
             )
-        return super(SiaoCommissionLine, checked).write(vals)
+        if DECISION_FIELDS_SET & set(vals) and any(
+            line.meeting_id.state == "planned" for line in self
+        ):
+            raise UserError(_("Decisions are taken in session: start the commission."))
+        result = super(SiaoCommissionLine, checked).write(vals)
+        if vals.get("decision"):
+            self._set_decision_defaults()
+        return result
+
+    # ---- Who acts, and by when ----
+    def _default_due_date(self):
+        self.ensure_one()
+        return self.meeting_id.date.date() + timedelta(days=DECISION_DAYS)
+
+    def _default_action_user(self, decision):
+        """Who carries out ``decision`` unless the commission names someone: an AVDL
+        worker of the company for an AVDL referral (the one with the most room in
+        their active file), else the file's referent."""
+        self.ensure_one()
+        person = self.detainee_id.sudo()
+        if decision == "avdl_referral":
+            company = person.company_id
+            workers = company.siao_avdl_worker_ids.filtered(
+                lambda user: user.active and person._siao_readable_by(user)
+            )
+            if workers:
+                counts = self.env["siao.avdl.measure"]._active_file_counts(
+                    {(worker.id, company.id) for worker in workers}
+                )
+                return min(
+                    workers,
+                    key=lambda worker: (
+                        counts.get((worker.id, company.id), 0),
+                        worker.id,
+                    ),
+                )
+        return person.user_id
+
+    def _set_decision_defaults(self):
+        """A decision taken without who or when (from a card) gets them: the
+        minutes and the e-mail say who acts and by when."""
+        for line in self.filtered("decision"):
+            values = {}
+            if not line.action_user_id:
+                user = line._default_action_user(line.decision)
+                if user:
+                    values["action_user_id"] = user.id
+            if not line.due_date:
+                values["due_date"] = line._default_due_date()
+            if values:
+                line.write(values)
+
+    @api.onchange("decision")
+    def _onchange_decision(self):
+        for line in self.filtered("decision"):
+            if not line.action_user_id:
+                line.action_user_id = line._default_action_user(line.decision)
+            if not line.due_date and line.meeting_id.date:
+                line.due_date = line._default_due_date()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never_after_closing(self):
@@ -227,7 +308,7 @@ class SiaoCommissionLine(models.Model):
             .search(
                 [
                     ("detainee_id", "in", lines.detainee_id.ids),
-                    ("state", "in", ("waiting", "pre_entry", "active")),
+                    ("state", "in", OPEN_MEASURE_STATES),
                 ]
             )
             .detainee_id
@@ -291,15 +372,9 @@ class SiaoCommissionLine(models.Model):
 
     def _avdl_worker_decided(self):
         """Who takes the measure the commission decided: the person in charge, or
-        the file's referent, or the one closing the commission when they read the
-        file (the measure makes its worker a reader of the file)."""
-        person = self.detainee_id
-        closing = self.env.user
-        return (
-            self.action_user_id
-            or person.user_id
-            or (closing if person._siao_readable_by(closing) else None)
-        )
+        else an AVDL worker of the company, or else the file's referent; the
+        measure joins that worker's waiting list when their file is full."""
+        return self.action_user_id or self._default_action_user("avdl_referral")
 
     def action_decide(self):
         """Card menu: set the decision given in the context."""
@@ -338,8 +413,7 @@ class SiaoCommissionLine(models.Model):
                             "Commission: %(decision)s", decision=labels[line.decision]
                         ),
                         "note": line.decision_note,
-                        "date_deadline": line.due_date
-                        or (line.meeting_id.date.date() + timedelta(days=7)),
+                        "date_deadline": line.due_date or line._default_due_date(),
                         "user_id": line._decision_user().id,
                     }
                     for line in with_action

@@ -58,6 +58,10 @@ class SiaoCommissionMeeting(models.Model):
         "ir.attachment", string="Minutes", readonly=True, copy=False
     )
 
+    def _creation_message(self):
+        # Said in the record's own words (and gender, in French).
+        return _("Commission created")
+
     def init(self):
         self.env.cr.execute(
             """
@@ -196,7 +200,7 @@ class SiaoCommissionMeeting(models.Model):
                         [("request_ids", "any", [("state", "in", OPEN_STATES)])],
                         [
                             ("legal_status", "=", "convicted"),
-                            ("expected_release_date", "<=", day + lead),
+                            ("estimated_release_date", "<=", day + lead),
                         ],
                         Person._search_dry_exit_risk("=", True),
                         [("id", "in", postponed.ids)],
@@ -288,6 +292,7 @@ class SiaoCommissionMeeting(models.Model):
         template = self.env.ref("siao_justice.mail_template_commission_minutes")
         return {
             "type": "ir.actions.act_window",
+            "name": _("Send the minutes"),
             "res_model": "mail.compose.message",
             "view_mode": "form",
             "target": "new",
@@ -301,6 +306,18 @@ class SiaoCommissionMeeting(models.Model):
             },
         }
 
+    def action_open_minutes(self):
+        """The minutes' PDF itself, in a new tab (not the attachment's form)."""
+        self.ensure_one()
+        if not self.minutes_attachment_id:
+            raise UserError(_("The minutes are written when the commission closes."))
+        self.minutes_attachment_id.check_access("read")
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.minutes_attachment_id.id}",
+            "target": "new",
+        }
+
     def action_open_board(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -310,6 +327,7 @@ class SiaoCommissionMeeting(models.Model):
             domain=[("meeting_id", "=", self.id)],
             context={"default_meeting_id": self.id},
             name=self.name,
+            display_name=self.name,
         )
         return action
 
@@ -328,4 +346,16 @@ class SiaoCommissionMeeting(models.Model):
             return self.env["ir.actions.act_window"]._for_xml_id(
                 "siao_justice.siao_commission_meeting_action"
             )
+        if not meeting.line_ids:
+            # Nothing to project yet: the meeting itself, with its date and its
+            # "Generate the agenda" button.
+            return {
+                "type": "ir.actions.act_window",
+                "name": meeting.name,
+                "res_model": self._name,
+                "res_id": meeting.id,
+                "view_mode": "form",
+                "views": [(False, "form")],
+                "target": "current",
+            }
         return meeting.action_open_board()

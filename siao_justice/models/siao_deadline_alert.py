@@ -80,7 +80,7 @@ class SiaoDeadlineAlert(models.Model):
                 [
                     ("company_id", "=", company.id),
                     (
-                        "expected_release_date",
+                        "estimated_release_date",
                         "<=",
                         today + relativedelta(months=company.siao_request_lead_months),
                     ),
@@ -121,9 +121,9 @@ class SiaoDeadlineAlert(models.Model):
             "dry_exit": detained + Person._search_dry_exit_risk("=", True),
             "resources": detained
             + [
-                ("expected_release_date", ">=", today),
+                ("estimated_release_date", ">=", today),
                 (
-                    "expected_release_date",
+                    "estimated_release_date",
                     "<=",
                     today + relativedelta(months=RESOURCES_MONTHS_BEFORE_RELEASE),
                 ),
@@ -252,9 +252,9 @@ class SiaoDeadlineAlert(models.Model):
         if reason == "lsc":
             return max(person.lsc_automatic_date, today)
         if reason == "dry_exit":
-            return max(person.expected_release_date, today)
+            return max(person.estimated_release_date, today)
         if reason == "resources":
-            return max(person.expected_release_date - relativedelta(months=1), today)
+            return max(person.estimated_release_date - relativedelta(months=1), today)
         return today + timedelta(days=7)
 
     @api.model
@@ -262,10 +262,15 @@ class SiaoDeadlineAlert(models.Model):
         self._schedule()
 
     @api.model
+    def _activity_type_ids(self):
+        """The activity types of the deadline reasons."""
+        return [self.env.ref(xmlid).id for xmlid in DEADLINE_REASONS.values()]
+
+    @api.model
     def _close_release_activities(self, persons, feedback=None):
         """The person is out (released, back in prison for a new stay, or their
         follow-up closed): the activities that prepared the release are closed."""
-        types = [self.env.ref(xmlid).id for xmlid in DEADLINE_REASONS.values()]
+        types = self._activity_type_ids()
         activities = (
             self.env["mail.activity"]
             .sudo()

@@ -31,6 +31,14 @@ RELEASE_OUTCOMES = [
     ("dry_exit", "Dry exit (no solution)"),
     ("unknown", "Unknown"),
 ]
+# Where a release leaves the person without a solution: an open SIAO request is kept
+# and updated with the new situation, not left "submitted" as if nothing happened.
+NO_SOLUTION_OUTCOMES = ("dry_exit", "unknown")
+RELEASE_REQUEST_ACTIONS = [
+    ("update", "Keep it: the SIAO goes on looking, with the new situation"),
+    ("cancel", "Cancel it: no longer needed"),
+    ("keep", "Leave it as it is"),
+]
 ADJUSTMENT_TYPES = [
     ("none", "None"),
     ("lc", "Parole (LC)"),
@@ -104,6 +112,25 @@ LSC_MAX_SENTENCE_MONTHS = 24
 LSC_REMAINING_MONTHS = 3
 
 
+# The day a release is planned for, in this order: the expected release date, or else
+# the LSC de plein droit deadline, or else the end of sentence. The one rule behind the
+# stored ``estimated_release_date`` (Python) and ``estimated_release_sql`` (SQL).
+ESTIMATED_RELEASE_SOURCES = (
+    "expected_release_date",
+    "lsc_automatic_date",
+    "sentence_end_date",
+)
+
+
+def estimated_release_sql(alias=None):
+    """The estimated release day of a ``siao_detainee`` row, in SQL."""
+    columns = [
+        SQL.identifier(alias, name) if alias else SQL.identifier(name)
+        for name in ESTIMATED_RELEASE_SOURCES
+    ]
+    return SQL("COALESCE(%s)", SQL(", ").join(columns))
+
+
 def release_horizon_limits(today):
     """The one definition of the release horizon buckets: ordered (horizon, last day)
     pairs for a detained, convicted person with a known date; after the last one the
@@ -126,7 +153,7 @@ class SiaoDetainee(models.Model):
         "siao.detainee.duplicate",
         "siao.detainee.import",
     ]
-    _order = "expected_release_date, name, id"
+    _order = "estimated_release_date, name, id"
     _rec_names_search = ["name", "prison_number"]
     _siao_stay_fields = STAY_FIELDS
     _check_company_auto = True
@@ -258,6 +285,15 @@ class SiaoDetainee(models.Model):
         help="For sentences of 24 months or less: the day 3 months remain. "
         "From then on, only a lack of housing keeps the person in prison.",
     )
+    estimated_release_date = fields.Date(
+        string="Release date to plan for",
+        compute="_compute_estimated_release_date",
+        store=True,
+        index=True,
+        help="The expected release date, or else the LSC de plein droit deadline, "
+        "or else the end of sentence: the date the horizon, the alerts and the "
+        "commission's agenda plan for.",
+    )
     spip_id = fields.Many2one(
         "res.partner",
         string="SPIP",
@@ -316,7 +352,7 @@ class SiaoDetainee(models.Model):
         compute="_compute_release_horizon",
         store=True,
         index=True,
-        group_expand=True,
+        group_expand="_expand_release_horizons",
     )
     has_housing_solution = fields.Boolean(
         compute="_compute_has_housing_solution", store=True
@@ -367,6 +403,10 @@ class SiaoDetainee(models.Model):
         ),
     ]
 
+    def _creation_message(self):
+        # Said in the record's own words (and gender, in French).
+        return _("File created")
+
     def init(self):
         # Among active files only: a merged, archived file keeps its prison number.
         self.env.cr.execute(
@@ -376,6 +416,15 @@ class SiaoDetainee(models.Model):
              WHERE active AND prison_number IS NOT NULL
             """
         )
+
+    def _expand_release_horizons(self, values, domain):
+        """The board's columns: every horizon, even empty, except "release passed"
+        while no file is in it (on a phone the first column is the one shown)."""
+        return [
+            horizon
+            for horizon, _label in RELEASE_HORIZONS
+            if horizon != "past" or horizon in values
+        ]
 
     # ---- Computes ----
     @api.depends("name")
@@ -454,28 +503,37 @@ class SiaoDetainee(models.Model):
                 else False
             )
 
+    @api.depends(*ESTIMATED_RELEASE_SOURCES)
+    def _compute_estimated_release_date(self):
+        for person in self:
+            person.estimated_release_date = next(
+                (person[name] for name in ESTIMATED_RELEASE_SOURCES if person[name]),
+                False,
+            )
+
     @api.model
-    def _release_horizon_of(self, state, legal_status, expected_date, today):
+    def _release_horizon_of(self, state, legal_status, release_date, today):
+        """The horizon of a file: ``release_date`` is its estimated release date."""
         if state != "detained":
             return "past"
-        if legal_status == "remand" or not expected_date:
+        if legal_status == "remand" or not release_date:
             return "unknown"
         for horizon, last_day in release_horizon_limits(today):
-            if expected_date <= last_day:
+            if release_date <= last_day:
                 return horizon
         return "later"
 
-    @api.depends("state", "legal_status", "expected_release_date")
+    @api.depends("state", "legal_status", "estimated_release_date")
     def _compute_release_horizon(self):
         today = fields.Date.today()
         for person in self:
             person.release_horizon = self._release_horizon_of(
-                person.state, person.legal_status, person.expected_release_date, today
+                person.state, person.legal_status, person.estimated_release_date, today
             )
 
     @api.depends(
         "release_outcome",
-        "expected_release_date",
+        "estimated_release_date",
         "request_ids.state",
         "request_ids.in_current_stay",
         "request_ids.structure_id",
@@ -487,7 +545,7 @@ class SiaoDetainee(models.Model):
     )
     def _compute_has_housing_solution(self):
         for person in self:
-            release_day = person.expected_release_date
+            release_day = person.estimated_release_date
             person.has_housing_solution = (
                 person.release_outcome not in (False, "dry_exit", "unknown")
                 or any(
@@ -559,14 +617,16 @@ class SiaoDetainee(models.Model):
             days=self.env["res.company"]._siao_dry_exit_alert_days(self.company_id.id)
         )
 
-    @api.depends("state", "expected_release_date", "has_housing_solution", "company_id")
+    @api.depends(
+        "state", "estimated_release_date", "has_housing_solution", "company_id"
+    )
     def _compute_dry_exit_risk(self):
         for person in self:
             person.dry_exit_risk = bool(
                 person.state == "detained"
-                and person.expected_release_date
+                and person.estimated_release_date
                 and not person.has_housing_solution
-                and person.expected_release_date <= person._dry_exit_limit()
+                and person.estimated_release_date <= person._dry_exit_limit()
             )
 
     def _search_dry_exit_risk(self, operator, value):
@@ -580,7 +640,7 @@ class SiaoDetainee(models.Model):
                 [
                     ("company_id", "=", company.id),
                     (
-                        "expected_release_date",
+                        "estimated_release_date",
                         "<=",
                         today + timedelta(days=company.siao_dry_exit_alert_days),
                     ),
@@ -1204,12 +1264,24 @@ class SiaoDetainee(models.Model):
             "siao.stay.wizard", detainee_id=self.id, kind="transfer"
         )
 
-    def action_record_release(self, release_date=None, outcome=None, reason=None):
-        """Record the day of release and where the person went."""
+    @api.model
+    def _default_release_request_action(self, outcome):
+        """What becomes of the open SIAO request at a release, unless the worker
+        says: kept and updated when the person left without a solution."""
+        return "update" if outcome in NO_SOLUTION_OUTCOMES else "keep"
+
+    def action_record_release(
+        self, release_date=None, outcome=None, reason=None, request_action=None
+    ):
+        """Record the day of release and where the person went; the open SIAO
+        request is updated, cancelled or kept (``request_action``)."""
         if not release_date or not outcome:
             raise UserError(_("Give the release date and where the person went."))
         if outcome not in dict(RELEASE_OUTCOMES):
             raise UserError(_("Unknown release outcome."))
+        request_action = request_action or self._default_release_request_action(outcome)
+        if request_action not in dict(RELEASE_REQUEST_ACTIONS):
+            raise UserError(_("Unknown choice for the SIAO request."))
         if outcome == "dry_exit" and reason not in dict(DRY_EXIT_REASONS):
             raise UserError(_("A dry exit needs its reason."))
         not_detained = self.filtered(lambda p: p.state != "detained")
@@ -1229,14 +1301,87 @@ class SiaoDetainee(models.Model):
             }
         )
         self.env["siao.deadline.alert"]._close_release_activities(self)
+        self._release_open_requests(release_date, request_action)
         return True
+
+    def _release_open_requests(self, release_date, request_action):
+        """After a release: the open requests of the stay that ended are updated
+        (back to "to update", with an activity for their worker to give the SIAO
+        the new situation), cancelled, or kept as they are."""
+        if request_action == "keep":
+            return
+        requests = self.request_ids.filtered(
+            lambda r: r.active and r.state in OPEN_STATES
+        )
+        day = fields.Date.to_date(release_date).strftime("%d/%m/%Y")
+        if request_action == "cancel":
+            requests.action_cancel(
+                reason=_("Released on %(date)s: no longer needed.", date=day)
+            )
+            return
+        requests.filtered(
+            lambda r: r.state in ("submitted", "oriented", "proposed")
+        ).action_mark_to_update()
+        for request in requests.sudo():
+            request.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_todo",
+                summary=request.with_context(
+                    lang=(request.user_id or request.detainee_id.user_id).lang
+                ).env._(
+                    "Released on %(date)s without a solution: give the SIAO the "
+                    "person's new situation",
+                    date=day,
+                ),
+                user_id=(
+                    request.user_id or request.detainee_id.user_id or self.env.user
+                ).id,
+            )
 
     def action_check_deadlines(self):
         # Only for files the caller may change: the activities are created as
         # superuser.
         self.check_access("write")
-        self.env["siao.deadline.alert"]._schedule(self)
-        return True
+        created = self.env["siao.deadline.alert"]._schedule(self)
+        open_count = self.env["mail.activity"].search_count(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                (
+                    "activity_type_id",
+                    "in",
+                    self.env["siao.deadline.alert"]._activity_type_ids(),
+                ),
+            ]
+        )
+        if len(created) == 1:
+            message = _(
+                "One new deadline activity scheduled: see the file's activities."
+            )
+        elif created:
+            message = _(
+                "%(count)s new deadline activities scheduled: see the file's "
+                "activities.",
+                count=len(created),
+            )
+        elif open_count:
+            message = _(
+                "Nothing new: the deadline activities of this file are already "
+                "scheduled (%(open)s open).",
+                open=open_count,
+            )
+        else:
+            message = _("Nothing new: no deadline is due for this file.")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Deadlines checked"),
+                "message": message,
+                "type": "success" if created else "info",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     # ---- Crons ----
     @api.model
@@ -1246,13 +1391,13 @@ class SiaoDetainee(models.Model):
         today = today or fields.Date.today()
         case = SQL("CASE WHEN state != 'detained' THEN 'past' ")
         case = SQL(
-            "%s WHEN legal_status = 'remand' OR expected_release_date IS NULL "
+            "%s WHEN legal_status = 'remand' OR estimated_release_date IS NULL "
             "THEN 'unknown' ",
             case,
         )
         for horizon, last_day in release_horizon_limits(today):
             case = SQL(
-                "%s WHEN expected_release_date <= %s THEN %s ", case, last_day, horizon
+                "%s WHEN estimated_release_date <= %s THEN %s ", case, last_day, horizon
             )
         case = SQL("%s ELSE 'later' END", case)
         self.env.flush_all()

@@ -72,6 +72,9 @@ class SiaoDetaineeImport(models.AbstractModel):
                 siao_import_move_ids=tuple(moves),
             ),
         ).load(fields, data)
+        if result.get("ids"):
+            # Imported files get their deadline activities now, not tonight.
+            self.env["siao.deadline.alert"]._schedule(self.browse(result["ids"]))
         if result.get("ids") and moves:
             result["messages"] = result.get("messages", []) + self._siao_moves_report(
                 moves, set(detained.ids)

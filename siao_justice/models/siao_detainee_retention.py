@@ -193,8 +193,15 @@ class SiaoDetainee(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "siao_justice.siao_detainee_action"
         )
+        title = _("Anonymisation within a month")
         action.update(
-            name=_("Anonymisation within a month"),
+            name=title,
+            display_name=title,
+            help=_(
+                "<p class='o_view_nocontent_smiling_face'>No file is anonymised "
+                "within a month.</p><p>A released file is anonymised when its "
+                "retention period after the last contact ends.</p>"
+            ),
             domain=self._retention_domain(in_a_month),
             context={"active_test": False},
             view_mode="list,form",

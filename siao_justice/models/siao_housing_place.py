@@ -61,6 +61,10 @@ class SiaoHousingPlace(models.Model):
         string="Current",
     )
 
+    def _creation_message(self):
+        # Said in the record's own words (and gender, in French).
+        return _("Place created")
+
     @api.depends(
         "reservation_ids.state",
         "reservation_ids.date_from",

@@ -70,6 +70,10 @@ class SiaoHousingReservation(models.Model):
         ),
     ]
 
+    def _creation_message(self):
+        # Said in the record's own words (and gender, in French).
+        return _("Reservation created")
+
     def init(self):
         # No two confirmed reservations of one place overlap: PostgreSQL guards it,
         # for concurrent requests too.

@@ -38,6 +38,32 @@ class SiaoInputValidation(models.AbstractModel):
     _description = "SIAO Justice input boundary"
 
     # ---- CRUD ----
+    @api.model
+    def read_group(
+        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
+    ):
+        """Boards fold the columns ``_siao_folded_group`` names."""
+        groups = super().read_group(
+            domain,
+            fields,
+            groupby,
+            offset=offset,
+            limit=limit,
+            orderby=orderby,
+            lazy=lazy,
+        )
+        first = groupby[0] if isinstance(groupby, list | tuple) and groupby else groupby
+        for group in groups:
+            folded = self._siao_folded_group(first, group)
+            if folded is not None:
+                group["__fold"] = folded
+        return groups
+
+    def _siao_folded_group(self, groupby, group):
+        """Whether the board folds this column (a read_group result); None when
+        the model says nothing of this grouping."""
+        return None
+
     @api.model_create_multi
     def create(self, vals_list):
         checked = self._siao_boundary(vals_list, creating=True)
@@ -117,9 +143,18 @@ class SiaoInputValidation(models.AbstractModel):
 
     @api.model
     def _siao_wizard(self, model, **defaults):
-        """The action opening ``model`` in a dialog, with these default values."""
+        """The action opening ``model`` in a dialog, with these default values; the
+        dialog is titled, in the user's language, with the wizard's kind when it
+        has kinds, else with its name."""
+        kind = self.env[model]._fields.get("kind")
+        title = (
+            dict(kind._description_selection(self.env))[defaults["kind"]]
+            if kind and defaults.get("kind")
+            else self.env["ir.model"]._get(model).name
+        )
         return {
             "type": "ir.actions.act_window",
+            "name": title,
             "res_model": model,
             "view_mode": "form",
             "target": "new",

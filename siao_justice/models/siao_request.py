@@ -78,7 +78,7 @@ class SiaoRequest(models.Model):
     # Char fields that are references, not free text: kept when a file is anonymised.
     _siao_references = ("name",)
 
-    name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
+    name = fields.Char(string="Reference", readonly=True, copy=False)
     detainee_id = fields.Many2one(
         "siao.detainee",
         string="Person",
@@ -231,6 +231,10 @@ class SiaoRequest(models.Model):
         ),
     ]
 
+    def _creation_message(self):
+        # Said in the record's own words (and gender, in French).
+        return _("SIAO request created")
+
     def init(self):
         # One open request per person, enforced by PostgreSQL under concurrency too.
         self.env.cr.execute(
@@ -333,17 +337,15 @@ class SiaoRequest(models.Model):
                     .company_id.id
                 )
             checked._precheck(vals)
-        requests = super(SiaoRequest, checked).create(vals_list)
-        for request in requests.sudo():
-            if request.name == "/":
-                request.name = (
-                    self.env["ir.sequence"]
-                    .sudo()
-                    .with_company(request.company_id)
-                    .next_by_code("siao.request")
-                    or "/"
-                )
-        return requests
+            # Numbered before it exists: its first messages (the assignment
+            # e-mail) already name it.
+            vals["name"] = (
+                self.env["ir.sequence"]
+                .sudo()
+                .with_company(vals.get("company_id") or self.env.company.id)
+                .next_by_code("siao.request")
+            )
+        return super(SiaoRequest, checked).create(vals_list)
 
     def write(self, vals):
         checked = self._siao_boundary([vals])
@@ -420,26 +422,8 @@ class SiaoRequest(models.Model):
                 _("A submitted request is history: archive it instead of deleting it.")
             )
 
-    @api.model
-    def read_group(
-        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
-    ):
-        groups = super().read_group(
-            domain,
-            fields,
-            groupby,
-            offset=offset,
-            limit=limit,
-            orderby=orderby,
-            lazy=lazy,
-        )
-        if (
-            groupby
-            and (groupby[0] if isinstance(groupby, list) else groupby) == "state"
-        ):
-            for group in groups:
-                group["__fold"] = group.get("state") in CLOSED_STATES
-        return groups
+    def _siao_folded_group(self, groupby, group):
+        return group.get("state") in CLOSED_STATES if groupby == "state" else None
 
     # ---- Transitions ----
     def _check_step(self, action):
@@ -509,7 +493,7 @@ class SiaoRequest(models.Model):
             if (
                 not request.request_date
             ):  # the first submission, kept as it was that day
-                expected = request.detainee_id.expected_release_date
+                expected = request.detainee_id.estimated_release_date
                 lead = relativedelta(months=request.company_id.siao_request_lead_months)
                 values = {
                     "request_date": today,

@@ -112,6 +112,14 @@ class SiaoReportMixin(models.AbstractModel):
     prison_type = fields.Selection(PRISON_TYPES, readonly=True)
     legal_status = fields.Selection(LEGAL_STATUSES, readonly=True)
 
+    def _compute_display_name(self):
+        # A row is a figure, not a person: named by its kind and number.
+        kind = self.env["ir.model"]._get(self._name).name if self else ""
+        for row in self:
+            row.display_name = self.env._(
+                "%(kind)s no. %(number)s", kind=kind, number=row.id
+            )
+
     def _query(self):
         raise NotImplementedError
 

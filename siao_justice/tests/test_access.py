@@ -88,3 +88,30 @@ class TestAccess(SiaoCase):
         person = self.create_person(last_name="Doublon")
         person.with_user(self.manager).unlink()
         self.assertFalse(person.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestAccessErrorsSpeakPlainly(SiaoCase):
+    """A refusal on any record of the addon says what the role does not allow, in
+    the user's language, without Odoo's technical model name."""
+
+    def test_every_refusal_on_the_addons_models_names_no_technical_model(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.internal.lang = "fr_FR"
+        refused = 0
+        for name in sorted(self.env.registry):
+            model = self.env[name]
+            if not name.startswith("siao.") or model._abstract:
+                continue
+            for operation in ("read", "write", "create", "unlink"):
+                try:
+                    model.with_user(self.internal).with_context(
+                        lang="fr_FR"
+                    ).check_access(operation)
+                except AccessError as error:
+                    refused += 1
+                    message = str(error)
+                    with self.subTest(model=name, operation=operation):
+                        self.assertNotIn(name, message)
+                        self.assertIn("Votre rôle SIAO Justice", message)
+        self.assertGreater(refused, 20)

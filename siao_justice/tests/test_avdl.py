@@ -1,10 +1,14 @@
 from datetime import date, timedelta
 
+import psycopg2
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.service.model import _as_validation_error
+from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
+from ..models.siao_avdl_measure import MEASURE_STATES, OPEN_MEASURE_STATES
 from .common import SiaoCase
 
 
@@ -201,6 +205,7 @@ class TestCommissionReferral(SiaoCase):
         meeting = self.env["siao.commission.meeting"].create(
             {"date": "2026-12-08 13:00:00"}
         )
+        meeting.action_start()
         self.env["siao.commission.line"].create(
             {
                 "meeting_id": meeting.id,
@@ -209,7 +214,6 @@ class TestCommissionReferral(SiaoCase):
                 "action_user_id": avdl.id,
             }
         )
-        meeting.action_start()
         meeting.action_close()
         measure = person.avdl_measure_ids
         self.assertEqual((measure.state, measure.user_id), ("pre_entry", avdl))
@@ -280,10 +284,161 @@ class TestAvdlEveryKindOfWrite(SiaoCase):
         self.assertEqual(measure.period_months, 2)
         with self.assertRaises(ValidationError):
             self.env["siao.avdl.measure"].create(
-                {"detainee_id": self.persons[0].id, "period_months": -3}
+                {
+                    "detainee_id": self.Person.create({"last_name": "Nouveau"}).id,
+                    "period_months": -3,
+                }
             )
 
     def test_a_measure_stays_in_its_persons_company(self):
         with self.assertRaises(UserError):
             self.measures[0].write({"company_id": self.company_b.id})
         self.assertEqual(self.measures[0].company_id, self.company)
+
+
+@tagged("post_install", "-at_install")
+class TestOneOpenMeasurePerPerson(SiaoCase):
+    """A person holds one open measure (waiting, before entry or in housing) at a
+    time: PostgreSQL refuses a second one, with the module's translated message."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Measure = cls.env["siao.avdl.measure"]
+        cls.person = cls.create_person(last_name="Unique")
+
+    def refer(self):
+        return self.Measure.with_user(self.worker).create(
+            {"detainee_id": self.person.id, "user_id": self.worker.id}
+        )
+
+    def assertSecondRefused(self):
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.IntegrityError) as caught,
+            self.env.cr.savepoint(),
+        ):
+            self.refer()
+            self.env.flush_all()
+        # What a French user reads: the module's message, naming no one.
+        error = str(
+            _as_validation_error(self.env(context={"lang": "fr_FR"}), caught.exception)
+        )
+        self.assertIn("déjà une mesure AVDL ouverte", error)
+        self.assertNotIn(self.person.name, error)
+        self.assertNotIn(str(self.person.id), error)
+
+    def test_a_second_open_measure_is_refused_in_every_open_state(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.company.siao_avdl_max_active = 1
+        self.Measure.create(
+            {
+                "detainee_id": self.create_person(last_name="Autre").id,
+                "user_id": self.worker.id,
+            }
+        )
+        first = self.refer()
+        self.assertEqual(first.state, "waiting")
+        self.assertSecondRefused()
+        self.company.siao_avdl_max_active = 20
+        first.action_start()
+        self.assertSecondRefused()
+        first.housing_entry_date = date.today()
+        first.action_enter_housing()
+        self.assertSecondRefused()
+        first.action_close(date.today(), "housing_kept")
+        second = self.refer()
+        self.assertEqual(second.state, "pre_entry")
+        second.action_cancel()
+        self.assertEqual(self.refer().state, "pre_entry")
+
+    def test_the_index_reads_the_open_states_of_the_model(self):
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes "
+            "WHERE indexname = 'siao_avdl_measure_one_open_per_person'"
+        )
+        definition = self.env.cr.fetchone()[0]
+        for state, _label in MEASURE_STATES:
+            self.assertEqual(f"'{state}'" in definition, state in OPEN_MEASURE_STATES)
+
+    def test_the_upgrade_keeps_the_most_advanced_measure_and_cancels_the_others(self):
+        # A database from before the index: drop it in this transaction only.
+        self.env.cr.execute("DROP INDEX siao_avdl_measure_one_open_per_person")
+        self.company.siao_avdl_max_active = 2
+        waiting_older = self.refer()
+        active = self.refer()
+        waiting_older.write({"referral_date": date.today() - timedelta(days=30)})
+        other = self.create_person(last_name="Seul")
+        alone = self.Measure.create(
+            {"detainee_id": other.id, "user_id": self.worker.id}
+        )
+        self.assertEqual(
+            (waiting_older.state, active.state, alone.state),
+            ("pre_entry", "pre_entry", "waiting"),
+        )
+        active.housing_entry_date = date.today()
+        active.action_enter_housing()
+        self.env.flush_all()
+        cancelled = self.Measure.browse(self.Measure._cancel_extra_open_measures())
+        self.assertEqual(cancelled, waiting_older)
+        self.assertEqual(
+            (waiting_older.state, waiting_older.file_until, active.state, alone.state),
+            ("cancelled", date.today(), "active", "waiting"),
+        )
+        self.assertEqual(
+            self.Measure._active_file_counts({(self.worker.id, self.company.id)}),
+            {(self.worker.id, self.company.id): 1},
+        )
+        cancelled._note_cancelled_as_extra()
+        # In its worker's language.
+        expected = waiting_older.with_context(lang=self.worker.lang).env._(
+            "Cancelled at the upgrade: this person held another open AVDL "
+            "measure, which is kept. A person holds one measure at a time."
+        )
+        self.assertIn(expected, waiting_older.message_ids[0].body)
+        self.Measure.init()  # the index can now be created
+        self.assertSecondRefused()
+
+
+@tagged("post_install", "-at_install")
+class TestAvdlEntryAfterRelease(SiaoCase):
+    def test_the_entry_into_housing_comes_after_the_release(self):
+        today = date.today()
+        person = self.create_person(
+            last_name="Encore", expected_release_date=today + timedelta(days=90)
+        )
+        measure = (
+            self.env["siao.avdl.measure"]
+            .with_user(self.worker)
+            .create({"detainee_id": person.id, "user_id": self.worker.id})
+        )
+        with self.assertRaises(ValidationError):
+            measure.housing_entry_date = today
+        self.assertFalse(measure.housing_entry_date)
+        measure.housing_entry_date = today + timedelta(days=90)  # the day of release
+        person.action_record_release(today - timedelta(days=2), "family")
+        with self.assertRaises(ValidationError):
+            measure.housing_entry_date = today - timedelta(days=3)
+        measure.housing_entry_date = today
+        measure.action_enter_housing()
+        self.assertEqual(measure.state, "active")
+
+    def test_a_measure_is_cancelled_through_a_dialog_that_says_what_it_does(self):
+        person = self.create_person(last_name="Annulée")
+        measure = (
+            self.env["siao.avdl.measure"]
+            .with_user(self.worker)
+            .create({"detainee_id": person.id, "user_id": self.worker.id})
+        )
+        action = measure.action_open_cancel_wizard()
+        self.assertEqual(action["name"], "Cancel the measure")
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(self.worker)
+            .with_context(**action["context"])
+        ).save()
+        self.assertEqual(measure.state, "pre_entry")  # nothing until confirmed
+        wizard.action_confirm()
+        self.assertEqual(measure.state, "cancelled")
+        with self.assertRaises(UserError):
+            measure.action_open_cancel_wizard()

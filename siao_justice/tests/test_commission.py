@@ -5,8 +5,9 @@ from freezegun import freeze_time
 from lxml import html
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
+from ..models.siao_commission_line import DECISION_DAYS, DECISION_FIELDS, DECISIONS
 from .common import SiaoCase
 
 
@@ -160,6 +161,7 @@ class TestCommissionAgenda(SiaoCase):
 
     def test_postponed_cases_are_carried_over(self):
         self.meeting.action_generate_agenda()
+        self.meeting.action_start()
         self.meeting.line_ids.write({"decision": "maintain"})
         remand_line = self.env["siao.commission.line"].create(
             {
@@ -168,7 +170,6 @@ class TestCommissionAgenda(SiaoCase):
                 "decision": "postpone",
             }
         )
-        self.meeting.action_start()
         self.meeting.action_close()
         self.assertEqual(remand_line.decision, "postpone")
         following = self.env["siao.commission.meeting"].create(
@@ -208,6 +209,7 @@ class TestCommissionAgenda(SiaoCase):
         self.meeting.action_generate_agenda()
         count = len(self.meeting.line_ids)
         first = self.meeting.line_ids[0]
+        self.meeting.action_start()
         first.write({"decision": "orient", "decision_note": "CHRS à privilégier"})
         newcomer = self.make(
             last_name="New", expected_release_date=self.today + timedelta(days=40)
@@ -277,6 +279,9 @@ class TestCommissionSession(SiaoCase):
         )
 
     def decide(self):
+        """The decisions of the session (started first)."""
+        if self.meeting.state == "planned":
+            self.meeting.action_start()
         self.line_alice.write(
             {
                 "decision": "file_request",
@@ -297,13 +302,11 @@ class TestCommissionSession(SiaoCase):
         self.assertEqual(self.meeting.state, "in_session")
 
     def test_closing_needs_a_session(self):
-        self.decide()
         with self.assertRaises(UserError):
             self.meeting.action_close()
 
     def test_closing_creates_activities_draft_requests_and_minutes(self):
         self.decide()
-        self.meeting.action_start()
         self.meeting.action_close()
         self.assertEqual(self.meeting.state, "closed")
         activity = self.line_alice.activity_id
@@ -328,7 +331,6 @@ class TestCommissionSession(SiaoCase):
     def test_a_case_without_anyone_in_charge_nor_referent_gives_no_activity(self):
         self.bob.user_id = False
         self.decide()
-        self.meeting.action_start()
         self.meeting.action_close()
         self.assertEqual(self.meeting.state, "closed")
         self.assertFalse(self.line_bob.activity_id)
@@ -337,7 +339,6 @@ class TestCommissionSession(SiaoCase):
     def test_file_request_decision_keeps_an_existing_open_request(self):
         existing = self.env["siao.request"].create({"detainee_id": self.alice.id})
         self.decide()
-        self.meeting.action_start()
         self.meeting.action_close()
         self.assertEqual(
             self.env["siao.request"].search([("detainee_id", "=", self.alice.id)]),
@@ -346,7 +347,6 @@ class TestCommissionSession(SiaoCase):
 
     def test_closed_commission_is_locked_for_everyone(self):
         self.decide()
-        self.meeting.action_start()
         self.meeting.action_close()
         for user in (self.worker, self.manager):
             with self.subTest(user=user.login):
@@ -409,7 +409,6 @@ class TestCommissionSession(SiaoCase):
 
     def test_send_minutes_opens_the_composer_for_the_participants(self):
         self.decide()
-        self.meeting.action_start()
         self.meeting.action_close()
         action = self.meeting.action_send_minutes()
         self.assertEqual(action["res_model"], "mail.compose.message")
@@ -422,6 +421,26 @@ class TestCommissionSession(SiaoCase):
         self.assertIn(self.meeting.minutes_attachment_id, composer.attachment_ids)
         composer._action_send_mail()
         self.assertIn(self.participant, self.meeting.message_ids[0].partner_ids)
+
+    def test_the_minutes_open_as_their_pdf(self):
+        with self.assertRaises(UserError):
+            self.meeting.action_open_minutes()
+        self.meeting.action_start()
+        self.meeting.line_ids.write({"decision": "maintain"})
+        self.meeting.action_close()
+        action = self.meeting.with_user(self.worker).action_open_minutes()
+        attachment = self.meeting.minutes_attachment_id
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertEqual(action["url"], f"/web/content/{attachment.id}")
+        self.assertEqual(attachment.mimetype, "application/pdf")
+
+    def test_next_commission_menu_opens_the_meeting_while_it_has_no_agenda(self):
+        self.meeting.line_ids.unlink()
+        action = self.env["siao.commission.meeting"].action_open_next_board()
+        self.assertEqual(
+            (action["res_model"], action["res_id"], action["view_mode"]),
+            ("siao.commission.meeting", self.meeting.id, "form"),
+        )
 
     def test_next_commission_menu_opens_the_board(self):
         action = self.env["siao.commission.meeting"].action_open_next_board()
@@ -467,11 +486,131 @@ class TestCommissionCaseBoundaries(SiaoCase):
         line = self.env["siao.commission.line"].create(
             {"meeting_id": meeting.id, "detainee_id": secret.id}
         )
+        meeting.action_start()
         with self.assertRaises(ValidationError) as caught:
             line.write({"action_user_id": self.worker_2.id})
         self.assertNotIn("SECRET", str(caught.exception).upper())
         line.write({"action_user_id": self.worker.id, "decision": "maintain"})
-        meeting.action_start()
         meeting.with_user(self.worker_2).action_close()
         self.assertEqual(meeting.state, "closed")
         self.assertTrue(line.activity_id)
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionDecisionRules(SiaoCase):
+    """Decisions are taken in session; a decision always says who acts and by when
+    (the commission's choice, else the defaults); an AVDL referral goes to an AVDL
+    worker of the company, through their waiting list."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.meeting = cls.env["siao.commission.meeting"].create(
+            {"date": "2031-03-11 13:00:00"}
+        )
+        cls.person = cls.create_person(
+            expected_release_date=date(2031, 4, 1), last_name="Décidé"
+        )
+        cls.line = cls.env["siao.commission.line"].create(
+            {"meeting_id": cls.meeting.id, "detainee_id": cls.person.id}
+        )
+        cls.company.siao_avdl_worker_ids = False  # the demo's AVDL worker aside
+        cls.avdl_1 = cls._user("avdl_one", "siao_justice.group_siao_user")
+        cls.avdl_2 = cls._user("avdl_two", "siao_justice.group_siao_user")
+
+    def test_no_decision_field_is_written_before_the_session(self):
+        values = {
+            "decision": "maintain",
+            "decision_note": "Noted",
+            "action_user_id": self.worker.id,
+            "due_date": date(2031, 3, 20),
+            "place_id": self.create_place(
+                self.create_host_structure(), "Place 1", date(2031, 1, 1)
+            ).id,
+            "reservation_date_from": date(2031, 4, 1),
+            "reservation_date_to": date(2031, 5, 1),
+        }
+        self.assertEqual(set(values), set(DECISION_FIELDS))
+        for name, value in values.items():
+            with self.subTest(field=name), self.assertRaises(UserError):
+                self.line.with_user(self.manager).write({name: value})
+        with self.assertRaises(UserError):
+            self.line.with_user(self.manager).with_context(
+                siao_decision="maintain"
+            ).action_decide()
+        with self.assertRaises(UserError):
+            self.env["siao.commission.line"].create(
+                {
+                    "meeting_id": self.meeting.id,
+                    "detainee_id": self.create_person(last_name="Autre").id,
+                    "decision": "close",
+                }
+            )
+        self.assertFalse(self.line.decision)
+        # Preparing the case is still possible.
+        self.line.with_user(self.manager).situation_summary = "Prepared"
+        self.meeting.action_start()
+        self.line.with_user(self.manager).write({"decision_note": "Noted"})
+
+    def test_a_decision_from_a_card_says_who_acts_and_by_when(self):
+        self.meeting.action_start()
+        due = self.meeting.date.date() + timedelta(days=DECISION_DAYS)
+        for decision, _label in DECISIONS:
+            with self.subTest(decision=decision):
+                self.line.write({"action_user_id": False, "due_date": False})
+                self.line.with_user(self.manager).with_context(
+                    siao_decision=decision
+                ).action_decide()
+                self.assertEqual(self.line.decision, decision)
+                self.assertEqual(self.line.action_user_id, self.worker)  # referent
+                self.assertEqual(self.line.due_date, due)
+        # What the commission chose is kept.
+        self.line.write(
+            {"action_user_id": self.worker_2.id, "due_date": date(2031, 3, 15)}
+        )
+        self.line.with_context(siao_decision="orient").action_decide()
+        self.assertEqual(
+            (self.line.action_user_id, self.line.due_date),
+            (self.worker_2, date(2031, 3, 15)),
+        )
+
+    def test_an_avdl_referral_goes_to_the_avdl_worker_with_most_room(self):
+        self.company.siao_avdl_worker_ids = self.avdl_1 | self.avdl_2
+        self.company.siao_avdl_max_active = 1
+        self.env["siao.avdl.measure"].create(
+            {
+                "detainee_id": self.create_person(last_name="Suivi").id,
+                "user_id": self.avdl_1.id,
+            }
+        )
+        self.meeting.action_start()
+        self.line.with_context(siao_decision="avdl_referral").action_decide()
+        self.assertEqual(self.line.action_user_id, self.avdl_2)
+        # The form shows the same default before saving.
+        with Form(self.line.with_user(self.manager)) as form:
+            form.action_user_id = self.env["res.users"]
+            form.decision = "maintain"
+            self.assertEqual(form.action_user_id, self.worker)
+            form.action_user_id = self.env["res.users"]
+            form.decision = "avdl_referral"
+            self.assertEqual(form.action_user_id, self.avdl_2)
+        # Both files full: the measure joins the chosen worker's waiting list.
+        self.env["siao.avdl.measure"].create(
+            {
+                "detainee_id": self.create_person(last_name="Suivi 2").id,
+                "user_id": self.avdl_2.id,
+            }
+        )
+        self.meeting.action_close()
+        measure = self.person.avdl_measure_ids
+        self.assertEqual((measure.user_id, measure.state), (self.avdl_2, "waiting"))
+
+    def test_an_avdl_referral_skips_workers_who_may_not_read_the_file(self):
+        self.company.siao_avdl_worker_ids = self.avdl_1
+        self.person.confidential = True
+        self.meeting.action_start()
+        self.line.with_context(siao_decision="avdl_referral").action_decide()
+        self.assertEqual(self.line.action_user_id, self.worker)  # the referent
+        self.meeting.with_user(self.manager).action_close()
+        self.assertEqual(self.person.avdl_measure_ids.user_id, self.worker)
+        self.assertNotEqual(self.person.avdl_measure_ids.user_id, self.manager)

@@ -136,7 +136,7 @@ class TestConfidentiality(SiaoCase):
             {
                 "detainee_id": person.id,
                 "user_id": referent.id,
-                "housing_entry_date": today,
+                "housing_entry_date": today + timedelta(days=20),  # release day
             }
         )
         measure.action_enter_housing()
@@ -162,6 +162,7 @@ class TestConfidentiality(SiaoCase):
         meeting = env["siao.commission.meeting"].create(
             {"date": datetime.now(), "company_id": company.id}
         )
+        meeting.action_start()
         env["siao.commission.line"].create(
             {
                 "meeting_id": meeting.id,
@@ -172,7 +173,6 @@ class TestConfidentiality(SiaoCase):
                 "action_user_id": referent.id,
             }
         )
-        meeting.action_start()
         meeting.action_close()
         # What the referent left open: every wizard of the addon, an upload.
         as_referent = env(user=referent, su=True)
@@ -606,10 +606,10 @@ class TestConfidentiality(SiaoCase):
     def test_minutes_are_rendered_again_when_a_file_becomes_confidential(self):
         person = self.create_person(last_name="Publique")
         meeting = self.env["siao.commission.meeting"].create({"date": datetime.now()})
+        meeting.action_start()
         self.env["siao.commission.line"].create(
             {"meeting_id": meeting.id, "detainee_id": person.id, "decision": "maintain"}
         )
-        meeting.action_start()
         meeting.action_close()
         before = meeting.minutes_attachment_id
         person.with_user(self.worker).confidential = True

@@ -140,6 +140,7 @@ class TestCpomIndicators(SiaoCase):
             (datetime(2024, 12, 10, 13, 0), p6),
         ):
             meeting = Meeting.create({"date": when, "company_id": company.id})
+            meeting.action_start()
             cls.env["siao.commission.line"].create(
                 [
                     {
@@ -150,7 +151,6 @@ class TestCpomIndicators(SiaoCase):
                     for p in persons
                 ]
             )
-            meeting.action_start()
             meeting.action_close()
 
         Place = cls.env["siao.housing.place"]
@@ -349,3 +349,54 @@ class TestCpomIndicators(SiaoCase):
                 },
                 model,
             )
+
+
+@tagged("post_install", "-at_install")
+class TestCpomDefaultPeriod(SiaoCase):
+    def test_the_workbook_opens_on_the_last_year_once_it_holds_data(self):
+        Wizard = self.env["siao.cpom.report.wizard"].with_user(self.accountant)
+        with freeze_time("2040-06-15"):
+            self.assertEqual(
+                Wizard._default_period(), (date(2040, 1, 1), date(2040, 6, 15))
+            )
+            person = self.create_person(
+                last_name="Sorti", expected_release_date=date(2039, 5, 1)
+            )
+            person.action_record_release(date(2039, 5, 2), "family")
+            self.assertEqual(
+                Wizard._default_period(), (date(2039, 1, 1), date(2039, 12, 31))
+            )
+            wizard = Wizard.create({})
+            self.assertEqual(
+                (wizard.date_from, wizard.date_to),
+                (date(2039, 1, 1), date(2039, 12, 31)),
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestReportDrillDown(SiaoCase):
+    """A pivot cell opens a list that says what its rows are: every report model
+    has its list view, its action offers it, its rows have a name."""
+
+    def test_every_report_model_has_a_list_and_named_rows(self):
+        reports = [
+            name
+            for name, model in self.env.registry.items()
+            if "siao.report.mixin" in model._inherit and not model._abstract
+        ]
+        self.assertGreaterEqual(len(reports), 4)
+        for name in reports:
+            with self.subTest(model=name):
+                Report = self.env[name].with_user(self.accountant)
+                arch = Report.get_views([(False, "list")])["views"]["list"]["arch"]
+                self.assertGreaterEqual(arch.count("<field "), 3)
+                self.assertNotIn('name="id"', arch)
+                actions = self.env["ir.actions.act_window"].search(
+                    [("res_model", "=", name)]
+                )
+                for action in actions:
+                    self.assertIn("list", action.view_mode)
+                row = Report.search([], limit=1)
+                if row:
+                    self.assertNotIn(name, row.display_name)
+                    self.assertNotIn(",", row.display_name)

@@ -172,7 +172,8 @@ class TestDashboards(SiaoCase):
         )["arch"]
         order = etree.fromstring(arch).get("default_order")
         self.assertEqual(
-            shown.search([("id", "in", shown.ids)], order=order)[:2], old | recent
+            shown.search([("id", "in", (old | recent).ids)], order=order).ids,
+            [old.id, recent.id],
         )
         self.assertGreater(old.age_days, recent.age_days)
 

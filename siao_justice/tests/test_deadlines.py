@@ -166,8 +166,19 @@ class TestDeadlineActivities(SiaoCase):
                 last_name="Other",
                 expected_release_date=DAY_ONE + relativedelta(months=2),
             )
-            person.with_user(self.worker).action_check_deadlines()
-            person.with_user(self.worker).action_check_deadlines()
+            first = person.with_user(self.worker).action_check_deadlines()
+            second = person.with_user(self.worker).action_check_deadlines()
+        # The worker is told what the check did.
+        self.assertEqual(first["tag"], "display_notification")
+        self.assertRegex(first["params"]["message"], r"new deadline activit")
+        self.assertEqual(first["params"]["type"], "success")
+        self.assertIn("Nothing new", second["params"]["message"])
+        open_count = len(
+            self.env["mail.activity"].search(
+                [("res_model", "=", "siao.detainee"), ("res_id", "=", person.id)]
+            )
+        )
+        self.assertIn(f"({open_count} open)", second["params"]["message"])
         self.assertEqual(
             len(self.activities(person, "mail_activity_type_file_request")), 1
         )

@@ -31,6 +31,7 @@ class TestDecisionsThatAct(SiaoCase):
         cls.line_bob = Line.create(
             {"meeting_id": cls.meeting.id, "detainee_id": cls.bob.id}
         )
+        cls.meeting.action_start()  # decisions are taken in session
         cls.Reservation = cls.env["siao.housing.reservation"]
 
     def test_reserve_a_place_reserves_it_at_closing(self):
@@ -43,7 +44,6 @@ class TestDecisionsThatAct(SiaoCase):
             }
         )
         self.line_bob.decision = "maintain"
-        self.meeting.with_user(self.manager).action_start()
         self.meeting.with_user(self.manager).action_close()
         reservation = self.line_alice.reservation_id
         self.assertEqual(
@@ -70,7 +70,6 @@ class TestDecisionsThatAct(SiaoCase):
     def test_reserve_a_place_needs_its_place_and_dates(self):
         self.line_alice.decision = "reserve_place"
         self.line_bob.decision = "maintain"
-        self.meeting.action_start()
         with self.assertRaises(ValidationError):
             self.meeting.with_user(self.manager).action_close()
         self.assertEqual(self.meeting.state, "in_session")
@@ -96,7 +95,6 @@ class TestDecisionsThatAct(SiaoCase):
             }
         )
         self.line_bob.decision = "maintain"
-        self.meeting.action_start()
         with self.assertRaises(ValidationError) as caught:
             self.meeting.with_user(self.worker).action_close()
         self.assertNotIn("CACHÉE", str(caught.exception).upper())
@@ -109,7 +107,6 @@ class TestDecisionsThatAct(SiaoCase):
             {"decision": "close", "decision_note": "Parti du département"}
         )
         self.line_bob.decision = "maintain"
-        self.meeting.action_start()
         self.meeting.action_close()
         self.assertEqual(self.alice.state, "closed")
         self.assertEqual(self.alice.closing_reason, "commission")

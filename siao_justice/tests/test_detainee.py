@@ -5,7 +5,9 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
+from ..models.siao_detainee import ESTIMATED_RELEASE_SOURCES, estimated_release_sql
 from .common import SiaoCase
 
 TODAY = date(2026, 3, 10)
@@ -94,10 +96,95 @@ class TestReleaseHorizon(SiaoCase):
                 expected = self.Person._release_horizon_of(
                     "detained",
                     "convicted",
-                    person.expected_release_date,
+                    person.estimated_release_date,
                     TODAY + timedelta(days=30),
                 )
                 self.assertEqual(person.release_horizon, expected)
+
+    def test_without_expected_date_the_lsc_deadline_or_the_end_of_sentence_counts(
+        self,
+    ):
+        """The estimated release date is the first known of its sources, in their
+        order; the horizon (computed and nightly), the dry-exit risk and the
+        commission's agenda read it."""
+        end = TODAY + relativedelta(months=3, days=20)  # LSC deadline in 20 days
+        cases = {
+            "all": {"expected_release_date": TODAY + timedelta(days=10)},
+            "lsc": {},
+            "end": {"lsc_excluded": True},
+            "long": {"sentence_months": 30},  # beyond the LSC de plein droit
+            "nothing": {"sentence_end_date": False},
+        }
+        with freeze_time(TODAY):
+            persons = {
+                key: self.create_person(
+                    **{
+                        "last_name": f"Estimated {key}",
+                        "incarceration_date": TODAY - relativedelta(months=10),
+                        "sentence_months": 12,
+                        "sentence_end_date": end,
+                        **values,
+                    }
+                )
+                for key, values in cases.items()
+            }
+            for key, person in persons.items():
+                with self.subTest(key=key):
+                    first = next(
+                        (
+                            person[name]
+                            for name in ESTIMATED_RELEASE_SOURCES
+                            if person[name]
+                        ),
+                        False,
+                    )
+                    self.assertEqual(person.estimated_release_date, first)
+                    self.env.flush_all()
+                    self.env.cr.execute(
+                        SQL(
+                            "SELECT %s FROM siao_detainee d WHERE d.id = %s",
+                            estimated_release_sql("d"),
+                            person.id,
+                        )
+                    )
+                    self.assertEqual(self.env.cr.fetchone()[0] or False, first)
+            self.assertEqual(
+                persons["lsc"].estimated_release_date, end - relativedelta(months=3)
+            )
+            self.assertEqual(persons["end"].estimated_release_date, end)
+            self.assertEqual(persons["long"].estimated_release_date, end)
+            self.assertEqual(
+                {key: person.release_horizon for key, person in persons.items()},
+                {
+                    "all": "m1",
+                    "lsc": "m1",
+                    "end": "m6",
+                    "long": "m6",
+                    "nothing": "unknown",
+                },
+            )
+            self.assertTrue(persons["lsc"].dry_exit_risk)
+            self.assertEqual(
+                self.Person.search(
+                    [
+                        ("id", "in", [p.id for p in persons.values()]),
+                        ("dry_exit_risk", "=", True),
+                    ]
+                ),
+                persons["all"] | persons["lsc"],
+            )
+        later = TODAY + relativedelta(months=1)
+        with freeze_time(later):
+            self.Person._cron_update_release_horizon()
+            for person in persons.values():
+                self.assertEqual(
+                    person.release_horizon,
+                    self.Person._release_horizon_of(
+                        "detained", "convicted", person.estimated_release_date, later
+                    ),
+                )
+            self.assertEqual(persons["end"].release_horizon, "m3")
+            self.assertEqual(persons["lsc"].release_horizon, "past")
 
     def test_cron_runs_a_constant_number_of_queries(self):
         with freeze_time(TODAY):
@@ -110,12 +197,32 @@ class TestReleaseHorizon(SiaoCase):
         with freeze_time(TODAY + timedelta(days=20)), self.assertQueryCount(2):
             self.Person._cron_update_release_horizon()
 
+    def test_board_shows_the_release_passed_column_only_when_it_holds_files(self):
+        domain = [("company_id", "=", self.company_b.id)]
+
+        def columns():
+            groups = self.Person.web_read_group(
+                domain, ["release_horizon"], ["release_horizon"]
+            )["groups"]
+            return [group["release_horizon"] for group in groups]
+
+        self.assertEqual(columns(), ["m1", "m3", "m6", "later", "unknown"])
+        self.create_person(
+            company_id=self.company_b.id,
+            user_id=self.worker_b.id,
+            prison_id=False,
+            expected_release_date=date.today() - timedelta(days=1),
+        )
+        self.assertEqual(columns(), ["past", "m1", "m3", "m6", "later", "unknown"])
+
     def test_board_shows_every_horizon_column(self):
         self.create_person(expected_release_date=date.today() + timedelta(days=5))
-        groups = self.Person.read_group([], ["release_horizon"], ["release_horizon"])
+        groups = self.Person.read_group(
+            [("state", "=", "detained")], ["release_horizon"], ["release_horizon"]
+        )
         self.assertEqual(
-            [g["release_horizon"] for g in groups],
-            ["past", "m1", "m3", "m6", "later", "unknown"],
+            [g["release_horizon"] for g in groups if g["release_horizon"] != "past"],
+            ["m1", "m3", "m6", "later", "unknown"],
         )
 
 

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import SiaoCase
 
@@ -159,3 +159,24 @@ class TestPlaces(SiaoCase):
         self.assertEqual(
             (first.date_from, second.date_from), (D, D + timedelta(days=10))
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReserveFromThePersonsFile(SiaoCase):
+    def test_a_worker_reserves_a_place_from_the_persons_places_tab(self):
+        place = self.create_place(
+            self.create_host_structure(), "Studio 1", date.today() - timedelta(days=30)
+        )
+        person = self.create_person(
+            last_name="Réserve", expected_release_date=date.today() + timedelta(days=40)
+        )
+        with Form(person.with_user(self.worker)) as form:
+            with form.reservation_ids.new() as line:
+                line.place_id = place
+                line.date_from = date.today() + timedelta(days=40)
+                # A reservation made by hand is to confirm, not confirmed.
+                self.assertEqual(line.state, "draft")
+        reservation = person.reservation_ids
+        self.assertEqual((reservation.place_id, reservation.state), (place, "draft"))
+        reservation.with_user(self.worker).action_confirm()
+        self.assertEqual(reservation.state, "confirmed")

@@ -5,9 +5,10 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from ..models.siao_detainee import NO_SOLUTION_OUTCOMES
 from .common import SiaoCase
 
 
@@ -27,6 +28,20 @@ class TestRequestPipeline(SiaoCase):
         return Request.create(
             dict({"detainee_id": (person or self.person).id}, **values)
         )
+
+    def test_a_new_request_is_numbered_before_its_first_message(self):
+        request = self.new_request(user_id=self.worker_2.id)
+        self.assertTrue(request.name.startswith("DS/"))
+        assigned = self.env["mail.message"].search(
+            [
+                ("model", "=", "siao.request"),
+                ("res_id", "=", request.id),
+                ("partner_ids", "in", self.worker_2.partner_id.ids),
+            ]
+        )
+        self.assertTrue(assigned)
+        self.assertIn(request.name, assigned[0].subject)
+        self.assertNotIn(" / ", assigned[0].subject)
 
     def test_the_happy_path_from_draft_to_admitted(self):
         request = self.new_request()
@@ -325,4 +340,77 @@ class TestRequestRules(SiaoCase):
         self.assertEqual(
             [g["state"] for g in groups if g["__fold"]],
             ["admitted", "refused", "cancelled"],
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestRequestAtRelease(SiaoCase):
+    """A release says what becomes of the open SIAO request: without a solution it
+    goes back to "to update" with an activity for its worker; the worker may
+    cancel it or leave it as it is instead."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.person = cls.create_person(
+            consent_date=date(2025, 6, 1),
+            expected_release_date=date.today() + timedelta(days=10),
+        )
+        cls.request = (
+            cls.env["siao.request"]
+            .with_user(cls.worker)
+            .create({"detainee_id": cls.person.id})
+        )
+        cls.request.action_submit()
+
+    def release(self, outcome, **values):
+        action = self.person.with_user(self.worker).action_open_release_wizard()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(self.worker)
+            .with_context(**action["context"])
+        )
+        wizard.outcome = outcome
+        if outcome == "dry_exit":
+            wizard.dry_exit_reason = "no_place"
+        for name, value in values.items():
+            setattr(wizard, name, value)
+        return wizard
+
+    def test_a_dry_exit_sends_the_request_back_to_update_with_an_activity(self):
+        for outcome in NO_SOLUTION_OUTCOMES:
+            with self.subTest(outcome=outcome), self.env.cr.savepoint() as sp:
+                wizard = self.release(outcome)
+                self.assertTrue(wizard.has_open_request)
+                self.assertEqual(wizard.request_action, "update")
+                wizard.save().action_confirm()
+                self.assertEqual(self.request.state, "to_update")
+                activity = self.request.activity_ids
+                self.assertEqual(activity.user_id, self.worker)
+                self.assertIn(date.today().strftime("%d/%m/%Y"), activity.summary)
+                sp.rollback()
+                self.env.invalidate_all()
+
+    def test_the_worker_may_cancel_the_request_or_leave_it(self):
+        with self.env.cr.savepoint() as sp:
+            self.release("family", request_action="cancel").save().action_confirm()
+            self.assertEqual(self.request.state, "cancelled")
+            self.assertIn("no longer needed", self.request.cancel_reason)
+            sp.rollback()
+            self.env.invalidate_all()
+        wizard = self.release("shelter")
+        self.assertEqual(wizard.request_action, "keep")
+        wizard.save().action_confirm()
+        self.assertEqual(
+            (self.person.state, self.request.state), ("released", "submitted")
+        )
+        self.assertFalse(self.request.activity_ids)
+
+    def test_an_unknown_choice_changes_nothing(self):
+        with self.assertRaises(UserError):
+            self.person.with_user(self.worker).action_record_release(
+                date.today(), "dry_exit", "no_place", request_action="forget"
+            )
+        self.assertEqual(
+            (self.person.state, self.request.state), ("detained", "submitted")
         )

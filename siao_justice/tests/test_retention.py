@@ -55,6 +55,7 @@ class TestRetention(SiaoCase):
             meeting = cls.env["siao.commission.meeting"].create(
                 {"date": datetime(2023, 1, 10, 13, 0), "company_id": company.id}
             )
+            meeting.action_start()
             cls.env["siao.commission.line"].create(
                 {
                     "meeting_id": meeting.id,
@@ -63,7 +64,6 @@ class TestRetention(SiaoCase):
                     "decision_note": f"{NAME} sera hébergé chez sa sœur",
                 }
             )
-            meeting.action_start()
             meeting.action_close()
             cls.meeting = meeting
         with freeze_time(date(2023, 2, 20)):
@@ -120,6 +120,7 @@ class TestRetention(SiaoCase):
         meeting = self.env["siao.commission.meeting"].create(
             {"date": "2026-05-12 12:00:00"}
         )
+        meeting.action_start()
         with freeze_time(date(2026, 5, 6)):
             self.env["siao.commission.line"].create(
                 {"meeting_id": meeting.id, "detainee_id": person.id}
@@ -198,6 +199,11 @@ class TestRetention(SiaoCase):
 class TestRetentionRules(SiaoCase):
     """Retention is driven by its rules alone: no plain write steers it, every act
     of support counts as a contact, and nothing identifying survives it."""
+
+    def started_meeting(self, when):
+        meeting = self.env["siao.commission.meeting"].create({"date": when})
+        meeting.action_start()
+        return meeting
 
     @classmethod
     def setUpClass(cls):
@@ -304,9 +310,7 @@ class TestRetentionRules(SiaoCase):
             .write({"status": "prepared"}),
             lambda: self.env["siao.commission.line"].create(
                 {
-                    "meeting_id": self.env["siao.commission.meeting"]
-                    .create({"date": "2026-12-08 13:00:00"})
-                    .id,
+                    "meeting_id": self.started_meeting("2026-12-08 13:00:00").id,
                     "detainee_id": person.id,
                 }
             ),
@@ -412,6 +416,7 @@ class TestRetentionRules(SiaoCase):
         meeting = self.env["siao.commission.meeting"].create(
             {"date": "2024-03-12 13:00:00"}
         )
+        meeting.action_start()
         self.env["siao.commission.line"].create(
             {"meeting_id": meeting.id, "detainee_id": person.id, "decision": "close"}
         )

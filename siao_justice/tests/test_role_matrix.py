@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..models.res_users import ROLE_HOME_ACTIONS
 from .common import SiaoCase
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
@@ -44,6 +45,7 @@ class TestRoleMatrix(SiaoCase):
         request.action_submit()
         cls.env["siao.deadline.alert"]._schedule(person)
         meeting = cls.env["siao.commission.meeting"].create({"date": datetime.now()})
+        meeting.action_start()
         line = cls.env["siao.commission.line"].create(
             {"meeting_id": meeting.id, "detainee_id": person.id, "decision": "maintain"}
         )
@@ -51,7 +53,7 @@ class TestRoleMatrix(SiaoCase):
             {
                 "detainee_id": person.id,
                 "user_id": cls.worker.id,
-                "housing_entry_date": date.today(),
+                "housing_entry_date": person.estimated_release_date,
             }
         )
         measure.action_enter_housing()
@@ -98,7 +100,6 @@ class TestRoleMatrix(SiaoCase):
                 "target_id": person.id,
             },
         }
-        meeting.action_start()
         meeting.action_close()
         cls.meeting = meeting
         cls.env.flush_all()
@@ -246,3 +247,70 @@ class TestRoleMatrix(SiaoCase):
             self.assertFalse(
                 {"nir", "restrictions", "notes"} & set(self.env[model]._fields), model
             )
+
+
+@tagged("post_install", "-at_install")
+class TestRoleHomeAndMenus(SiaoCase):
+    """Each role opens on its own screen (not Discuss), and sees the menus of its
+    work only."""
+
+    def test_each_role_opens_on_its_screen_the_highest_role_first(self):
+        users = {
+            "siao_justice.group_siao_manager": self.manager,
+            "siao_justice.group_siao_user": self.worker,
+            "siao_justice.group_siao_reader": self.reader,
+            "siao_justice.group_siao_reporting": self.accountant,
+        }
+        for group, action in ROLE_HOME_ACTIONS:
+            with self.subTest(group=group):
+                self.assertEqual(users[group].action_id.id, self.env.ref(action).id)
+                # A window the web client can open for that role.
+                self.assertTrue(
+                    self.env["ir.actions.actions"]
+                    .with_user(users[group])
+                    ._for_xml_id(action)
+                )
+        self.assertFalse(self.internal.action_id)
+        # A worker made coordinator opens on the coordinator's screen.
+        self.worker.groups_id = [
+            (4, self.env.ref("siao_justice.group_siao_manager").id)
+        ]
+        self.assertEqual(
+            self.worker.action_id.id, self.env.ref(ROLE_HOME_ACTIONS[0][1]).id
+        )
+        # A home chosen for someone is theirs to keep.
+        chosen = self.env["ir.actions.actions"].browse(
+            self.env.ref("siao_justice.siao_commission_meeting_action").id
+        )
+        self.reader.action_id = chosen
+        self.reader.groups_id = [(4, self.env.ref("siao_justice.group_siao_user").id)]
+        self.assertEqual(self.reader.action_id.id, chosen.id)
+
+    def test_the_reader_and_the_accountant_see_no_place_board_nor_dialog_first(self):
+        Menu = self.env["ir.ui.menu"]
+        places = self.env.ref("siao_justice.siao_housing_place_board_menu")
+        for user in (self.reader, self.accountant):
+            visible = Menu.with_user(user)._visible_menu_ids()
+            self.assertNotIn(places.id, visible)
+        # The accountant's app opens on a report, not on the workbook dialog: the
+        # web client opens the first visible menu, level by level.
+        menu = self.env.ref("siao_justice.siao_justice_menu_root")
+        visible = Menu.with_user(self.accountant)._visible_menu_ids()
+        while not menu.action:
+            menu = menu.child_id.filtered(lambda m: m.id in visible).sorted(
+                lambda m: (m.sequence, m.id)
+            )[:1]
+            self.assertTrue(menu)
+        self.assertNotEqual(menu.action.target, "new")
+
+    def test_who_may_not_change_a_file_is_not_offered_to_schedule_activities(self):
+        for model in ("siao.detainee", "siao.request", "siao.avdl.measure"):
+            with self.subTest(model=model):
+                views = (
+                    self.env[model].with_user(self.reader).get_views([(False, "form")])
+                )
+                self.assertFalse(views["models"][model].get("has_activities"))
+                views = (
+                    self.env[model].with_user(self.worker).get_views([(False, "form")])
+                )
+                self.assertTrue(views["models"][model].get("has_activities"))

@@ -78,6 +78,46 @@ class TestBoardTour(SiaoTourCase):
 
 
 @tagged("post_install", "-at_install")
+class TestWorkerOnAPhone(SiaoTourCase):
+    """The worker's board and file at phone width (390x844)."""
+
+    browser_size = "390x844"
+
+    def test_worker_opens_a_file_from_the_board_on_a_phone(self):
+        self.create_person(
+            last_name="Tourneur",
+            first_name="Lucas",
+            expected_release_date=date.today() + timedelta(days=12),
+        )
+        self.start_tour_with_screenshot(
+            "/odoo/action-siao_justice.siao_detainee_action",
+            "siao_justice_phone_tour",
+            login="siao_worker",
+            role="worker_phone",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestReaderTour(SiaoTourCase):
+    def test_the_spip_reader_lands_on_the_board_and_reads_a_shared_file(self):
+        self.speak_french(self.reader)
+        self.create_person(
+            last_name="Partagé",
+            first_name="Pierre",
+            consent_date=date.today() - timedelta(days=10),
+            consent_scope="siao_spip",
+            expected_release_date=date.today() + timedelta(days=60),
+        )
+        self.assertEqual(
+            self.reader.action_id.id,
+            self.env.ref("siao_justice.siao_detainee_action").id,
+        )
+        self.start_tour_with_screenshot(
+            "/odoo", "siao_justice_reader_tour", login="siao_reader", role="reader"
+        )
+
+
+@tagged("post_install", "-at_install")
 class TestRoleJourneys(SiaoTourCase):
     def test_worker_adds_a_person_files_and_submits_a_request(self):
         if not self.env["res.partner"].search_count(
@@ -177,6 +217,9 @@ class TestRoleJourneys(SiaoTourCase):
         )
         self.assertEqual(meeting.state, "closed")
         self.assertTrue(meeting.minutes_attachment_id)
+        # Decided from the cards, every case says who acts and by when.
+        self.assertTrue(all(meeting.line_ids.mapped("due_date")))
+        self.assertTrue(all(meeting.line_ids.mapped("action_user_id")))
         # The decision acted: the place is reserved for Keller over its dates.
         reservation = meeting.line_ids.filtered(
             lambda line: line.decision == "reserve_place"
@@ -189,8 +232,10 @@ class TestRoleJourneys(SiaoTourCase):
         person = self.create_person(
             last_name="Tourneur",
             first_name="Lucas",
-            expected_release_date=date.today() + timedelta(days=20),
+            expected_release_date=date.today() - timedelta(days=1),
         )
+        # Out since yesterday: the measure's entry into housing comes after.
+        person.action_record_release(date.today() - timedelta(days=1), "housing")
         self.start_tour_with_screenshot(
             "/odoo/action-siao_justice.siao_avdl_measure_action",
             "siao_justice_avdl_tour",

@@ -1,8 +1,11 @@
+import ast
 import os
+import re
 
 import polib
 
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import html2plaintext
 from odoo.tools.translate import TranslationModuleReader
 
 I18N = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n")
@@ -39,3 +42,132 @@ class TestFrenchTranslation(TransactionCase):
             if not entry.obsolete
         }
         self.assertEqual(template, french)
+
+
+@tagged("post_install", "-at_install")
+class TestDialogsHaveFrenchTitles(TransactionCase):
+    """A dialog the addon opens is titled, in French for a French user: no dialog
+    titled "Odoo"."""
+
+    MODULE = os.path.dirname(os.path.dirname(__file__))
+
+    def test_every_dialog_action_in_the_code_has_a_title(self):
+        untitled = []
+        for folder, _dirs, files in os.walk(self.MODULE):
+            if os.sep + "tests" in folder:
+                continue
+            for name in files:
+                if not name.endswith(".py"):
+                    continue
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as source:
+                    tree = ast.parse(source.read())
+                for node in ast.walk(tree):
+                    if not isinstance(node, ast.Dict):
+                        continue
+                    keys = {
+                        key.value: value
+                        for key, value in zip(node.keys, node.values, strict=True)
+                        if isinstance(key, ast.Constant)
+                    }
+                    target, kind = keys.get("target"), keys.get("type")
+                    if (
+                        isinstance(target, ast.Constant)
+                        and target.value == "new"
+                        and isinstance(kind, ast.Constant)
+                        and kind.value == "ir.actions.act_window"
+                        and "name" not in keys
+                    ):
+                        untitled.append(
+                            f"{os.path.relpath(path, self.MODULE)}:{node.lineno}"
+                        )
+        self.assertEqual(untitled, [])
+
+    def test_every_wizard_of_the_addon_opens_with_a_french_title(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        french = self.env(context={"lang": "fr_FR"})
+        wizards = (
+            self.env["ir.model"]
+            .browse(
+                self.env["ir.model.data"]
+                .search([("module", "=", "siao_justice"), ("model", "=", "ir.model")])
+                .mapped("res_id")
+            )
+            .filtered("transient")
+        )
+        checked = 0
+        for wizard in wizards:
+            kind = self.env[wizard.model]._fields.get("kind")
+            kinds = [value for value, _label in kind.selection] if kind else [None]
+            for value in kinds:
+                defaults = {"kind": value} if value else {}
+                english = self.env["siao.detainee"]._siao_wizard(
+                    wizard.model, **defaults
+                )["name"]
+                title = french["siao.detainee"]._siao_wizard(wizard.model, **defaults)[
+                    "name"
+                ]
+                with self.subTest(wizard=wizard.model, kind=value):
+                    self.assertTrue(title)
+                    self.assertNotEqual(title, "Odoo")
+                    self.assertNotEqual(title, english, "not translated")
+                checked += 1
+        self.assertGreater(checked, 10)
+        actions = self.env["ir.actions.act_window"].search(
+            [("target", "=", "new"), ("res_model", "like", "siao.%")]
+        )
+        for action in actions:
+            with self.subTest(action=action.xml_id):
+                self.assertNotEqual(
+                    action.with_env(french).name, action.name, "not translated"
+                )
+
+
+@tagged("post_install", "-at_install")
+class TestDemoSpeaksFrench(TransactionCase):
+    """The demo database a new team opens (make run) speaks French, its history
+    included, and carries a believable French association, not Odoo's demo
+    company."""
+
+    def test_no_english_message_in_the_demos_chatter(self):
+        english = {
+            entry.msgid.casefold()
+            for entry in polib.pofile(os.path.join(I18N, "fr.po"))
+            if entry.msgstr and entry.msgstr != entry.msgid
+        }
+        messages = self.env["mail.message"].search([("model", "like", "siao.%")])
+        self.assertTrue(messages)
+        wrong = []
+        for message in messages:
+            text = html2plaintext(message.body or "").strip()
+            if text.casefold() in english or re.search(
+                r"\b(created|updated)\b", text, re.IGNORECASE
+            ):
+                wrong.append(f"{message.model},{message.res_id}: {text}")
+        self.assertEqual(wrong, [])
+
+    def test_the_demo_opens_on_a_working_day(self):
+        """Activities scheduled at install, requests of different ages, a past
+        commission with its minutes."""
+        alerts = self.env["siao.deadline.alert"]
+        activities = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "siao.detainee"),
+                ("activity_type_id", "in", alerts._activity_type_ids()),
+            ]
+        )
+        self.assertGreaterEqual(len(activities), 3)
+        ages = set(self.env["siao.request"].search([]).mapped("age_days"))
+        self.assertGreaterEqual(len(ages), 3)
+        closed = self.env["siao.commission.meeting"].search([("state", "=", "closed")])
+        self.assertTrue(closed.minutes_attachment_id)
+
+    def test_the_demo_company_is_a_french_association(self):
+        partner = self.env.ref("base.main_company").partner_id
+        self.assertEqual(partner.country_id, self.env.ref("base.fr"))
+        self.assertEqual(partner.zip[:2], "68")
+        for value in (partner.email, partner.phone, partner.street, partner.city):
+            self.assertNotRegex(
+                value or "", r"(?i)yourcompany|san francisco|\+1 |executive park"
+            )
+        self.assertTrue(partner.phone.startswith("+33"))

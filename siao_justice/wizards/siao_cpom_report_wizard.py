@@ -24,13 +24,9 @@ class SiaoCpomReportWizard(models.TransientModel):
     _description = "CPOM workbook"
 
     date_from = fields.Date(
-        required=True,
-        default=lambda self: date(fields.Date.context_today(self).year - 1, 1, 1),
+        required=True, default=lambda self: self._default_period()[0]
     )
-    date_to = fields.Date(
-        required=True,
-        default=lambda self: date(fields.Date.context_today(self).year - 1, 12, 31),
-    )
+    date_to = fields.Date(required=True, default=lambda self: self._default_period()[1])
     company_ids = fields.Many2many(
         "res.company",
         string="Companies",
@@ -40,6 +36,27 @@ class SiaoCpomReportWizard(models.TransientModel):
     )
     file_data = fields.Binary(string="Workbook", readonly=True, attachment=False)
     file_name = fields.Char(readonly=True)
+
+    @api.model
+    def _default_period(self):
+        """The last calendar year, the one a CPOM report covers; the current year
+        to date when the last one holds nothing yet (a new install)."""
+        today = fields.Date.context_today(self)
+        start, end = date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+        dated = (
+            ("siao.request", "request_date"),
+            ("siao.avdl.measure", "referral_date"),
+            ("siao.detainee", "actual_release_date"),
+        )
+        if any(
+            self.env[model]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([(name, ">=", start), (name, "<=", end)], limit=1)
+            for model, name in dated
+        ):
+            return start, end
+        return date(today.year, 1, 1), today
 
     @api.constrains("date_from", "date_to")
     def _check_period(self):

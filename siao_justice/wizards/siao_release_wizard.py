@@ -1,6 +1,11 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
-from ..models.siao_detainee import DRY_EXIT_REASONS, RELEASE_OUTCOMES
+from ..models.siao_detainee import (
+    DRY_EXIT_REASONS,
+    RELEASE_OUTCOMES,
+    RELEASE_REQUEST_ACTIONS,
+)
+from ..models.siao_request import OPEN_STATES
 
 
 class SiaoReleaseWizard(models.TransientModel):
@@ -16,12 +21,36 @@ class SiaoReleaseWizard(models.TransientModel):
     dry_exit_reason = fields.Selection(
         DRY_EXIT_REASONS, string="Reason of the dry exit"
     )
+    open_request_state = fields.Selection(
+        related="detainee_id.request_state", string="SIAO request"
+    )
+    has_open_request = fields.Boolean(compute="_compute_has_open_request")
+    request_action = fields.Selection(
+        RELEASE_REQUEST_ACTIONS,
+        string="The open SIAO request",
+        compute="_compute_request_action",
+        store=True,
+        readonly=False,
+    )
+
+    @api.depends("open_request_state")
+    def _compute_has_open_request(self):
+        for wizard in self:
+            wizard.has_open_request = wizard.open_request_state in OPEN_STATES
+
+    @api.depends("outcome")
+    def _compute_request_action(self):
+        for wizard in self:
+            wizard.request_action = self.env[
+                "siao.detainee"
+            ]._default_release_request_action(wizard.outcome)
 
     def action_confirm(self):
         return self.detainee_id.action_record_release(
             release_date=self.release_date,
             outcome=self.outcome,
             reason=self.dry_exit_reason,
+            request_action=self.request_action,
         )
 
 

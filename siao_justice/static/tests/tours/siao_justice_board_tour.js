@@ -18,7 +18,7 @@ registry.category("web_tour.tours").add("siao_justice_board_tour", {
         },
         {
             content: "The dry-exit risk is shown on the file",
-            trigger: ".o_form_view .ribbon:contains('Risque de sortie sèche')",
+            trigger: ".o_form_view .ribbon:contains('Sans solution')",
         },
     ],
 });

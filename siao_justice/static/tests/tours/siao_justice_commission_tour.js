@@ -38,6 +38,14 @@ registry.category("web_tour.tours").add("siao_justice_commission_tour", {
             trigger: ".o_form_view .o_field_widget[name='line_ids'] .o_data_row:contains('KELLER Sophie')",
         },
         {
+            content: "Decisions are taken in session: start it",
+            trigger: ".o_form_view button[name='action_start']",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view button[name='action_close']",
+        },
+        {
             content: "Open the board of the next commission",
             trigger: "[data-menu-xmlid='siao_justice.siao_commission_menu']",
             run: "click",
@@ -116,18 +124,13 @@ registry.category("web_tour.tours").add("siao_justice_commission_tour", {
             run: "click",
         },
         {
-            content: "Start the session",
-            trigger: ".o_form_view button[name='action_start']",
-            run: "click",
-        },
-        {
             content: "Close the commission",
             trigger: ".o_form_view button[name='action_close']",
             run: "click",
         },
         {
-            content: "The commission is closed and its minutes are attached",
-            trigger: ".o_form_view .o_field_widget[name='minutes_attachment_id']:contains('Compte-rendu')",
+            content: "The commission is closed and its minutes open as a PDF",
+            trigger: ".o_form_view button[name='action_open_minutes']:contains('Compte-rendu')",
         },
     ],
 });
