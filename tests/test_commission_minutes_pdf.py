@@ -22,8 +22,9 @@ def test_closing_a_commission_attaches_the_minutes_pdf(login):
     )
     assert lines, "the demo data gives the commission cases to review"
     line_ids = [line["id"] for line in lines]
-    coordinator("siao.commission.line", "write", line_ids, {"decision": "maintain"})
+    # Decisions are taken in session.
     coordinator("siao.commission.meeting", "action_start", [meeting_id])
+    coordinator("siao.commission.line", "write", line_ids, {"decision": "maintain"})
     assert coordinator("siao.commission.meeting", "action_close", [meeting_id]) is True
 
     [meeting] = coordinator(

@@ -36,6 +36,8 @@ class SiaoInputValidation(models.AbstractModel):
 
     _name = "siao.input.validation"
     _description = "SIAO Justice input boundary"
+    # The grouping whose columns _siao_folded_group folds (none by default).
+    _siao_fold_groupby = None
 
     # ---- CRUD ----
     @api.model
@@ -53,16 +55,15 @@ class SiaoInputValidation(models.AbstractModel):
             lazy=lazy,
         )
         first = groupby[0] if isinstance(groupby, list | tuple) and groupby else groupby
-        for group in groups:
-            folded = self._siao_folded_group(first, group)
-            if folded is not None:
-                group["__fold"] = folded
+        if first and first == self._siao_fold_groupby:
+            for group in groups:
+                group["__fold"] = self._siao_folded_group(group)
         return groups
 
-    def _siao_folded_group(self, groupby, group):
-        """Whether the board folds this column (a read_group result); None when
-        the model says nothing of this grouping."""
-        return None
+    def _siao_folded_group(self, group):
+        """Whether the board grouped by ``_siao_fold_groupby`` folds this column
+        (a read_group result)."""
+        return False
 
     @api.model_create_multi
     def create(self, vals_list):

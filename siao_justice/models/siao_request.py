@@ -422,8 +422,10 @@ class SiaoRequest(models.Model):
                 _("A submitted request is history: archive it instead of deleting it.")
             )
 
-    def _siao_folded_group(self, groupby, group):
-        return group.get("state") in CLOSED_STATES if groupby == "state" else None
+    _siao_fold_groupby = "state"
+
+    def _siao_folded_group(self, group):
+        return group.get("state") in CLOSED_STATES
 
     # ---- Transitions ----
     def _check_step(self, action):
