@@ -33,7 +33,8 @@ def cancel_extra_open_measures(cr):
     """Before the unique index exists (the upgrade, whose pre-migration has no
     models yet): a person holding several open measures keeps the most advanced
     one (in housing, then before entry, then the oldest referral); the others are
-    cancelled and leave the active file. Returns the ids of the cancelled ones."""
+    cancelled (closed when already in housing) and leave the active file. Returns
+    their ids."""
     cr.execute(
         SQL(
             """
@@ -46,7 +47,12 @@ def cancel_extra_open_measures(cr):
                  WHERE state IN %(open)s
             )
             UPDATE siao_avdl_measure m
-               SET state = 'cancelled',
+               SET state = CASE WHEN m.state = 'active'
+                                THEN 'closed' ELSE 'cancelled' END,
+                   closing_date = CASE WHEN m.state = 'active'
+                                       THEN CURRENT_DATE ELSE m.closing_date END,
+                   closing_reason = CASE WHEN m.state = 'active'
+                                         THEN 'other' ELSE m.closing_reason END,
                    file_until = CASE WHEN m.state IN %(in_file)s
                                      THEN CURRENT_DATE ELSE m.file_until END
               FROM ranked
@@ -180,15 +186,21 @@ class SiaoAvdlMeasure(models.Model):
         return ids
 
     def _note_cancelled_as_extra(self):
-        """Tell each cancelled measure's worker, in its chatter, why."""
-        for measure in self.sudo():
-            measure.message_post(
+        """After the upgrade's cancellations: each measure says why in its chatter
+        (a note, not a contact with the person), its former worker stops
+        following a file they no longer read, and the next person waiting is
+        announced."""
+        measures = self.sudo()
+        for measure in measures:
+            measure._message_log(
                 body=measure.with_context(lang=measure.user_id.lang).env._(
                     "Cancelled at the upgrade: this person held another open AVDL "
                     "measure, which is kept. A person holds one measure at a time."
                 ),
-                subtype_xmlid="mail.mt_note",
             )
+        measures._siao_keep_to_readers()
+        measures.detainee_id._siao_keep_to_readers()
+        measures._announce_next_in_queue()
 
     # ---- Computes ----
     @api.depends("detainee_id.name")
@@ -299,7 +311,9 @@ class SiaoAvdlMeasure(models.Model):
     def _check_entry_after_release(self):
         """The entry into housing comes after the release: not before the actual
         release, nor, while the person is in prison, before the release planned."""
-        for measure in self.sudo().filtered("housing_entry_date"):
+        for measure in self.sudo().filtered(
+            lambda m: m.housing_entry_date and m.state in OPEN_MEASURE_STATES
+        ):
             person = measure.detainee_id
             release = (
                 person.estimated_release_date

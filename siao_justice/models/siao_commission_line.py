@@ -238,7 +238,9 @@ class SiaoCommissionLine(models.Model):
             raise UserError(_("Decisions are taken in session: start the commission."))
         result = super(SiaoCommissionLine, checked).write(vals)
         if vals.get("decision"):
-            self._set_decision_defaults()
+            # A decision changed without naming anyone: an AVDL referral goes to
+            # an AVDL worker, whoever the previous decision's default was.
+            self._set_decision_defaults(replace="action_user_id" not in vals)
         return result
 
     # ---- Who acts, and by when ----
@@ -254,8 +256,11 @@ class SiaoCommissionLine(models.Model):
         person = self.detainee_id.sudo()
         if decision == "avdl_referral":
             company = person.company_id
+            social_workers = self.env.ref("siao_justice.group_siao_user")
             workers = company.siao_avdl_worker_ids.filtered(
-                lambda user: user.active and person._siao_readable_by(user)
+                lambda user: user.active
+                and social_workers in user.groups_id
+                and person._siao_readable_by(user)
             )
             if workers:
                 counts = self.env["siao.avdl.measure"]._active_file_counts(
@@ -270,12 +275,25 @@ class SiaoCommissionLine(models.Model):
                 )
         return person.user_id
 
-    def _set_decision_defaults(self):
+    def _avdl_referral_outside_workers(self):
+        """An AVDL referral whose person in charge (a default of another decision,
+        say) is none of the company's AVDL workers: the default worker replaces
+        them."""
+        workers = self.detainee_id.sudo().company_id.siao_avdl_worker_ids
+        return bool(
+            self.decision == "avdl_referral"
+            and workers
+            and self.action_user_id not in workers
+        )
+
+    def _set_decision_defaults(self, replace=False):
         """A decision taken without who or when (from a card) gets them: the
         minutes and the e-mail say who acts and by when."""
         for line in self.filtered("decision"):
             values = {}
-            if not line.action_user_id:
+            if not line.action_user_id or (
+                replace and line._avdl_referral_outside_workers()
+            ):
                 user = line._default_action_user(line.decision)
                 if user:
                     values["action_user_id"] = user.id
@@ -287,7 +305,7 @@ class SiaoCommissionLine(models.Model):
     @api.onchange("decision")
     def _onchange_decision(self):
         for line in self.filtered("decision"):
-            if not line.action_user_id:
+            if not line.action_user_id or line._avdl_referral_outside_workers():
                 line.action_user_id = line._default_action_user(line.decision)
             if not line.due_date and line.meeting_id.date:
                 line.due_date = line._default_due_date()

@@ -122,6 +122,12 @@ ESTIMATED_RELEASE_SOURCES = (
 )
 
 
+# What the estimated release date is computed from (its sources and the LSC's).
+ESTIMATED_RELEASE_INPUTS = frozenset(
+    (*ESTIMATED_RELEASE_SOURCES, "sentence_months", "lsc_excluded", "legal_status")
+)
+
+
 def estimated_release_sql(alias=None):
     """The estimated release day of a ``siao_detainee`` row, in SQL."""
     columns = [
@@ -793,9 +799,23 @@ class SiaoDetainee(models.Model):
                 and (person.expected_release_date - new_date).days
                 > EARLIER_RELEASE_NOTICE_DAYS
             }
+        planned = (
+            {person.id: person.estimated_release_date for person in self}
+            if ESTIMATED_RELEASE_INPUTS & set(vals)
+            else {}
+        )
         result = super().write(vals)
         if set(STAY_FIELDS).intersection(vals):
             self._sync_current_stay()
+        moved = self.filtered(
+            lambda p: p.id in planned
+            and p.id not in earlier
+            and p.state == "detained"
+            and p.estimated_release_date != planned[p.id]
+        )
+        if moved:
+            # The date the deadlines plan for moved: their activities follow it.
+            self.env["siao.deadline.alert"]._reschedule(moved)
         if earlier:
             self.browse(list(earlier))._release_brought_forward(earlier)
         elif {"sentence_months", "sentence_end_date", "lsc_excluded"} & set(vals):
@@ -1322,14 +1342,21 @@ class SiaoDetainee(models.Model):
         requests.filtered(
             lambda r: r.state in ("submitted", "oriented", "proposed")
         ).action_mark_to_update()
-        for request in requests.sudo():
+        outcome = self[:1].release_outcome
+        for request in requests.sudo().filtered(lambda r: r.state != "draft"):
+            env = request.with_context(
+                lang=(request.user_id or request.detainee_id.user_id).lang
+            ).env
             request.activity_schedule(
                 act_type_xmlid="mail.mail_activity_data_todo",
-                summary=request.with_context(
-                    lang=(request.user_id or request.detainee_id.user_id).lang
-                ).env._(
+                summary=env._(
                     "Released on %(date)s without a solution: give the SIAO the "
                     "person's new situation",
+                    date=day,
+                )
+                if outcome in NO_SOLUTION_OUTCOMES
+                else env._(
+                    "Released on %(date)s: give the SIAO the person's new situation",
                     date=day,
                 ),
                 user_id=(

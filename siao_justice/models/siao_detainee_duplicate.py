@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .siao_avdl_measure import OPEN_MEASURE_STATES
 from .siao_request import OPEN_STATES
 
 # Values of the merged files that are never copied into the file kept.
@@ -171,6 +172,20 @@ class SiaoDetaineeDuplicate(models.AbstractModel):
                     "has only one. Complete or cancel one of them before merging.",
                     names=", ".join(open_requests.detainee_id.mapped("name")),
                     requests=", ".join(open_requests.mapped("name")),
+                )
+            )
+        open_measures = (
+            self.env["siao.avdl.measure"]
+            .sudo()
+            .search(
+                [("detainee_id", "in", files.ids), ("state", "in", OPEN_MEASURE_STATES)]
+            )
+        )
+        if len(open_measures.detainee_id) > 1:
+            raise UserError(
+                _(
+                    "Several of these files have an open AVDL measure: a person "
+                    "holds one at a time. Close or cancel one of them before merging."
                 )
             )
         values = target._siao_merge_values(sources)

@@ -379,6 +379,7 @@ class TestOneOpenMeasurePerPerson(SiaoCase):
         active.housing_entry_date = date.today()
         active.action_enter_housing()
         self.env.flush_all()
+        contact = self.person.last_contact_date
         cancelled = self.Measure.browse(self.Measure._cancel_extra_open_measures())
         self.assertEqual(cancelled, waiting_older)
         self.assertEqual(
@@ -396,6 +397,8 @@ class TestOneOpenMeasurePerPerson(SiaoCase):
             "measure, which is kept. A person holds one measure at a time."
         )
         self.assertIn(expected, waiting_older.message_ids[0].body)
+        # A note of the upgrade, not a contact with the person.
+        self.assertEqual(self.person.last_contact_date, contact)
         self.Measure.init()  # the index can now be created
         self.assertSecondRefused()
 

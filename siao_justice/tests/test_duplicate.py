@@ -175,6 +175,26 @@ class TestMergeFiles(SiaoCase):
         self.assertEqual(request.detainee_id, self.other)
         self.assertFalse(self.kept.birthdate)
 
+    def test_two_open_measures_are_refused_naming_no_one(self):
+        Measure = self.env["siao.avdl.measure"]
+        Measure.create({"detainee_id": self.kept.id, "user_id": self.worker.id})
+        measure = Measure.create(
+            {"detainee_id": self.other.id, "user_id": self.worker.id}
+        )
+        with self.assertRaisesRegex(UserError, "open AVDL measure") as caught:
+            self.merge()
+        self.assertNotIn("MEYER", str(caught.exception))
+        self.assertTrue(self.other.active)
+        self.assertEqual(measure.detainee_id, self.other)
+
+    def test_a_past_stays_closed_measure_moves_with_the_merge(self):
+        measure = self.env["siao.avdl.measure"].create(
+            {"detainee_id": self.other.id, "user_id": self.worker.id}
+        )
+        measure.action_cancel()
+        self.merge()
+        self.assertEqual(measure.detainee_id, self.kept)
+
     def test_a_worker_cannot_merge(self):
         with self.assertRaises(AccessError):
             self.merge(user=self.worker)
