@@ -48,6 +48,7 @@ class ResUsers(models.Model):
         ]
         homes = [(group, action) for group, action in homes if group and action]
         role_actions = {action.id for _group, action in homes}
+        moving = defaultdict(lambda: self.env["res.users"])
         for user in self.sudo().filtered(lambda u: not u.share):
             if user.action_id and user.action_id.id not in role_actions:
                 continue
@@ -56,7 +57,9 @@ class ResUsers(models.Model):
                 self.env["ir.actions.act_window"],
             )
             if user.action_id.id != home.id:
-                user.write({"action_id": home.id or False})
+                moving[home.id] |= user
+        for home_id, users in moving.items():  # one write per home screen
+            users.write({"action_id": home_id or False})
 
     def _siao_recheck_followed_records(self):
         """A user who no longer reads a file (another role, another company,

@@ -10,7 +10,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from .siao_avdl_measure import CANCELLABLE_MEASURE_STATES
-from .siao_request import OPEN_STATES, REQUEST_STATES
+from .siao_request import OPEN_STATES, REQUEST_STATES, TRANSITIONS
 from .siao_resource_right import DEFAULT_CHECKLIST
 
 GENDERS = [("female", "Woman"), ("male", "Man"), ("other", "Other")]
@@ -1340,7 +1340,7 @@ class SiaoDetainee(models.Model):
             )
             return
         requests.filtered(
-            lambda r: r.state in ("submitted", "oriented", "proposed")
+            lambda r: r.state in TRANSITIONS["to_update"][0]
         ).action_mark_to_update()
         outcome = self[:1].release_outcome
         for request in requests.sudo().filtered(lambda r: r.state != "draft"):

@@ -52,6 +52,14 @@ class SiaoTourCase(HttpCase, SiaoCase):
         if shots:
             self.save_screenshot(role, shots[-1])
 
+    def create_soon_released(self):
+        """The worker's case released within a month, without a solution yet."""
+        return self.create_person(
+            last_name="Tourneur",
+            first_name="Lucas",
+            expected_release_date=date.today() + timedelta(days=12),
+        )
+
     def save_screenshot(self, role, png):
         try:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -65,11 +73,7 @@ class SiaoTourCase(HttpCase, SiaoCase):
 @tagged("post_install", "-at_install")
 class TestBoardTour(SiaoTourCase):
     def test_worker_opens_a_person_from_the_board(self):
-        self.create_person(
-            last_name="Tourneur",
-            first_name="Lucas",
-            expected_release_date=date.today() + timedelta(days=12),
-        )
+        self.create_soon_released()
         self.start_tour(
             "/odoo/action-siao_justice.siao_detainee_action",
             "siao_justice_board_tour",
@@ -84,11 +88,7 @@ class TestWorkerOnAPhone(SiaoTourCase):
     browser_size = "390x844"
 
     def test_worker_opens_a_file_from_the_board_on_a_phone(self):
-        self.create_person(
-            last_name="Tourneur",
-            first_name="Lucas",
-            expected_release_date=date.today() + timedelta(days=12),
-        )
+        self.create_soon_released()
         self.start_tour_with_screenshot(
             "/odoo/action-siao_justice.siao_detainee_action",
             "siao_justice_phone_tour",
