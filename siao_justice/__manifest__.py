@@ -45,6 +45,10 @@
         "demo/siao_avdl_demo.xml",
     ],
     "assets": {
+        # Odoo loads its graph views (and what patches them) on first use.
+        "web.assets_backend_lazy": [
+            "siao_justice/static/src/views/graph/**/*",
+        ],
         "web.assets_tests": [
             "siao_justice/static/tests/tours/**/*",
         ],

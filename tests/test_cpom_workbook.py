@@ -15,7 +15,13 @@ def test_accountant_downloads_the_cpom_workbook(login):
         "create",
         {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31"},
     )
-    action = accountant("siao.cpom.report.wizard", "action_export", [wizard_id])
+    # As the web client calls it: in the accountant's language.
+    action = accountant(
+        "siao.cpom.report.wizard",
+        "action_export",
+        [wizard_id],
+        context={"lang": "fr_FR"},
+    )
     assert action["type"] == "ir.actions.act_url"
     [wizard] = accountant(
         "siao.cpom.report.wizard", "read", [wizard_id], ["file_data", "file_name"]

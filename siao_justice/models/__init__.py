@@ -22,3 +22,5 @@ from . import siao_commission_line
 from . import siao_avdl_measure
 from . import ir_actions_report
 from . import ir_model_access
+from . import ir_ui_menu
+from . import base_import_import

@@ -575,6 +575,27 @@ class SiaoAvdlMeasure(models.Model):
             "siao.avdl.close.wizard", measure_id=self.id, kind="cancel"
         )
 
+    @api.model
+    def action_open_active_files(self):
+        """The coordinator's board of the active files per worker, titled with the
+        cap each worker's file is held to (per company when they differ)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "siao_justice.siao_dashboard_avdl_action"
+        )
+        companies = self.env.companies
+        caps = set(companies.mapped("siao_avdl_max_active"))
+        if len(caps) == 1:
+            cap = str(caps.pop())
+        else:
+            cap = ", ".join(
+                f"{company.siao_avdl_max_active} ({company.name})"
+                for company in companies
+            )
+        action["name"] = action["display_name"] = _(
+            "Active files per worker (cap: %(cap)s per worker)", cap=cap
+        )
+        return action
+
     # ---- Crons ----
     @api.model
     def _cron_end_reminders(self):

@@ -251,11 +251,27 @@ class SiaoCommissionMeeting(models.Model):
                         names=", ".join(undecided.mapped("display_name")),
                     )
                 )
+        # Closed where no web server runs (the demo data, at install), the minutes
+        # are written when first opened or sent: their PDF needs the server's
+        # style sheets.
+        later = self.env.context.get("siao_minutes_when_opened")
         for meeting in self:
             meeting.sudo().line_ids._apply_decisions()
-            meeting._attach_minutes()
+            if not later:
+                meeting._attach_minutes()
         self.sudo().write({"state": "closed"})
         return True
+
+    def _ensure_minutes(self):
+        """The minutes of a closed commission, written now if they were not at
+        closing (the same for every participant)."""
+        self.ensure_one()
+        if self.state != "closed":
+            raise UserError(_("The minutes are written when the commission closes."))
+        if not self.minutes_attachment_id:
+            self.check_access("read")
+            self.sudo()._attach_minutes()
+        return self.minutes_attachment_id
 
     def _attach_minutes(self, replace=False):
         self.ensure_one()
@@ -290,6 +306,7 @@ class SiaoCommissionMeeting(models.Model):
         if self.state != "closed":
             raise UserError(_("The minutes are sent once the commission is closed."))
         template = self.env.ref("siao_justice.mail_template_commission_minutes")
+        minutes = self._ensure_minutes()
         return {
             "type": "ir.actions.act_window",
             "name": _("Send the minutes"),
@@ -302,19 +319,17 @@ class SiaoCommissionMeeting(models.Model):
                 "default_template_id": template.id,
                 "default_composition_mode": "comment",
                 "default_partner_ids": self.participant_ids.ids,
-                "default_attachment_ids": self.minutes_attachment_id.ids,
+                "default_attachment_ids": minutes.ids,
             },
         }
 
     def action_open_minutes(self):
         """The minutes' PDF itself, in a new tab (not the attachment's form)."""
-        self.ensure_one()
-        if not self.minutes_attachment_id:
-            raise UserError(_("The minutes are written when the commission closes."))
-        self.minutes_attachment_id.check_access("read")
+        minutes = self._ensure_minutes()
+        minutes.check_access("read")
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{self.minutes_attachment_id.id}",
+            "url": f"/web/content/{minutes.id}",
             "target": "new",
         }
 

@@ -434,6 +434,29 @@ class TestCommissionSession(SiaoCase):
         self.assertEqual(action["url"], f"/web/content/{attachment.id}")
         self.assertEqual(attachment.mimetype, "application/pdf")
 
+    def test_minutes_not_written_at_closing_are_written_at_first_opening(self):
+        self.meeting.action_start()
+        self.meeting.line_ids.write({"decision": "maintain"})
+        self.meeting.with_context(siao_minutes_when_opened=True).action_close()
+        self.assertEqual(self.meeting.state, "closed")
+        self.assertFalse(self.meeting.minutes_attachment_id)
+        # A reader at the table opens them: written once, for everyone.
+        action = self.meeting.with_user(self.reader).action_open_minutes()
+        minutes = self.meeting.minutes_attachment_id
+        self.assertTrue(minutes)
+        self.assertEqual(action["url"], f"/web/content/{minutes.id}")
+        self.meeting.with_user(self.worker).action_send_minutes()
+        self.assertEqual(self.meeting.minutes_attachment_id, minutes)
+        self.assertEqual(
+            self.env["ir.attachment"].search_count(
+                [
+                    ("res_model", "=", self.meeting._name),
+                    ("res_id", "=", self.meeting.id),
+                ]
+            ),
+            1,
+        )
+
     def test_next_commission_menu_opens_the_meeting_while_it_has_no_agenda(self):
         self.meeting.line_ids.unlink()
         action = self.env["siao.commission.meeting"].action_open_next_board()

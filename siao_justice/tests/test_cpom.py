@@ -187,8 +187,10 @@ class TestCpomIndicators(SiaoCase):
         )
         cls.env.flush_all()
 
-    def indicators(self, user=None):
+    def indicators(self, user=None, lang=None):
         Indicators = self.env["siao.cpom.indicators"].with_user(user or self.env.user)
+        if lang:
+            Indicators = Indicators.with_context(lang=lang)
         rows = Indicators.compute(START, END, self.company_b.ids)
         return {row["code"]: row for row in rows}
 
@@ -243,10 +245,11 @@ class TestCpomIndicators(SiaoCase):
         self.assertIsNone(rows["dry_exit_rate"]["value"])
         self.assertEqual(rows["releases_total"]["value"], 0)
 
-    def workbook(self, user=None):
+    def workbook(self, user=None, lang="fr_FR"):
         wizard = (
             self.env["siao.cpom.report.wizard"]
             .with_user(user or self.env.user)
+            .with_context(lang=lang)
             .create(
                 {
                     "date_from": START,
@@ -266,13 +269,20 @@ class TestCpomIndicators(SiaoCase):
             book.sheetnames,
             ["Synthèse", "Mesures", "Demandes", "Sorties", "Commission", "Graphiques"],
         )
+        self.assertEqual(book["Synthèse"]["A3"].value, "Code stable")
+        # The sheets speak the language of who exports them.
+        english = openpyxl.load_workbook(io.BytesIO(self.workbook(lang="en_US")))
+        self.assertEqual(
+            english.sheetnames,
+            ["Summary", "Measures", "Requests", "Releases", "Commission", "Charts"],
+        )
         summary = book["Synthèse"]
         rows = {
             row[0]: row
             for row in summary.iter_rows(min_row=4, values_only=True)
             if row[0]
         }
-        indicators = self.indicators()
+        indicators = self.indicators(lang="fr_FR")
         for code, indicator in indicators.items():
             with self.subTest(code=code):
                 self.assertAlmostEqual(

@@ -5,6 +5,7 @@ from lxml import etree
 
 from odoo.exceptions import AccessError
 from odoo.osv import expression
+from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import SiaoCase
@@ -22,6 +23,7 @@ WORKER_DASHBOARDS = (
 )
 
 
+@tagged("post_install", "-at_install")
 class TestDashboards(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -199,6 +201,18 @@ class TestDashboards(SiaoCase):
         )
         self.assertEqual(per_worker[self.worker], 1)
         self.assertEqual(per_worker[self.worker_2], 1)
+        # The menu opens the board titled with the cap each worker is held to.
+        self.speak_french(self.manager)
+        self.manager.company_id.siao_avdl_max_active = 17
+        action = (
+            self.env.ref("siao_justice.siao_dashboard_avdl_server_action")
+            .with_user(self.manager)
+            .with_context(lang="fr_FR")
+            .run()
+        )
+        self.assertEqual(action["res_model"], "siao.avdl.measure")
+        self.assertEqual(action["display_name"], action["name"])
+        self.assertIn("plafond : 17 par travailleur", action["name"])
 
     def test_places_free_today(self):
         Place = self.env["siao.housing.place"]

@@ -132,6 +132,26 @@ class TestSpipListImport(SiaoCase):
         self.assertIn("inconnu", message["message"])
         self.assertEqual(self.Person.search_count([]), before)
 
+    def test_a_date_that_does_not_exist_is_named_in_french_with_its_row(self):
+        before = self.Person.search_count([])
+        result = self.import_list(
+            "DUPONT;Karim;14/03/1988;Maison d'arrêt de test;68T001;01/03/2027;",
+            "LEROY;Sébastien;31/02/1975;Maison d'arrêt de test;68X002;10/10/2027;",
+            "WEBER;Thomas;30/01/2001;Maison d'arrêt de test;68T003;;",
+            "MARTIN;Léa;2001-13-01;Maison d'arrêt de test;68T004;;",
+        )
+        self.assertFalse(result.get("ids"))
+        self.assertEqual(len(result["messages"]), 1)
+        message = result["messages"][0]["message"]
+        self.assertIn("Date de naissance", message)
+        # Rows are counted as every other message of the import counts them.
+        self.assertIn("Ligne 2 : « 31/02/1975 »", message)
+        self.assertIn("Ligne 4 : « 2001-13-01 »", message)
+        self.assertNotIn("Ligne 1 ", message)
+        self.assertNotIn("out of range", message)
+        self.assertNotIn("birthdate", message)
+        self.assertEqual(self.Person.search_count([]), before)
+
     def test_a_person_of_another_company_is_not_updated(self):
         elsewhere = self.create_person(
             company_id=self.company_b.id,

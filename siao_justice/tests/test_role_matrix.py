@@ -303,6 +303,21 @@ class TestRoleHomeAndMenus(SiaoCase):
             self.assertTrue(menu)
         self.assertNotEqual(menu.action.target, "new")
 
+    def test_outside_partners_and_accountants_see_no_apps_menu(self):
+        apps = self.env.ref("base.menu_management")
+        for user in (self.reader, self.accountant):
+            with self.subTest(user=user.login):
+                menus = self.env["ir.ui.menu"].with_user(user).load_menus(False)
+                self.assertNotIn(apps.id, menus["root"]["children"])
+                self.assertNotIn(apps.id, menus)
+        # Who works the files keeps what Odoo gives every internal user.
+        menus = self.env["ir.ui.menu"].with_user(self.worker).load_menus(False)
+        self.assertEqual(
+            apps.id in menus["root"]["children"],
+            apps.id
+            in self.env["ir.ui.menu"].with_user(self.internal)._visible_menu_ids(),
+        )
+
     def test_who_may_not_change_a_file_is_not_offered_to_schedule_activities(self):
         for model in ("siao.detainee", "siao.request", "siao.avdl.measure"):
             with self.subTest(model=model):

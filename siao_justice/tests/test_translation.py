@@ -160,7 +160,15 @@ class TestDemoSpeaksFrench(TransactionCase):
         ages = set(self.env["siao.request"].search([]).mapped("age_days"))
         self.assertGreaterEqual(len(ages), 3)
         closed = self.env["siao.commission.meeting"].search([("state", "=", "closed")])
-        self.assertTrue(closed.minutes_attachment_id)
+        self.assertTrue(closed)
+        # Written at their first opening (no web server runs at install).
+        action = (
+            closed[:1]
+            .with_user(self.env.ref("siao_justice.user_spip"))
+            .action_open_minutes()
+        )
+        self.assertTrue(closed[:1].minutes_attachment_id)
+        self.assertIn(str(closed[:1].minutes_attachment_id.id), action["url"])
 
     def test_the_demo_company_is_a_french_association(self):
         partner = self.env.ref("base.main_company").partner_id

@@ -109,7 +109,7 @@ class SiaoCpomReportWizard(models.TransientModel):
         return output.getvalue()
 
     def _write_summary(self, workbook, formats, indicators):
-        sheet = workbook.add_worksheet("Synthèse")
+        sheet = workbook.add_worksheet(_("Summary"))
         sheet.set_column(0, 0, 30)
         sheet.set_column(1, 1, 42)
         sheet.set_column(2, 4, 14)
@@ -125,7 +125,7 @@ class SiaoCpomReportWizard(models.TransientModel):
             formats["title"],
         )
         headers = [
-            _("Code"),
+            _("Stable code"),
             _("Indicator"),
             _("Value"),
             _("Numerator"),
@@ -157,7 +157,7 @@ class SiaoCpomReportWizard(models.TransientModel):
         common = ["person_key", "gender", "age_band", "prison_type", "legal_status"]
         return [
             (
-                "Mesures",
+                _("Measures"),
                 "siao.report.measure",
                 common
                 + [
@@ -173,7 +173,7 @@ class SiaoCpomReportWizard(models.TransientModel):
                 ],
             ),
             (
-                "Demandes",
+                _("Requests"),
                 "siao.report.request",
                 common
                 + [
@@ -189,7 +189,7 @@ class SiaoCpomReportWizard(models.TransientModel):
                 ],
             ),
             (
-                "Sorties",
+                _("Releases"),
                 "siao.report.release",
                 common
                 + [
@@ -200,7 +200,7 @@ class SiaoCpomReportWizard(models.TransientModel):
                 ],
             ),
             (
-                "Commission",
+                _("Commission"),
                 "siao.report.commission",
                 common + ["meeting_date", "release_horizon", "decision"],
             ),
@@ -325,7 +325,8 @@ class SiaoCpomReportWizard(models.TransientModel):
         ]
 
     def _write_charts(self, workbook, formats, companies):
-        sheet = workbook.add_worksheet("Graphiques")
+        name = _("Charts")
+        sheet = workbook.add_worksheet(name)
         headers = [
             _("Month"),
             _("Releases with a solution"),
@@ -340,7 +341,6 @@ class SiaoCpomReportWizard(models.TransientModel):
             for column in (1, 2, 3):
                 sheet.write_number(row, column, values[column])
         last = max(len(rows), 1)
-        name = "Graphiques"
         releases = workbook.add_chart({"type": "column", "subtype": "stacked"})
         for column in (1, 2):
             releases.add_series(

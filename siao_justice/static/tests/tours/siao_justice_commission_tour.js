@@ -65,6 +65,11 @@ registry.category("web_tour.tours").add("siao_justice_commission_tour", {
             trigger:
                 ".o_kanban_record:contains('TOURNEUR Lucas') .o_field_widget[name='decision']:contains('Report')",
         },
+        {
+            content: "By when, at once on the card (no reload)",
+            trigger:
+                ".o_kanban_record:contains('TOURNEUR Lucas') .o_siao_due_date:contains('20')",
+        },
         ...decide("KELLER Sophie", "reserve_place"),
         {
             trigger:
