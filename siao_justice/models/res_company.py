@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 WEEKDAYS = [
     ("0", "Monday"),
@@ -82,6 +83,22 @@ class ResCompany(models.Model):
         "partner_id",
         string="Commission participants",
     )
+
+    @api.model
+    def _siao_threshold_domain(self, field_name, operator, limit):
+        """The records of every company whose ``field_name`` compares with the
+        date that company's own setting gives (``limit(company)``): the rules of
+        the département (request lead time, dry-exit alert, retention) each
+        company sets for itself."""
+        return expression.OR(
+            [
+                [
+                    ("company_id", "=", company.id),
+                    (field_name, operator, limit(company)),
+                ]
+                for company in self.sudo().search([])
+            ]
+        )
 
     @api.constrains(
         "siao_request_lead_months",

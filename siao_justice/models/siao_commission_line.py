@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from lxml import etree
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -301,6 +303,28 @@ class SiaoCommissionLine(models.Model):
                 values["due_date"] = line._default_due_date()
             if values:
                 line.write(values)
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """The card menu of the board offers each decision of the field's choices,
+        in the user's language: one list of decisions, written once."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type == "kanban":
+            labels = self._fields["decision"]._description_selection(self.env)
+            for slot in arch.xpath("//div[hasclass('o_siao_decision_menu')]"):
+                for value, label in labels:
+                    entry = etree.Element(
+                        "a",
+                        role="menuitem",
+                        type="object",
+                        name="action_decide",
+                        context=repr({"siao_decision": value}),
+                    )
+                    entry.set("class", f"dropdown-item o_siao_decide_{value}")
+                    entry.text = label
+                    slot.addprevious(entry)
+                slot.getparent().remove(slot)
+        return arch, view
 
     @api.onchange("decision")
     def _onchange_decision(self):

@@ -75,18 +75,11 @@ class SiaoDeadlineAlert(models.Model):
         """Who needs which activity today: one domain per reason."""
         Person = self.env["siao.detainee"]
         detained = [("state", "=", "detained"), ("active", "=", True)]
-        within_lead = expression.OR(
-            [
-                [
-                    ("company_id", "=", company.id),
-                    (
-                        "estimated_release_date",
-                        "<=",
-                        today + relativedelta(months=company.siao_request_lead_months),
-                    ),
-                ]
-                for company in self.env["res.company"].sudo().search([])
-            ]
+        within_lead = self.env["res.company"]._siao_threshold_domain(
+            "estimated_release_date",
+            "<=",
+            lambda company: today
+            + relativedelta(months=company.siao_request_lead_months),
         )
         return {
             "file_request": expression.AND(

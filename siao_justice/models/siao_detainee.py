@@ -641,18 +641,10 @@ class SiaoDetainee(models.Model):
                 _("This search on the dry-exit risk is not supported.")
             )
         today = fields.Date.today()
-        within_alert = expression.OR(
-            [
-                [
-                    ("company_id", "=", company.id),
-                    (
-                        "estimated_release_date",
-                        "<=",
-                        today + timedelta(days=company.siao_dry_exit_alert_days),
-                    ),
-                ]
-                for company in self.env["res.company"].sudo().search([])
-            ]
+        within_alert = self.env["res.company"]._siao_threshold_domain(
+            "estimated_release_date",
+            "<=",
+            lambda company: today + timedelta(days=company.siao_dry_exit_alert_days),
         )
         domain = expression.AND(
             [

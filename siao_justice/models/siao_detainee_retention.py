@@ -142,18 +142,11 @@ class SiaoDetainee(models.Model):
     @api.model
     def _retention_domain(self, on_day):
         """Files whose retention period has run out on ``on_day``."""
-        per_company = expression.OR(
-            [
-                [
-                    ("company_id", "=", company.id),
-                    (
-                        "last_contact_date",
-                        "<",
-                        on_day - relativedelta(months=company.siao_retention_months),
-                    ),
-                ]
-                for company in self.env["res.company"].sudo().search([])
-            ]
+        per_company = self.env["res.company"]._siao_threshold_domain(
+            "last_contact_date",
+            "<",
+            lambda company: on_day
+            - relativedelta(months=company.siao_retention_months),
         )
         return expression.AND(
             [

@@ -129,12 +129,19 @@ class SiaoHousingPlace(models.Model):
             result[place.id] = (len(occupied), open_days)
         return result
 
-    def occupancy_rate(self, date_from, date_to):
-        """Share of the open days of these places that were occupied
-        (None when they were open no day)."""
+    def _occupancy(self, date_from, date_to):
+        """(days occupied, days open) of these places over the period: the
+        occupancy rate's numerator and denominator, for the CPOM too."""
         days = self._occupied_days(
             fields.Date.to_date(date_from), fields.Date.to_date(date_to)
         )
-        occupied = sum(value[0] for value in days.values())
-        open_days = sum(value[1] for value in days.values())
+        return (
+            sum(value[0] for value in days.values()),
+            sum(value[1] for value in days.values()),
+        )
+
+    def occupancy_rate(self, date_from, date_to):
+        """Share of the open days of these places that were occupied
+        (None when they were open no day)."""
+        occupied, open_days = self._occupancy(date_from, date_to)
         return occupied / open_days if open_days else None

@@ -170,15 +170,16 @@ class SiaoCpomIndicators(models.AbstractModel):
 
     @api.model
     def compute(self, date_from, date_to, company_ids):
-        """Every indicator, as dicts with code, label, definition, value, numerator
-        and denominator."""
+        """Every indicator, as dicts with code, label, definition, value, numerator,
+        denominator and is_rate (a share, shown as a percentage: the indicators
+        built by _rate, and those only)."""
         self = self.with_context(active_test=False)
         allowed = set(company_ids) & set(self.env.user.company_ids.ids or company_ids)
         values = self._values(date_from, date_to, sorted(allowed))
         return [
             dict(
                 zip(("code", "label", "definition"), definition, strict=True),
-                **values[definition[0]],
+                **{"is_rate": False, **values[definition[0]]},
             )
             for definition in self._definitions()
         ]
@@ -193,6 +194,7 @@ class SiaoCpomIndicators(models.AbstractModel):
             "value": numerator / denominator if denominator else None,
             "numerator": numerator,
             "denominator": denominator,
+            "is_rate": True,
         }
 
     def _values(self, date_from, date_to, company_ids):
@@ -396,10 +398,7 @@ class SiaoCpomIndicators(models.AbstractModel):
         )
 
     def _occupancy(self, places, date_from, date_to):
-        days = places._occupied_days(date_from, date_to)
-        occupied = sum(value[0] for value in days.values())
-        open_days = sum(value[1] for value in days.values())
-        return self._rate(occupied, open_days)
+        return self._rate(*places._occupancy(date_from, date_to))
 
     def _active_file_on(self, day, company_ids):
         return self._active_file_on_days([day], company_ids)[day]

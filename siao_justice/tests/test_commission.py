@@ -541,6 +541,31 @@ class TestCommissionDecisionRules(SiaoCase):
         cls.avdl_1 = cls._user("avdl_one", "siao_justice.group_siao_user")
         cls.avdl_2 = cls._user("avdl_two", "siao_justice.group_siao_user")
 
+    def test_the_card_menu_offers_every_decision_in_the_users_language(self):
+        self.speak_french(self.worker)
+        arch = (
+            self.env["siao.commission.line"]
+            .with_user(self.worker)
+            .with_context(lang="fr_FR")
+            .get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        )
+        entries = html.fromstring(arch).xpath("//a[@name='action_decide']")
+        labels = dict(
+            self.env["siao.commission.line"]
+            .with_context(lang="fr_FR")
+            ._fields["decision"]
+            ._description_selection(self.env(context={"lang": "fr_FR"}))
+        )
+        self.assertEqual(
+            [entry.get("context") for entry in entries],
+            [repr({"siao_decision": value}) for value, _label in DECISIONS],
+        )
+        self.assertEqual(
+            [entry.text for entry in entries], [labels[v] for v, _l in DECISIONS]
+        )
+        self.assertIn("Maintien", entries[0].text)
+        self.assertFalse(html.fromstring(arch).find_class("o_siao_decision_menu"))
+
     def test_no_decision_field_is_written_before_the_session(self):
         values = {
             "decision": "maintain",

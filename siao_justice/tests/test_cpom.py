@@ -289,6 +289,18 @@ class TestCpomIndicators(SiaoCase):
                     rows[code][2] or 0, indicator["value"] or 0, places=6
                 )
                 self.assertEqual(rows[code][5], indicator["definition"])
+        # A share is a percentage in the sheet, and only a share.
+        for cells in summary.iter_rows(min_row=4):
+            code = cells[0].value
+            if code and cells[2].value is not None:
+                with self.subTest(code=code):
+                    self.assertEqual(
+                        "%" in cells[2].number_format, indicators[code]["is_rate"]
+                    )
+        self.assertTrue(
+            all(i["is_rate"] for c, i in indicators.items() if "_rate" in c)
+        )
+        self.assertFalse(indicators["persons_followed"]["is_rate"])
         self.assertEqual(book["Sorties"].max_row, 1 + 3)
         self.assertEqual(book["Mesures"].max_row, 1 + 4)
         self.assertTrue(book["Demandes"].auto_filter.ref)

@@ -121,14 +121,14 @@ class TestReaderTour(SiaoTourCase):
 class TestRoleJourneys(SiaoTourCase):
     def test_worker_adds_a_person_files_and_submits_a_request(self):
         if not self.env["res.partner"].search_count(
-            [("name", "=", "Maison d'arrêt de Colmar")]
+            [("name", "=", "Centre pénitentiaire de Mulhouse-Lutterbach")]
         ):
             self.env["res.partner"].create(
                 {
-                    "name": "Maison d'arrêt de Colmar",
+                    "name": "Centre pénitentiaire de Mulhouse-Lutterbach",
                     "is_company": True,
                     "siao_partner_type": "prison",
-                    "prison_type": "ma",
+                    "prison_type": "cp",
                 }
             )
         login = self.login_of("user_worker", self.worker)

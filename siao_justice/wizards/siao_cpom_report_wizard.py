@@ -9,13 +9,6 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PERCENT_CODES = (
-    "exit_rate_ordinary_housing",
-    "exit_rate_adapted_housing",
-    "dry_exit_rate",
-    "requests_filed_in_time",
-    "reserved_places_occupancy_rate",
-)
 
 
 class SiaoCpomReportWizard(models.TransientModel):
@@ -136,9 +129,7 @@ class SiaoCpomReportWizard(models.TransientModel):
             sheet.write(2, column, header, formats["header"])
         for row, indicator in enumerate(indicators, start=3):
             value_format = (
-                formats["percent"]
-                if indicator["code"] in PERCENT_CODES
-                else formats["number"]
+                formats["percent"] if indicator["is_rate"] else formats["number"]
             )
             sheet.write_string(row, 0, indicator["code"])
             sheet.write_string(row, 1, indicator["label"])

@@ -21,10 +21,10 @@ registry.category("web_tour.tours").add("siao_justice_request_tour", {
         {
             content: "The person's prison",
             trigger: ".o_form_view .o_field_widget[name='prison_id'] input",
-            run: "edit Maison d'arrêt de Colmar",
+            run: "edit Centre pénitentiaire de Mulhouse-Lutterbach",
         },
         {
-            trigger: ".o-autocomplete--dropdown-item a:contains(\"Maison d'arrêt de Colmar\")",
+            trigger: ".o-autocomplete--dropdown-item a:contains(\"Centre pénitentiaire de Mulhouse-Lutterbach\")",
             run: "click",
         },
         {
@@ -44,7 +44,7 @@ registry.category("web_tour.tours").add("siao_justice_request_tour", {
         },
         {
             content: "The request is for this person, in their prison",
-            trigger: ".o_form_view .o_field_widget[name='prison_id']:contains(\"Maison d'arrêt de Colmar\")",
+            trigger: ".o_form_view .o_field_widget[name='prison_id']:contains(\"Centre pénitentiaire de Mulhouse-Lutterbach\")",
         },
         {
             content: "Submit it to the SIAO",
