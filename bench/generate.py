@@ -323,7 +323,8 @@ def bulk(cr, scale, ref):
                END,
                CASE WHEN s.state = 'refused' THEN 'structure' END,
                CASE WHEN s.state = 'refused' THEN 'no_place' END,
-               CASE WHEN s.state = 'admitted' THEN d.actual_release_date END,
+               CASE WHEN s.state = 'admitted' THEN COALESCE(d.actual_release_date,
+                   d.expected_release_date, CURRENT_DATE) END,
                d.release_horizon, true,
                abs(hashtext(d.pseudonym || 't')) % 3 > 0,
                1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
@@ -527,22 +528,52 @@ def bulk(cr, scale, ref):
 
 def finish(env):
     """Stored computed values that depend on today, through the addon's own code."""
-    cr = env.cr
-    cr.execute(
-        """
-        UPDATE siao_detainee d SET has_housing_solution = true
-         WHERE d.release_outcome NOT IN ('dry_exit', 'unknown')
-            OR EXISTS (SELECT 1 FROM siao_request r WHERE r.detainee_id = d.id
-                          AND (r.state = 'admitted'
-                               OR (r.state = 'proposed'
-                                   AND r.structure_id IS NOT NULL)))
-        """,
+    # The addon's own definitions (importable once the registry is open).
+    from odoo.addons.siao_justice.models.siao_avdl_measure import (
+        IN_FILE_STATES,
+        OPEN_MEASURE_STATES,
     )
+    from odoo.addons.siao_justice.models.siao_detainee import housing_solution_sql
+    from odoo.addons.siao_justice.models.siao_request import (
+        ANSWERING_STATES,
+        OPEN_STATES,
+    )
+
+    cr = env.cr
     env["siao.detainee"]._cron_update_release_horizon()
     # Each file's current stay, and whom it is shared with (consent), through the
     # addon's own code.
     Person = env["siao.detainee"].with_context(active_test=False)
     Person._siao_start_missing_stays()
+    # The flags the views and rules read, from the addon's own lists of states.
+    cr.execute(SQL("UPDATE siao_request SET is_open = state IN %s", OPEN_STATES))
+    cr.execute(
+        SQL(
+            "UPDATE siao_avdl_measure SET is_open = state IN %s, "
+            "in_active_file = state IN %s",
+            OPEN_MEASURE_STATES,
+            IN_FILE_STATES,
+        )
+    )
+    cr.execute(
+        SQL(
+            "UPDATE siao_detainee SET has_current_request = "
+            "COALESCE(request_state IN %s, false)",
+            ANSWERING_STATES,
+        )
+    )
+    # The addon's one definition of a housing solution, for every file at once.
+    cr.execute(
+        SQL(
+            "UPDATE siao_detainee d SET has_housing_solution = %s",
+            housing_solution_sql(
+                SQL("d.id"),
+                SQL("d.current_stay_id"),
+                SQL("d.estimated_release_date"),
+                SQL("d.release_outcome"),
+            ),
+        )
+    )
     persons = Person.search([])
     env.add_to_compute(Person._fields["sharing_group_id"], persons)
     persons.flush_recordset(["sharing_group_id"])

@@ -24,7 +24,6 @@ from benchlib import LOAD_PASSWORD, LOAD_USERS
 
 RAMP_UP = 10  # seconds over which the users start
 IDLE_PASSES = 30  # passes of the idle baseline
-OPEN_STATES = ["draft", "submitted", "to_update", "oriented", "proposed"]
 
 
 class User:
@@ -91,7 +90,7 @@ def scenario(user, specs, stop_at, think, samples, errors, lock, start_in, turns
             + [
                 ("user_id", "=", user.uid),
                 ("consent_date", "!=", False),
-                ("request_state", "not in", OPEN_STATES),
+                ("request_ids", "not any", [("is_open", "=", True)]),
             ]
         ],
     )

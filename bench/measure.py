@@ -299,12 +299,7 @@ def measure_crons(root, scale):
         """The per-record baseline: read each person, write when it changes."""
         persons = Person.with_context(active_test=False).search([])
         for person in persons:
-            horizon = Person._release_horizon_of(
-                person.state,
-                person.legal_status,
-                person.estimated_release_date,
-                today,
-            )
+            horizon = person._release_horizons(today)[person]
             if person.release_horizon != horizon:
                 person.write({"release_horizon": horizon})
 

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .siao_housing_place import PLACE_TYPES
+from .siao_input_validation import one_per_person_in_states
 
 MEASURE_STATES = [
     ("waiting", "Waiting list"),
@@ -17,6 +18,15 @@ IN_FILE_STATES = ("pre_entry", "active")
 OPEN_MEASURE_STATES = ("waiting", *IN_FILE_STATES)
 # A measure not yet in housing is cancelled, not closed.
 CANCELLABLE_MEASURE_STATES = ("waiting", "pre_entry")
+# Each step of a measure and the states it starts from: the actions check them,
+# the form's buttons show from them.
+MEASURE_STEPS = {
+    "start": ("waiting",),
+    "enter_housing": ("pre_entry",),
+    "renew": ("active",),
+    "close": ("active",),
+    "cancel": CANCELLABLE_MEASURE_STATES,
+}
 CLOSING_REASONS = [
     ("housing_kept", "Objectives met, housing kept"),
     ("rehoused", "Rehoused elsewhere"),
@@ -108,6 +118,20 @@ class SiaoAvdlMeasure(models.Model):
         index=True,
         group_expand=True,
     )
+    is_open = fields.Boolean(
+        string="Open",
+        compute="_compute_state_flags",
+        store=True,
+        index=True,
+        help="On the waiting list, before entry or in housing.",
+    )
+    in_active_file = fields.Boolean(
+        string="In the active file",
+        compute="_compute_state_flags",
+        store=True,
+        index=True,
+        help="Before entry or in housing: counted against the worker's cap.",
+    )
     file_from = fields.Date(
         string="In the active file since",
         readonly=True,
@@ -166,23 +190,36 @@ class SiaoAvdlMeasure(models.Model):
         # Said in the record's own words (and gender, in French).
         return _("AVDL Justice measure created")
 
+    def _siao_step_buttons(self):
+        return {
+            "action_start": MEASURE_STEPS["start"],
+            "action_enter_housing": MEASURE_STEPS["enter_housing"],
+            "action_open_renew_wizard": MEASURE_STEPS["renew"],
+            "action_open_close_wizard": MEASURE_STEPS["close"],
+            "action_open_cancel_wizard": MEASURE_STEPS["cancel"],
+        }
+
+    @api.depends("state")
+    def _compute_state_flags(self):
+        for measure in self:
+            measure.is_open = measure.state in OPEN_MEASURE_STATES
+            measure.in_active_file = measure.state in IN_FILE_STATES
+
     def init(self):
         # One open measure per person, enforced by PostgreSQL under concurrency too.
-        self.env.cr.execute(
-            SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS "
-                "siao_avdl_measure_one_open_per_person "
-                "ON siao_avdl_measure (detainee_id) WHERE state IN %s",
-                OPEN_MEASURE_STATES,
-            )
-        )
+        one_per_person_in_states(self.env.cr, self._table, OPEN_MEASURE_STATES)
 
     @api.model
     def _cancel_extra_open_measures(self):
         """See ``cancel_extra_open_measures``."""
         self.env.flush_all()
         ids = cancel_extra_open_measures(self.env.cr)
-        self.invalidate_model(["state", "file_until"])
+        self.invalidate_model(["state", "file_until", "closing_date", "closing_reason"])
+        # The flags read from the state follow it.
+        measures = self.browse(ids)
+        for name in ("is_open", "in_active_file"):
+            self.env.add_to_compute(self._fields[name], measures)
+        measures.flush_recordset(["is_open", "in_active_file"])
         return ids
 
     def _note_cancelled_as_extra(self):
@@ -265,7 +302,7 @@ class SiaoAvdlMeasure(models.Model):
             return {}
         groups = self.sudo()._read_group(
             [
-                ("state", "in", IN_FILE_STATES),
+                ("in_active_file", "=", True),
                 ("user_id", "in", [user for user, _company in keys]),
                 ("company_id", "in", [company for _user, company in keys]),
             ],
@@ -312,7 +349,7 @@ class SiaoAvdlMeasure(models.Model):
         """The entry into housing comes after the release: not before the actual
         release, nor, while the person is in prison, before the release planned."""
         for measure in self.sudo().filtered(
-            lambda m: m.housing_entry_date and m.state in OPEN_MEASURE_STATES
+            lambda m: m.housing_entry_date and m.is_open
         ):
             person = measure.detainee_id
             release = (
@@ -390,7 +427,7 @@ class SiaoAvdlMeasure(models.Model):
             # Every measure handed over in this call counts against the file that
             # receives it, however many are moved at once.
             arriving = {}
-            for measure in self.filtered(lambda m: m.state in IN_FILE_STATES):
+            for measure in self.filtered("in_active_file"):
                 key = (
                     vals.get("user_id", measure.user_id.id),
                     vals.get("company_id", measure.company_id.id),
@@ -429,7 +466,7 @@ class SiaoAvdlMeasure(models.Model):
 
     def action_start(self):
         """Waiting list → before entry, when the worker's file has room."""
-        self._check_state(("waiting",))
+        self._check_state(MEASURE_STEPS["start"])
         self.check_access("write")
         for measure in self:
             if not self._room_in_file(measure.user_id.id, measure.company_id.id):
@@ -446,7 +483,7 @@ class SiaoAvdlMeasure(models.Model):
         return True
 
     def action_enter_housing(self):
-        self._check_state(("pre_entry",))
+        self._check_state(MEASURE_STEPS["enter_housing"])
         if self.filtered(lambda m: not m.housing_entry_date):
             raise UserError(_("Set the date of entry into housing first."))
         self.check_access("write")
@@ -459,7 +496,7 @@ class SiaoAvdlMeasure(models.Model):
         return True
 
     def action_renew(self, reason=None):
-        self._check_state(("active",))
+        self._check_state(MEASURE_STEPS["renew"])
         if not (reason or "").strip():
             raise UserError(_("Give the reason of the renewal."))
         self.check_access("write")
@@ -484,7 +521,7 @@ class SiaoAvdlMeasure(models.Model):
         return True
 
     def action_close(self, closing_date=None, closing_reason=None):
-        self._check_state(("active",))
+        self._check_state(MEASURE_STEPS["close"])
         if not closing_date or closing_reason not in dict(CLOSING_REASONS):
             raise UserError(_("Give the closing date and the reason."))
         closing_date = fields.Date.to_date(closing_date)
@@ -502,13 +539,13 @@ class SiaoAvdlMeasure(models.Model):
         return True
 
     def action_cancel(self):
-        self._check_state(CANCELLABLE_MEASURE_STATES)
+        self._check_state(MEASURE_STEPS["cancel"])
         self._leave_file({"state": "cancelled"})
         return True
 
     def _leave_file(self, values):
         self.check_access("write")
-        leaving = self.filtered(lambda m: m.state in IN_FILE_STATES)
+        leaving = self.filtered("in_active_file")
         for key in {(m.user_id.id, m.company_id.id) for m in leaving}:
             self._lock_active_file(*key)
         today = values.get("closing_date") or fields.Date.context_today(self)
@@ -569,7 +606,7 @@ class SiaoAvdlMeasure(models.Model):
         )
 
     def action_open_cancel_wizard(self):
-        self._check_state(CANCELLABLE_MEASURE_STATES)
+        self._check_state(MEASURE_STEPS["cancel"])
         self.ensure_one()
         return self._siao_wizard(
             "siao.avdl.close.wizard", measure_id=self.id, kind="cancel"
@@ -603,7 +640,7 @@ class SiaoAvdlMeasure(models.Model):
         today = fields.Date.context_today(self)
         due = self.search(
             [
-                ("state", "=", "active"),
+                ("state", "in", MEASURE_STEPS["renew"]),
                 ("end_date", ">=", today),
                 ("end_date", "<=", today + relativedelta(days=REMINDER_DAYS)),
             ]
@@ -643,93 +680,3 @@ class SiaoAvdlMeasure(models.Model):
             ]
         )
         return todo
-
-
-class SiaoAvdlFile(models.Model):
-    """One row per AVDL worker and company: their active file. Every change of the
-    file writes this row (see ``_lock_active_file``)."""
-
-    _name = "siao.avdl.file"
-    _description = "AVDL active file"
-    _order = "company_id, user_id"
-
-    user_id = fields.Many2one(
-        "res.users", string="AVDL worker", required=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
-    change_count = fields.Integer(readonly=True)
-    active_count = fields.Integer(
-        string="In the active file", compute="_compute_counts"
-    )
-    waiting_count = fields.Integer(string="Waiting", compute="_compute_counts")
-    cap = fields.Integer(related="company_id.siao_avdl_max_active", string="Cap")
-    display_file = fields.Char(string="Active file", compute="_compute_counts")
-
-    _sql_constraints = [
-        (
-            "worker_unique",
-            "UNIQUE(user_id, company_id)",
-            "One active file per worker and company.",
-        )
-    ]
-
-    def _compute_counts(self):
-        Measure = self.env["siao.avdl.measure"]
-        counts = Measure._active_file_counts(
-            {(f.user_id.id, f.company_id.id) for f in self}
-        )
-        waiting = {
-            (user.id, company.id): count
-            for user, company, count in Measure.sudo()._read_group(
-                [("state", "=", "waiting"), ("user_id", "in", self.user_id.ids)],
-                ["user_id", "company_id"],
-                ["__count"],
-            )
-        }
-        for file in self:
-            key = (file.user_id.id, file.company_id.id)
-            file.active_count = counts.get(key, 0)
-            file.waiting_count = waiting.get(key, 0)
-            file.display_file = f"{file.active_count} / {file.cap}"
-
-
-class SiaoAvdlRenewal(models.Model):
-    _name = "siao.avdl.renewal"
-    _description = "AVDL measure renewal"
-    _inherit = ["siao.input.validation"]
-    _order = "date, id"
-
-    measure_id = fields.Many2one(
-        "siao.avdl.measure", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(
-        related="measure_id.company_id", store=True, index=True
-    )
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
-    reason = fields.Text(required=True)
-    previous_end_date = fields.Date()
-    new_end_date = fields.Date()
-    user_id = fields.Many2one(
-        "res.users", default=lambda self: self.env.user, ondelete="set null"
-    )
-
-
-class SiaoAvdlReminder(models.Model):
-    _name = "siao.avdl.reminder"
-    _description = "AVDL end-of-period reminder sent"
-    _inherit = ["siao.input.validation"]
-
-    measure_id = fields.Many2one(
-        "siao.avdl.measure", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="measure_id.company_id", store=True)
-    period_index = fields.Integer(required=True)
-    activity_id = fields.Many2one("mail.activity", ondelete="set null")
-
-    _sql_constraints = [
-        (
-            "period_unique",
-            "UNIQUE(measure_id, period_index)",
-            "This reminder was already sent.",
-        )
-    ]

@@ -5,10 +5,8 @@ from lxml import etree
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .siao_avdl_measure import OPEN_MEASURE_STATES
 from .siao_detainee import RELEASE_HORIZONS
 from .siao_input_validation import without_defaults
-from .siao_request import OPEN_STATES
 
 SEQUENCE_ORIGIN = date(2000, 1, 1)
 NO_DATE_SEQUENCE = 1_000_000
@@ -185,21 +183,6 @@ class SiaoCommissionLine(models.Model):
             for meeting in meetings.browse(vals.get("meeting_id"))
         ):
             raise UserError(_("Decisions are taken in session: start the commission."))
-        pairs = [
-            (vals.get("meeting_id"), vals.get("detainee_id")) for vals in vals_list
-        ]
-        already = self.sudo().search(
-            [
-                ("meeting_id", "in", [meeting for meeting, _person in pairs]),
-                ("detainee_id", "in", [person for _meeting, person in pairs]),
-            ]
-        )
-        if len(set(pairs)) < len(pairs) or any(
-            (line.meeting_id.id, line.detainee_id.id) in pairs for line in already
-        ):
-            raise ValidationError(
-                _("This person is already on the commission's agenda.")
-            )
         # The case as the person's file stands on the day it is put on the agenda.
         persons = {
             person.id: person
@@ -350,7 +333,7 @@ class SiaoCommissionLine(models.Model):
             .search(
                 [
                     ("detainee_id", "in", lines.detainee_id.ids),
-                    ("state", "in", OPEN_MEASURE_STATES),
+                    ("is_open", "=", True),
                 ]
             )
             .detainee_id
@@ -472,7 +455,7 @@ class SiaoCommissionLine(models.Model):
         ).detainee_id
         with_open = (
             self.env["siao.request"]
-            .search([("detainee_id", "in", to_file.ids), ("state", "in", OPEN_STATES)])
+            .search([("detainee_id", "in", to_file.ids), ("is_open", "=", True)])
             .detainee_id
         )
         without_defaults(self.env["siao.request"]).create(

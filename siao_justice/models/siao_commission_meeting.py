@@ -9,7 +9,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
 from .siao_input_validation import without_defaults
-from .siao_request import OPEN_STATES
 
 DEFAULT_TZ = "Europe/Paris"
 
@@ -24,12 +23,25 @@ def nth_weekday_of_month(year, month, week, weekday):
     return date(year, month, days[-1] if week == "last" else days[int(week) - 1])
 
 
+# Each step of a commission and the states it starts from: the actions check them,
+# the form's buttons show from them.
+MEETING_STEPS = {
+    "generate_agenda": ("planned", "in_session"),
+    "start": ("planned",),
+    "close": ("in_session",),
+    "send_minutes": ("closed",),
+}
+
+
 class SiaoCommissionMeeting(models.Model):
     _name = "siao.commission.meeting"
     _description = "Commission justice meeting"
     _inherit = ["mail.thread", "siao.input.validation"]
     _order = "date desc, id desc"
     _check_company_auto = True
+
+    def _siao_step_buttons(self):
+        return {f"action_{step}": states for step, states in MEETING_STEPS.items()}
 
     name = fields.Char(compute="_compute_name", store=True, readonly=False)
     date = fields.Datetime(required=True, tracking=True, index=True)
@@ -83,8 +95,12 @@ class SiaoCommissionMeeting(models.Model):
             day = meeting.date and fields.Datetime.context_timestamp(
                 meeting, meeting.date
             )
-            meeting.name = "Commission justice" + (
-                day and day.strftime(" %d/%m/%Y") or ""
+            meeting.name = (
+                self.env._(
+                    "Commission justice of %(day)s", day=day.strftime("%d/%m/%Y")
+                )
+                if day
+                else self.env._("Commission justice")
             )
 
     @api.depends("line_ids.decision")
@@ -197,7 +213,7 @@ class SiaoCommissionMeeting(models.Model):
                 ],
                 expression.OR(
                     [
-                        [("request_ids", "any", [("state", "in", OPEN_STATES)])],
+                        [("request_ids", "any", [("is_open", "=", True)])],
                         [
                             ("legal_status", "=", "convicted"),
                             ("estimated_release_date", "<=", day + lead),
@@ -212,7 +228,7 @@ class SiaoCommissionMeeting(models.Model):
     def action_generate_agenda(self):
         Line = self.env["siao.commission.line"]
         for meeting in self:
-            if meeting.state == "closed":
+            if meeting.state not in MEETING_STEPS["generate_agenda"]:
                 raise UserError(
                     _("This commission is closed: its agenda can no longer change.")
                 )
@@ -230,7 +246,7 @@ class SiaoCommissionMeeting(models.Model):
 
     # ---- Session ----
     def action_start(self):
-        if any(meeting.state != "planned" for meeting in self):
+        if any(meeting.state not in MEETING_STEPS["start"] for meeting in self):
             raise UserError(_("Only a planned commission can start."))
         self.check_access("write")
         self.sudo().write({"state": "in_session"})
@@ -239,7 +255,7 @@ class SiaoCommissionMeeting(models.Model):
     def action_close(self):
         self.check_access("write")
         for meeting in self:
-            if meeting.state != "in_session":
+            if meeting.state not in MEETING_STEPS["close"]:
                 raise UserError(_("Start the commission before closing it."))
             # Every case, those of files the closing user may not read included:
             # their names are hidden from this message (display names).
@@ -303,7 +319,7 @@ class SiaoCommissionMeeting(models.Model):
 
     def action_send_minutes(self):
         self.ensure_one()
-        if self.state != "closed":
+        if self.state not in MEETING_STEPS["send_minutes"]:
             raise UserError(_("The minutes are sent once the commission is closed."))
         template = self.env.ref("siao_justice.mail_template_commission_minutes")
         minutes = self._ensure_minutes()

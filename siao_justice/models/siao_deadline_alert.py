@@ -5,8 +5,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.osv import expression
 
-from .siao_request import OPEN_STATES
-
 # reason: activity type (the reason's label is the activity's summary)
 DEADLINE_REASONS = {
     "file_request": "siao_justice.mail_activity_type_file_request",
@@ -87,16 +85,7 @@ class SiaoDeadlineAlert(models.Model):
                     detained,
                     [("legal_status", "=", "convicted")],
                     within_lead,
-                    [
-                        (
-                            "request_ids",
-                            "not any",
-                            [
-                                ("state", "in", OPEN_STATES + ("admitted",)),
-                                ("in_current_stay", "=", True),
-                            ],
-                        )
-                    ],
+                    [("has_current_request", "=", False)],
                 ]
             ),
             # A date already past (short sentences) is alerted too.

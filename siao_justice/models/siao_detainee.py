@@ -1,3 +1,5 @@
+import re
+import unicodedata
 import uuid
 from datetime import timedelta
 
@@ -5,12 +7,12 @@ from dateutil.relativedelta import relativedelta
 from stdnum.fr import nir as stdnum_nir
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
 from .siao_avdl_measure import CANCELLABLE_MEASURE_STATES
-from .siao_request import OPEN_STATES, REQUEST_STATES, TRANSITIONS
+from .siao_request import ANSWERING_STATES, REQUEST_STATES, TRANSITIONS
 from .siao_resource_right import DEFAULT_CHECKLIST
 
 GENDERS = [("female", "Woman"), ("male", "Man"), ("other", "Other")]
@@ -34,6 +36,9 @@ RELEASE_OUTCOMES = [
 # Where a release leaves the person without a solution: an open SIAO request is kept
 # and updated with the new situation, not left "submitted" as if nothing happened.
 NO_SOLUTION_OUTCOMES = ("dry_exit", "unknown")
+SOLUTION_OUTCOMES = tuple(
+    code for code, _label in RELEASE_OUTCOMES if code not in NO_SOLUTION_OUTCOMES
+)
 RELEASE_REQUEST_ACTIONS = [
     ("update", "Keep it: the SIAO goes on looking, with the new situation"),
     ("cancel", "Cancel it: no longer needed"),
@@ -137,16 +142,211 @@ def estimated_release_sql(alias=None):
     return SQL("COALESCE(%s)", SQL(", ").join(columns))
 
 
-def release_horizon_limits(today):
-    """The one definition of the release horizon buckets: ordered (horizon, last day)
-    pairs for a detained, convicted person with a known date; after the last one the
-    horizon is ``later``."""
+# The near horizons and the months each one reaches.
+HORIZON_MONTHS = {"m1": 1, "m3": 3, "m6": 6}
+
+
+def release_horizon_rules(today):
+    """The one definition of the release horizon: ordered (horizon, domain) pairs,
+    the first domain a file matches gives its horizon (``later`` when none does).
+    The compute reads them on records, the nightly pass in SQL."""
     return [
-        ("past", today - timedelta(days=1)),
-        ("m1", today + relativedelta(months=1)),
-        ("m3", today + relativedelta(months=3)),
-        ("m6", today + relativedelta(months=6)),
+        ("past", [("state", "!=", "detained")]),
+        (
+            "unknown",
+            [
+                "|",
+                ("legal_status", "=", "remand"),
+                ("estimated_release_date", "=", False),
+            ],
+        ),
+        ("past", [("estimated_release_date", "<", today)]),
+        *(
+            (
+                horizon,
+                [("estimated_release_date", "<=", today + relativedelta(months=n))],
+            )
+            for horizon, n in HORIZON_MONTHS.items()
+        ),
     ]
+
+
+def housing_solution_sql(person, stay, day, outcome=None):
+    """The one definition of a housing solution, in SQL: true when the person
+    ``person`` (an SQL expression of a siao_detainee id), for the stay ``stay``
+    (of a siao_detainee_stay id, NULL for a person followed outside prison), has on
+    ``day`` (an SQL date, NULL when unknown) a request of that stay admitted by
+    then or with a structure or place proposed, or a confirmed reservation or
+    occupation covering that day; or, once released, when the release ``outcome``
+    (an SQL expression, if given) was a solution."""
+    return SQL(
+        """(%(outcome)s
+            OR EXISTS (
+                SELECT 1 FROM siao_request r
+                 WHERE r.detainee_id = %(person)s
+                   AND r.stay_id IS NOT DISTINCT FROM %(stay)s
+                   AND r.active
+                   AND ((r.state = 'admitted'
+                         AND (%(day)s::date IS NULL OR r.admission_date <= %(day)s))
+                        OR (r.state = 'proposed'
+                            AND (r.structure_id IS NOT NULL
+                                 OR r.place_id IS NOT NULL))))
+            OR EXISTS (
+                SELECT 1 FROM siao_housing_reservation h
+                 WHERE h.detainee_id = %(person)s
+                   AND h.state = 'confirmed'
+                   AND h.kind IN ('reservation', 'occupation')
+                   AND h.date_from <= %(day)s
+                   AND (h.date_to IS NULL OR h.date_to >= %(day)s)))""",
+        person=person,
+        stay=stay,
+        day=day,
+        outcome=SQL("COALESCE(%s IN %s, FALSE)", outcome, SOLUTION_OUTCOMES)
+        if outcome is not None
+        else SQL("FALSE"),
+    )
+
+
+# Values of the merged files that are never copied into the file kept.
+# What a file merged as another stay of the person does not bring: its stay
+# (siao_detainee.STAY_FIELDS, added on the model), its release and the consent given
+# then (asked again for each stay).
+PER_STAY_FIELDS = {
+    "consent_date",
+    "consent_scope",
+    "closing_reason",
+    "supervision_type",
+    "supervision_end_date",
+    "current_stay_id",
+}
+MERGE_KEEP_FIELDS = {
+    "id",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+    "active",
+    "company_id",
+    "pseudonym",
+    "state",
+    "anonymised",
+    "retention_postponed_until",
+    "retention_postpone_reason",
+    "last_contact_date",
+    "merged_into_id",
+}
+
+
+def normalise_text(text):
+    """Lower case, without accents, punctuation or double spaces: “Élodie-Marie”
+    and “elodie marie” are the same."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+
+
+# The records of a merged file that the merge moves by its own rules (a stay shared
+# with this file stays, one case per commission, one alert per reason, one line per
+# right); every other record pointing at the file simply comes along.
+MERGED_APART = frozenset(
+    (
+        "siao.detainee.stay",
+        "siao.commission.line",
+        "siao.deadline.alert",
+        "siao.resource.right",
+    )
+)
+
+
+def identity_text(text):
+    """A name as the lists write it and as the file does: accents, case, spaces
+    and punctuation aside (“N'DIAYE” is “Ndiaye”)."""
+    return normalise_text(text).replace(" ", "")
+
+
+def fields_date(value):
+    """A date cell as load() receives it (already in the server's format)."""
+    return fields.Date.to_date((value or "").strip() or None)
+
+
+PRISON_COLUMN = "prison_id"
+PRISON_ID_COLUMN = "prison_id/.id"
+REFERENT_COLUMN = "spip_referent_id"
+NUMBER_COLUMN = "prison_number"
+IDENTITY_COLUMNS = ("last_name", "first_name", "birthdate")
+# What a transfer or a new stay sets itself, from the row.
+MOVE_FIELDS = ("prison_id", "prison_number", "incarceration_date", "legal_status")
+
+
+FREE_TEXT_TYPES = ("char", "text", "html")
+# The person's own fields that anonymisation sets to something else than empty.
+KEPT_ON_PERSON = {"last_name", "pseudonym"}
+
+
+def free_text_fields(model):
+    """The free text a model stores (any char, text or html field its users or its
+    rules write), but the references it declares (``_siao_references``)."""
+    kept = set(getattr(model, "_siao_references", ()))
+    return [
+        field
+        for name, field in model._fields.items()
+        if field.type in FREE_TEXT_TYPES
+        and field.store
+        and not field.compute
+        and not field.related
+        and name not in kept
+        and name not in models.MAGIC_COLUMNS
+    ]
+
+
+def erase_free_text(records):
+    """Empty the free text of ``records`` (a required one keeps a dash)."""
+    texts = free_text_fields(records)
+    if not records or not texts:
+        return
+    records.flush_recordset([field.name for field in texts])
+    records.env.cr.execute(
+        SQL(
+            "UPDATE %s SET %s WHERE id = ANY(%s)",
+            SQL.identifier(records._table),
+            SQL(", ").join(
+                SQL(
+                    "%s = %s",
+                    SQL.identifier(field.name),
+                    "-" if field.required else None,
+                )
+                for field in texts
+            ),
+            records.ids,
+        )
+    )
+    records.invalidate_recordset([field.name for field in texts])
+
+
+def erase_thread(records):
+    """Erase the messages (and the e-mails still queued from them), tracked values,
+    activities and attachments of ``records``."""
+    if not records:
+        return
+    env = records.env(su=True)
+    domain = [("res_model", "=", records._name), ("res_id", "in", records.ids)]
+    env["mail.activity"].search(domain).unlink()
+    env["ir.attachment"].search(domain).unlink()
+    messages = env["mail.message"].search(
+        [("model", "=", records._name), ("res_id", "in", records.ids)]
+    )
+    env["mail.mail"].search([("mail_message_id", "in", messages.ids)]).unlink()
+    messages.tracking_value_ids.unlink()
+    messages.attachment_ids.unlink()
+    env.flush_all()
+    env.cr.execute(
+        SQL(
+            "UPDATE mail_message SET body = '', subject = NULL, "
+            "record_name = NULL WHERE id = ANY(%s)",
+            messages.ids,
+        )
+    )
+    messages.invalidate_recordset(["body", "subject", "record_name"])
 
 
 class SiaoDetainee(models.Model):
@@ -156,8 +356,6 @@ class SiaoDetainee(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "siao.input.validation",
-        "siao.detainee.duplicate",
-        "siao.detainee.import",
     ]
     _order = "estimated_release_date, name, id"
     _rec_names_search = ["name", "prison_number"]
@@ -360,6 +558,13 @@ class SiaoDetainee(models.Model):
         index=True,
         group_expand="_expand_release_horizons",
     )
+    release_within_months = fields.Integer(
+        string="Release within (months)",
+        compute="_compute_release_within_months",
+        search="_search_release_within_months",
+        help="The months the release horizon reaches (1, 3 or 6), 0 when the "
+        "release is further, passed or unknown.",
+    )
     has_housing_solution = fields.Boolean(
         compute="_compute_has_housing_solution", store=True
     )
@@ -383,6 +588,13 @@ class SiaoDetainee(models.Model):
         string="Request state",
         compute="_compute_current_request",
         store=True,
+    )
+    has_current_request = fields.Boolean(
+        string="Request under way or admitted",
+        compute="_compute_current_request",
+        store=True,
+        index=True,
+        help="The stay has a SIAO request open or admitted: no new one is needed.",
     )
     resource_right_ids = fields.One2many(
         "siao.resource.right", "detainee_id", string="Resources continuity"
@@ -517,31 +729,44 @@ class SiaoDetainee(models.Model):
                 False,
             )
 
-    @api.model
-    def _release_horizon_of(self, state, legal_status, release_date, today):
-        """The horizon of a file: ``release_date`` is its estimated release date."""
-        if state != "detained":
-            return "past"
-        if legal_status == "remand" or not release_date:
-            return "unknown"
-        for horizon, last_day in release_horizon_limits(today):
-            if release_date <= last_day:
-                return horizon
-        return "later"
+    def _release_horizons(self, today):
+        """{file: its release horizon on ``today``}, read from the rules."""
+        horizons, remaining = {}, self
+        for horizon, domain in release_horizon_rules(today):
+            matched = remaining.filtered_domain(domain)
+            horizons.update(dict.fromkeys(matched, horizon))
+            remaining -= matched
+        horizons.update(dict.fromkeys(remaining, "later"))
+        return horizons
+
+    @api.depends("release_horizon")
+    def _compute_release_within_months(self):
+        for person in self:
+            person.release_within_months = HORIZON_MONTHS.get(person.release_horizon, 0)
+
+    def _search_release_within_months(self, operator, value):
+        if operator not in ("<=", "<") or not isinstance(value, int):
+            raise UserError(_("Search the release within a number of months."))
+        horizons = [
+            horizon
+            for horizon, months in HORIZON_MONTHS.items()
+            if months < value or (operator == "<=" and months == value)
+        ]
+        return [("release_horizon", "in", horizons)]
 
     @api.depends("state", "legal_status", "estimated_release_date")
     def _compute_release_horizon(self):
-        today = fields.Date.today()
-        for person in self:
-            person.release_horizon = self._release_horizon_of(
-                person.state, person.legal_status, person.estimated_release_date, today
-            )
+        for person, horizon in self._release_horizons(fields.Date.today()).items():
+            person.release_horizon = horizon
 
     @api.depends(
         "release_outcome",
         "estimated_release_date",
+        "current_stay_id",
+        "request_ids.active",
         "request_ids.state",
-        "request_ids.in_current_stay",
+        "request_ids.stay_id",
+        "request_ids.admission_date",
         "request_ids.structure_id",
         "request_ids.place_id",
         "reservation_ids.state",
@@ -550,30 +775,36 @@ class SiaoDetainee(models.Model):
         "reservation_ids.date_to",
     )
     def _compute_has_housing_solution(self):
-        for person in self:
-            release_day = person.estimated_release_date
-            person.has_housing_solution = (
-                person.release_outcome not in (False, "dry_exit", "unknown")
-                or any(
-                    request.in_current_stay
-                    and (
-                        request.state == "admitted"
-                        or (
-                            request.state == "proposed"
-                            and (request.structure_id or request.place_id)
-                        )
-                    )
-                    for request in person.request_ids
-                )
-                or bool(
-                    release_day
-                    and any(
-                        reservation.kind in ("reservation", "occupation")
-                        and reservation._covers(release_day)
-                        for reservation in person.reservation_ids
-                    )
+        """Read from the one definition (``housing_solution_sql``), on the
+        estimated release day, for the current stay."""
+        self.env["siao.request"].flush_model(
+            ["detainee_id", "stay_id", "active", "state", "admission_date"]
+            + ["structure_id", "place_id"]
+        )
+        self.env["siao.housing.reservation"].flush_model(
+            ["detainee_id", "state", "kind", "date_from", "date_to"]
+        )
+        stored = self.filtered(lambda person: person._origin)
+        stored._origin.flush_recordset(
+            ["release_outcome", "estimated_release_date", "current_stay_id"]
+        )
+        found = set()
+        if stored:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT d.id FROM siao_detainee d WHERE d.id = ANY(%s) AND %s",
+                    stored._origin.ids,
+                    housing_solution_sql(
+                        SQL("d.id"),
+                        SQL("d.current_stay_id"),
+                        SQL("d.estimated_release_date"),
+                        SQL("d.release_outcome"),
+                    ),
                 )
             )
+            found = {row[0] for row in self.env.cr.fetchall()}
+        for person in self:
+            person.has_housing_solution = person._origin.id in found
 
     @api.depends("request_ids")
     def _compute_request_count(self):
@@ -593,13 +824,13 @@ class SiaoDetainee(models.Model):
             requests = person.request_ids.filtered("active").sorted("id", reverse=True)
             current = (
                 requests.filtered(
-                    lambda r: r.in_current_stay
-                    and r.state in OPEN_STATES + ("admitted",)
+                    lambda r: r.in_current_stay and r.state in ANSWERING_STATES
                 )[:1]
                 or requests.filtered("in_current_stay")[:1]
             )
             person.current_request_id = current
             person.request_state = current.state
+            person.has_current_request = current.state in ANSWERING_STATES
 
     @api.depends("avdl_measure_ids")
     def _compute_avdl_measure_count(self):
@@ -821,6 +1052,8 @@ class SiaoDetainee(models.Model):
             self._render_minutes_again()
         if vals.get("confidential"):
             self._siao_hide_name_in_messages()
+        if "state" in vals:
+            self._touch_last_contact()  # a release, a new stay: a contact
         return result
 
     def _siao_hide_name_in_messages(self):
@@ -1071,9 +1304,7 @@ class SiaoDetainee(models.Model):
             lambda m: m.state in CANCELLABLE_MEASURE_STATES
         ).action_cancel()
         persons.reservation_ids._end_before(free_from)
-        persons.request_ids.filtered(lambda r: r.state in OPEN_STATES).action_cancel(
-            reason=reason
-        )
+        persons.request_ids.filtered("is_open").action_cancel(reason=reason)
         persons.alert_ids.write({"active": False})
         persons.invalidate_recordset(["alert_ids"])
         self.env["siao.deadline.alert"]._close_release_activities(
@@ -1122,8 +1353,9 @@ class SiaoDetainee(models.Model):
     @tools.ormcache()
     def _siao_belonging_fields(self):
         """The records that belong to a person, found from the registry: each
-        (model, field) where ``field`` is a required many2one to a person, or to a
-        record that belongs to one; a parent comes before its children."""
+        (model, field) where ``field`` is a many2one the model stores to a person
+        (any such field), or a required one to a record that belongs to a person;
+        a parent comes before its children."""
         found, owners, grew = [], {self._name}, True
         while grew:
             grew = False
@@ -1134,9 +1366,11 @@ class SiaoDetainee(models.Model):
                 for fname, field in model._fields.items():
                     if (
                         field.type == "many2one"
-                        and field.required
                         and field.store
+                        and not field.compute
+                        and not field.related
                         and field.comodel_name in owners
+                        and (field.required or field.comodel_name == self._name)
                         and (name, fname) not in found
                     ):
                         found.append((name, fname))
@@ -1322,9 +1556,7 @@ class SiaoDetainee(models.Model):
         the new situation), cancelled, or kept as they are."""
         if request_action == "keep":
             return
-        requests = self.request_ids.filtered(
-            lambda r: r.active and r.state in OPEN_STATES
-        )
+        requests = self.request_ids.filtered(lambda r: r.active and r.is_open)
         day = fields.Date.to_date(release_date).strftime("%d/%m/%Y")
         if request_action == "cancel":
             requests.action_cancel(
@@ -1408,17 +1640,15 @@ class SiaoDetainee(models.Model):
         """Daily: the horizon depends on today's date; recompute it in one SQL pass.
         ``today`` (a date) is for tests and the benchmark."""
         today = today or fields.Date.today()
-        case = SQL("CASE WHEN state != 'detained' THEN 'past' ")
+        # The rules' domains, as PostgreSQL reads them on the table itself.
+        Person = self.sudo().with_context(active_test=False)
         case = SQL(
-            "%s WHEN legal_status = 'remand' OR estimated_release_date IS NULL "
-            "THEN 'unknown' ",
-            case,
+            "CASE %s ELSE 'later' END",
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", Person._search(domain).where_clause, horizon)
+                for horizon, domain in release_horizon_rules(today)
+            ),
         )
-        for horizon, last_day in release_horizon_limits(today):
-            case = SQL(
-                "%s WHEN estimated_release_date <= %s THEN %s ", case, last_day, horizon
-            )
-        case = SQL("%s ELSE 'later' END", case)
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -1440,3 +1670,854 @@ class SiaoDetainee(models.Model):
         self.invalidate_model(["release_horizon"])
         self.env["siao.request"].invalidate_model(["release_horizon"])
         return changed
+
+    # ==== Duplicate ====
+    # Duplicate files: the warning shown while a file is typed, the database guarantee
+    # on prison numbers, and the coordinators' merge of two files or more into one.
+
+    duplicate_ids = fields.Many2many(
+        "siao.detainee",
+        relation="siao_detainee_duplicate_rel",
+        column1="detainee_id",
+        column2="duplicate_id",
+        string="Possible duplicates",
+        compute="_compute_duplicate_ids",
+        help="Other files of the company with the same name and birth date, or the "
+        "same prison number in the same prison.",
+    )
+
+    # ---- Duplicates ----
+    def _identity_key(self):
+        if not (self.birthdate and normalise_text(self.last_name)):
+            return None
+        return (
+            normalise_text(self.last_name),
+            normalise_text(self.first_name),
+            self.birthdate,
+        )
+
+    def _prison_key(self):
+        number = (self.prison_number or "").strip()
+        return (self.prison_id.id, number) if self.prison_id and number else None
+
+    @api.depends(
+        "last_name",
+        "first_name",
+        "birthdate",
+        "prison_id",
+        "prison_number",
+        "company_id",
+    )
+    def _compute_duplicate_ids(self):
+        identities = {p._identity_key() for p in self} - {None}
+        prison_keys = {p._prison_key() for p in self} - {None}
+        domains = []
+        if identities:
+            domains.append([("birthdate", "in", [key[2] for key in identities])])
+        if prison_keys:
+            domains.append(
+                [
+                    ("prison_id", "in", [key[0] for key in prison_keys]),
+                    ("prison_number", "in", [key[1] for key in prison_keys]),
+                ]
+            )
+        candidates = (
+            self.search(
+                expression.AND(
+                    [
+                        [("company_id", "in", self.company_id.ids)],
+                        expression.OR(domains),
+                    ]
+                )
+            )
+            if domains
+            else self.browse()
+        )
+        for person in self:
+            identity, prison_key = person._identity_key(), person._prison_key()
+            person.duplicate_ids = candidates.filtered(
+                lambda other,
+                person=person,
+                identity=identity,
+                prison_key=prison_key: other != person._origin
+                and other.company_id == person.company_id
+                and (
+                    (identity and other._identity_key() == identity)
+                    or (prison_key and other._prison_key() == prison_key)
+                )
+            )
+
+    # ---- Merge ----
+    def action_open_merge_wizard(self):
+        return self._siao_wizard(
+            "siao.detainee.merge",
+            detainee_ids=[fields.Command.set((self | self.duplicate_ids).ids)],
+            target_id=(self | self.duplicate_ids).sorted("id")[:1].id,
+        )
+
+    def _siao_merge(self, sources):
+        """Merge ``sources`` into this file: their requests, measures, places,
+        checklist, alerts, commission cases, messages, files, activities and
+        followers come here, empty fields are filled from them, and they are
+        archived. Coordinators only."""
+        self.ensure_one()
+        target = self
+        if not self.env.user.has_group("siao_justice.group_siao_manager"):
+            raise AccessError(_("Only coordinators can merge files."))
+        sources = sources - target
+        if not sources:
+            raise UserError(_("Choose at least two files to merge."))
+        files = target | sources
+        files.check_access("write")
+        # Two coordinators merging the same files at once: the second one waits.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM siao_detainee WHERE id = ANY(%s) FOR UPDATE",
+                files.ids,
+            )
+        )
+        if len(files.company_id) > 1:
+            raise UserError(_("Files of different companies cannot be merged."))
+        if not all(files.mapped("active")) or any(files.mapped("anonymised")):
+            raise UserError(
+                _("Archived or anonymised files cannot be merged: restore them first.")
+            )
+        # One open request, one open measure per person: PostgreSQL refuses a merge
+        # that would give the file kept two (the whole merge is then undone).
+        values = target._siao_merge_values(sources)
+        target._siao_merge_history(sources)
+        # The rules' own fields (the link to the file kept, the last contact) are
+        # written as superuser: the caller's right to change the files was checked.
+        sources.sudo().with_context(siao_file_notice=True).write(
+            {"active": False, "merged_into_id": target.id}
+        )
+        sources.flush_recordset(["active"])  # frees their prison numbers first
+        target.sudo().write(values)
+        for source in sources.with_context(siao_file_notice=True):
+            source.message_post(
+                body=_(
+                    "File merged into %(target)s by %(user)s and archived: its history "
+                    "continues there.",
+                    target=target.name,
+                    user=self.env.user.name,
+                )
+            )
+        target.with_context(siao_file_notice=True).message_post(
+            body=_(
+                "Files merged into this one by %(user)s: %(files)s (archived).",
+                user=self.env.user.name,
+                files=", ".join(f"{source.name} (#{source.id})" for source in sources),
+            )
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": target.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _siao_past_stay_sources(self, sources):
+        """The sources whose stay ended before this file's began: another stay of
+        the same person, kept as a past stay, not as this stay's values."""
+        start = self.incarceration_date
+        return sources.filtered(
+            lambda s: start
+            and s.actual_release_date
+            and s.actual_release_date <= start
+            and s.incarceration_date != start
+        )
+
+    def _siao_merge_values(self, sources):
+        """The values of the sources for the fields left empty here (a source that
+        is another stay brings none of its stay, release or consent)."""
+        values = {}
+        past = self._siao_past_stay_sources(sources)
+        for name, field in self._fields.items():
+            if name in PER_STAY_FIELDS or name in self._siao_stay_fields:
+                candidates = sources - past
+            else:
+                candidates = sources
+            if (
+                name in MERGE_KEEP_FIELDS
+                or not field.store
+                or field.compute
+                or field.related
+                or field.type in ("one2many", "many2many", "binary")
+                or name.startswith(("message_", "activity_"))
+                or self[name]
+            ):
+                continue
+            source = next((s for s in candidates if s[name]), None)
+            if source:
+                values[name] = field.convert_to_write(source[name], source)
+        contacts = [d for d in (self | sources).mapped("last_contact_date") if d]
+        if contacts and max(contacts) != self.last_contact_date:
+            values["last_contact_date"] = max(contacts)
+        return values
+
+    def _siao_merge_history(self, sources):
+        target = self
+        past = target._siao_past_stay_sources(sources)
+        # The requests of a source that is another stay keep their stay.
+        past_requests = {
+            request: request.stay_id
+            for request in self.env["siao.request"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("detainee_id", "in", past.ids)])
+        }
+        for source in sources.sudo():
+            # The stays of a source come here, but the one it shares with this file.
+            stays = source.stay_ids
+            if source not in past:
+                stays -= source.current_stay_id
+            stays.write({"detainee_id": target.id})
+        self.env["siao.deadline.alert"].sudo().search(
+            [("detainee_id", "in", past.ids)]
+        ).write({"active": False})
+        # Everything else that points at a merged file comes here, found from the
+        # registry: a model added later cannot be left behind.
+        for model, fname in self._siao_belonging_fields():
+            Model = self.env[model]
+            if (
+                model in MERGED_APART
+                or Model._transient
+                or Model._fields[fname].comodel_name != self._name
+            ):
+                continue
+            Model.sudo().with_context(active_test=False).search(
+                [(fname, "in", sources.ids)]
+            ).write({fname: target.id})
+        for request, stay in past_requests.items():
+            request.stay_id = stay
+        lines = (
+            self.env["siao.commission.line"]
+            .sudo()
+            .search([("detainee_id", "in", sources.ids)])
+        )
+        on_agenda = (
+            target.sudo()
+            .env["siao.commission.line"]
+            .search([("detainee_id", "=", target.id)])
+        )
+        movable = lines.filtered(lambda c: c.meeting_id not in on_agenda.meeting_id)
+        movable.with_context(siao_merge=True).write({"detainee_id": target.id})
+        alerts = self.env["siao.deadline.alert"].sudo()
+        alerts.search(
+            [
+                ("detainee_id", "in", sources.ids),
+                ("reason", "not in", target.sudo().alert_ids.mapped("reason")),
+            ]
+        ).write({"detainee_id": target.id})
+        self._siao_merge_checklist(sources)
+        thread = [("res_id", "in", sources.ids)]
+        self.env["mail.message"].sudo().search(
+            [("model", "=", self._name), *thread]
+        ).write({"res_id": target.id})
+        self.env["ir.attachment"].sudo().search(
+            [("res_model", "=", self._name), *thread]
+        ).write({"res_id": target.id})
+        self.env["mail.activity"].sudo().search(
+            [("res_model", "=", self._name), *thread]
+        ).write({"res_id": target.id})
+        partners = sources.message_partner_ids
+        target.message_subscribe(partner_ids=partners.ids)
+        sources.message_unsubscribe(partner_ids=partners.ids)
+
+    def _siao_merge_checklist(self, sources):
+        """One line per right: a line more advanced on a merged file replaces a
+        line still to do here; rights missing here come with their line."""
+        target = self
+        Right = self.env["siao.resource.right"].sudo()
+        here = {
+            right.right_type: right
+            for right in target.sudo().resource_right_ids
+            if right.right_type != "other"
+        }
+        for right in Right.search([("detainee_id", "in", sources.ids)]):
+            mine = here.get(right.right_type)
+            if not mine:
+                right.detainee_id = target
+                if right.right_type != "other":
+                    here[right.right_type] = right
+            elif mine.status == "todo" and right.status != "todo":
+                mine.write(
+                    {
+                        "status": right.status,
+                        "prepared_date": right.prepared_date,
+                        "expected_reopening_date": right.expected_reopening_date,
+                        "note": mine.note or right.note,
+                    }
+                )
+
+    # ==== Import ====
+    # Import of the SPIP's list of upcoming releases with Odoo's standard import.
+    #
+    # A prison is matched by its name among the prisons (accents and case aside),
+    # never created from a name alone; a row without an ID whose prison and prison
+    # number are those of an active person of the company updates that person instead
+    # of creating a second file, and its empty cells leave the person's values as they
+    # are. A row whose prison number is new but whose person is known (same last name,
+    # first name and birth date, accents and case aside) is that person's transfer, or
+    # new stay if they had been released.
+
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": _("SPIP list of upcoming releases"),
+                "template": "/siao_justice/static/import/liste_spip_exemple.csv",
+            }
+        ]
+
+    @api.model
+    def load(self, fields, data):
+        self.browse().check_access("create")  # nothing is said to who may not import
+        fields = list(fields)
+        data = [list(row) for row in data]
+        errors = []
+        if PRISON_COLUMN in fields:
+            errors += self._siao_import_resolve_prisons(fields, data)
+        if REFERENT_COLUMN in fields:
+            errors += self._siao_import_resolve_referents(fields, data)
+        if errors:
+            return {"ids": False, "messages": errors, "nextrow": 0}
+        updated_ids, errors = self._siao_import_match_persons(fields, data)
+        if errors:
+            return {"ids": False, "messages": errors, "nextrow": 0}
+        moves, errors = self._siao_import_match_identities(fields, data, updated_ids)
+        if errors:
+            return {"ids": False, "messages": errors, "nextrow": 0}
+        detained = self.browse(list(moves)).filtered(lambda p: p.state == "detained")
+        result = super(
+            SiaoDetainee,
+            self.with_context(
+                siao_import_update_ids=tuple(updated_ids) + tuple(moves),
+                siao_import_move_ids=tuple(moves),
+            ),
+        ).load(fields, data)
+        if result.get("ids"):
+            # Imported files get their deadline activities now, not tonight.
+            self.env["siao.deadline.alert"]._schedule(self.browse(result["ids"]))
+        if result.get("ids") and moves:
+            result["messages"] = result.get("messages", []) + self._siao_moves_report(
+                moves, set(detained.ids)
+            )
+        return result
+
+    @api.model
+    def _siao_import_resolve_prisons(self, fields, data):
+        """Replace the prison names of the file by the prisons' ids, in place; return
+        one error message per row whose prison is unknown or ambiguous."""
+        return self._siao_import_resolve_partners(
+            fields,
+            data,
+            PRISON_COLUMN,
+            [("siao_partner_type", "=", "prison")],
+            unknown=_(
+                "The prison “%(name)s” is unknown: correct its name or create it "
+                "first (a contact of type Prison), then import again. Nothing "
+                "was imported."
+            ),
+            ambiguous=_(
+                "Several prisons are named “%(name)s”: give them distinct names "
+                "or references first."
+            ),
+        )
+
+    @api.model
+    def _siao_import_resolve_referents(self, fields, data):
+        """The same for the CPIP référent column: a contact of a SPIP, by name."""
+        return self._siao_import_resolve_partners(
+            fields,
+            data,
+            REFERENT_COLUMN,
+            [
+                "|",
+                ("siao_partner_type", "=", "spip"),
+                ("commercial_partner_id.siao_partner_type", "=", "spip"),
+            ],
+            unknown=_(
+                "The CPIP “%(name)s” is unknown: create them first as a contact of "
+                "their SPIP, then import again. Nothing was imported."
+            ),
+            ambiguous=_(
+                "Several SPIP contacts are named “%(name)s”: give them distinct "
+                "names or references first."
+            ),
+        )
+
+    @api.model
+    def _siao_import_resolve_partners(
+        self, fields, data, column_name, domain, unknown, ambiguous
+    ):
+        """Replace the names of ``column_name`` by the ids of the contacts of
+        ``domain`` named so (or of that reference), accents and case aside, in
+        place; never create one from a name alone. Return an error per row whose
+        contact is unknown or ambiguous."""
+        column = fields.index(column_name)
+        partners = {}
+        for partner in self.env["res.partner"].search(domain):
+            for key in {normalise_text(partner.name), normalise_text(partner.ref)}:
+                if key:
+                    partners.setdefault(key, set()).add(partner.id)
+        errors = []
+        for index, row in enumerate(data):
+            name = (row[column] or "").strip()
+            if not name:
+                continue
+            found = partners.get(normalise_text(name), set())
+            if len(found) == 1:
+                row[column] = str(next(iter(found)))
+                continue
+            errors.append(
+                {
+                    "type": "error",
+                    "message": (ambiguous if found else unknown) % {"name": name},
+                    "record": index,
+                    "rows": {"from": index, "to": index},
+                    "field": column_name,
+                    "value": name,
+                }
+            )
+        fields[column] = f"{column_name}/.id"
+        return errors
+
+    @api.model
+    def _siao_import_match_persons(self, fields, data):
+        """Give the rows without an ID that match an active person of the company
+        (same prison, same prison number) that person's database ID; return the ids
+        so matched, and an error per row that would give a second active file the
+        same prison number (a file the user may not see, or a row repeated)."""
+        if PRISON_ID_COLUMN not in fields or NUMBER_COLUMN not in fields:
+            return (), []
+        prison_col = fields.index(PRISON_ID_COLUMN)
+        number_col = fields.index(NUMBER_COLUMN)
+        id_cols = [fields.index(name) for name in ("id", ".id") if name in fields]
+
+        def key(row):
+            if any((row[col] or "").strip() for col in id_cols):
+                return None
+            prison, number = (row[prison_col] or "").strip(), (row[number_col] or "")
+            if not prison.isdigit() or not number.strip():
+                return None
+            return int(prison), number.strip()
+
+        keys = {key(row) for row in data} - {None}
+        if not keys:
+            return (), []
+        domain = [
+            ("company_id", "=", self.env.company.id),
+            ("prison_id", "in", list({prison for prison, _n in keys})),
+            ("prison_number", "in", list({number for _p, number in keys})),
+        ]
+        by_key = {
+            (person.prison_id.id, person.prison_number.strip()): person.id
+            for person in self.search(domain)
+        }
+        taken = {
+            (person.prison_id.id, person.prison_number.strip())
+            for person in self.sudo().search(domain)
+        }
+        errors, created = [], set()
+        for index, row in enumerate(data):
+            row_key = key(row)
+            if row_key is None or row_key in by_key:
+                continue
+            if row_key in taken or row_key in created:
+                errors.append(
+                    {
+                        "type": "error",
+                        "message": _(
+                            "Another person already has this prison number in this "
+                            "prison."
+                        ),
+                        "record": index,
+                        "rows": {"from": index, "to": index},
+                        "field": NUMBER_COLUMN,
+                        "value": row_key[1],
+                    }
+                )
+            created.add(row_key)
+        if errors or not by_key:
+            return (), errors
+        if ".id" not in fields:
+            fields.append(".id")
+            for row in data:
+                row.append("")
+        dbid_col = fields.index(".id")
+        matched = set()
+        for row in data:
+            person_id = by_key.get(key(row))
+            if person_id:
+                row[dbid_col] = str(person_id)
+                matched.add(person_id)
+        return tuple(matched), []
+
+    @api.model
+    def _siao_import_match_identities(self, fields, data, matched_ids):
+        """The rows left without an ID whose person is known by identity get that
+        person's ID: {person id: row index} of these moves, and an error per row
+        whose identity fits two files (the caller's own files only are looked at)."""
+        if not set(IDENTITY_COLUMNS) <= set(fields):
+            return {}, []
+        cols = {name: fields.index(name) for name in IDENTITY_COLUMNS}
+        errors = self._siao_import_repeated_persons(data, cols)
+        if errors or not {PRISON_ID_COLUMN, NUMBER_COLUMN} <= set(fields):
+            return {}, errors
+        number_col = fields.index(NUMBER_COLUMN)
+        id_cols = [fields.index(name) for name in ("id", ".id") if name in fields]
+
+        def identity(row):
+            if any((row[col] or "").strip() for col in id_cols):
+                return None
+            try:
+                birthdate = fields_date(row[cols["birthdate"]])
+            except ValueError:
+                return None
+            last = identity_text(row[cols["last_name"]])
+            # No prison number given: not known, not a move.
+            if not birthdate or not last or not (row[number_col] or "").strip():
+                return None
+            return last, identity_text(row[cols["first_name"]]), birthdate
+
+        wanted = {index: identity(row) for index, row in enumerate(data)}
+        wanted = {index: key for index, key in wanted.items() if key}
+        if not wanted:
+            return {}, []
+        known = {}
+        for person in self.search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("birthdate", "in", list({key[2] for key in wanted.values()})),
+                ("anonymised", "=", False),
+            ]
+        ):
+            key = (
+                identity_text(person.last_name),
+                identity_text(person.first_name),
+                person.birthdate,
+            )
+            known.setdefault(key, self.browse())
+            known[key] |= person
+        moves = {}
+        if ".id" not in fields:
+            fields.append(".id")
+            for row in data:
+                row.append("")
+        dbid_col = fields.index(".id")
+        for index, key in wanted.items():
+            persons = known.get(key, self.browse()) - self.browse(matched_ids)
+            if len(persons) > 1:
+                errors.append(
+                    {
+                        "type": "error",
+                        "message": _(
+                            "Several files have this last name, first name and "
+                            "birth date: merge them first, or give the file's ID in "
+                            "the row."
+                        ),
+                        "record": index,
+                        "rows": {"from": index, "to": index},
+                        "field": "last_name",
+                    }
+                )
+            elif persons and persons.id not in moves:
+                moves[persons.id] = index
+                data[index][dbid_col] = str(persons.id)
+        return ({}, errors) if errors else (moves, [])
+
+    @api.model
+    def _siao_import_repeated_persons(self, data, cols):
+        """An error per row whose person (last name, first name, birth date) is
+        already on an earlier row of the list: one person, one row."""
+        first_row, errors = {}, []
+        for index, row in enumerate(data):
+            try:
+                birthdate = fields_date(row[cols["birthdate"]])
+            except ValueError:
+                continue  # refused by the import with its own message
+            last = identity_text(row[cols["last_name"]])
+            if not birthdate or not last:
+                continue
+            key = (last, identity_text(row[cols["first_name"]]), birthdate)
+            if key not in first_row:
+                first_row[key] = index
+                continue
+            errors.append(
+                {
+                    "type": "error",
+                    "message": _(
+                        "This person is already on row %(row)s of the list: keep "
+                        "one row per person.",
+                        row=first_row[key] + 1,
+                    ),
+                    "record": index,
+                    "rows": {"from": index, "to": index},
+                    "field": "last_name",
+                }
+            )
+        return errors
+
+    def _siao_moves_report(self, moves, detained):
+        """What the import did to the known persons it moved, row by row (persons
+        the caller reads: only those are matched)."""
+        messages = []
+        for person in self.browse(list(moves)):
+            row = moves[person.id]
+            if person.id in detained:
+                text = _(
+                    "Row %(row)s: %(name)s was known under another prison number: "
+                    "recorded as a transfer to %(prison)s.",
+                    row=row + 1,
+                    name=person.name,
+                    prison=person.prison_id.name,
+                )
+            else:
+                text = _(
+                    "Row %(row)s: %(name)s was known and had been released: a new "
+                    "stay in prison starts at %(prison)s.",
+                    row=row + 1,
+                    name=person.name,
+                    prison=person.prison_id.name,
+                )
+            messages.append(
+                {
+                    "type": "info",
+                    "message": text,
+                    "record": row,
+                    "rows": {"from": row, "to": row},
+                }
+            )
+        return messages
+
+    def _siao_import_move(self, values):
+        """A row of a known person with a new prison number: a transfer if they are
+        detained, a new stay otherwise; the other values are written after."""
+        values = dict(values)
+        move = {name: values.pop(name) for name in MOVE_FIELDS if name in values}
+        prison = move.get("prison_id") or self.prison_id.id
+        number = move.get("prison_number") or False
+        today = fields.Date.context_today(self)
+        if self.state == "detained":
+            self.action_transfer(prison, number, today)
+        else:
+            self.action_new_stay(
+                prison,
+                move.get("incarceration_date") or today,
+                prison_number=number,
+                legal_status=move.get("legal_status") or "convicted",
+            )
+        return values
+
+    def _load_records_write(self, values):
+        if self.id in self.env.context.get("siao_import_move_ids", ()):
+            values = self._siao_import_move(values)
+        if self.id in self.env.context.get("siao_import_update_ids", ()):
+            # A list sent again: an empty cell means "not known", not "erase".
+            values = {
+                name: value
+                for name, value in values.items()
+                if value not in (False, None, "")
+            }
+        return super()._load_records_write(values)
+
+    # ==== Retention ====
+    # Retention (CNIL délibération 2023-095): a file stays active during support and
+    # for the company's retention period after the last contact, then it is anonymised.
+    # Everything the CPOM figures need (dates, states, outcomes, the random person key)
+    # is kept; names, birth day, prison number, free text, messages and files are not.
+
+    anonymised = fields.Boolean(readonly=True, copy=False, index=True)
+    merged_into_id = fields.Many2one(
+        "siao.detainee",
+        string="Merged into",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="This archived file was merged into that one: it is anonymised with it.",
+    )
+    retention_postponed_until = fields.Date(
+        string="Anonymisation postponed until", readonly=True, copy=False, tracking=True
+    )
+    retention_postpone_reason = fields.Text(
+        string="Why the file is kept longer", readonly=True, copy=False
+    )
+
+    def _siao_protected_fields(self):
+        """Retention is the rules' alone; a system administrator may still set a
+        last contact, to load the history of files brought from another tool (the
+        change is tracked)."""
+        protected = super()._siao_protected_fields()
+        if self.env.user.has_group("base.group_system"):
+            protected.discard("last_contact_date")
+        return protected
+
+    # ---- Last contact, kept up to date ----
+    def _touch_last_contact(self):
+        today = fields.Date.context_today(self)
+        stale = self.filtered(
+            lambda p: not p.anonymised and p.last_contact_date != today
+        )
+        if stale:
+            stale.sudo().with_context(tracking_disable=True).write(
+                {"last_contact_date": today}
+            )
+
+    def message_post(self, **kwargs):
+        """Any message in the file (a note, an email, an activity done) is a contact,
+        except the addon's own notices about the file."""
+        message = super().message_post(**kwargs)
+        if not self.env.context.get("siao_file_notice"):
+            self._touch_last_contact()
+        return message
+
+    # ---- Who is due ----
+    @api.model
+    def _retention_domain(self, on_day):
+        """Files whose retention period has run out on ``on_day``."""
+        per_company = self.env["res.company"]._siao_threshold_domain(
+            "last_contact_date",
+            "<",
+            lambda company: on_day
+            - relativedelta(months=company.siao_retention_months),
+        )
+        return expression.AND(
+            [
+                [
+                    ("state", "!=", "detained"),
+                    ("anonymised", "=", False),
+                    # A merged file follows the file it was merged into.
+                    ("merged_into_id", "=", False),
+                    "|",
+                    ("retention_postponed_until", "=", False),
+                    ("retention_postponed_until", "<", on_day),
+                    # Support still under way: nobody is anonymised meanwhile.
+                    (
+                        "avdl_measure_ids",
+                        "not any",
+                        [("is_open", "=", True)],
+                    ),
+                    ("request_ids", "not any", [("is_open", "=", True)]),
+                    (
+                        "reservation_ids",
+                        "not any",
+                        [
+                            ("state", "=", "confirmed"),
+                            "|",
+                            ("date_to", "=", False),
+                            ("date_to", ">=", on_day),
+                        ],
+                    ),
+                ],
+                per_company,
+            ]
+        )
+
+    def action_open_retention_preview(self):
+        """The files that will be anonymised within a month, for the coordinators."""
+        in_a_month = fields.Date.context_today(self) + relativedelta(months=1)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "siao_justice.siao_detainee_action"
+        )
+        title = _("Anonymisation within a month")
+        action.update(
+            name=title,
+            display_name=title,
+            help=_(
+                "<p class='o_view_nocontent_smiling_face'>No file is anonymised "
+                "within a month.</p><p>A released file is anonymised when its "
+                "retention period after the last contact ends.</p>"
+            ),
+            domain=self._retention_domain(in_a_month),
+            context={"active_test": False},
+            view_mode="list,form",
+            views=[(False, "list"), (False, "form")],
+        )
+        return action
+
+    def action_open_postpone_wizard(self):
+        self.ensure_one()
+        return self._siao_wizard("siao.retention.postpone.wizard", detainee_id=self.id)
+
+    def action_postpone_retention(self, until=None, reason=None):
+        if not self.env.user.has_group("siao_justice.group_siao_manager"):
+            raise UserError(_("Only a coordinator may keep a file longer."))
+        if not until or not (reason or "").strip():
+            raise UserError(_("Give the date until which the file is kept and why."))
+        until = fields.Date.to_date(until)
+        self.check_access("write")
+        self.sudo().write(
+            {
+                "retention_postponed_until": until,
+                "retention_postpone_reason": reason.strip(),
+            }
+        )
+        for person in self.with_context(siao_file_notice=True):
+            person.message_post(
+                body=_(
+                    "Anonymisation postponed until %(date)s: %(reason)s",
+                    date=until.strftime("%d/%m/%Y"),
+                    reason=reason.strip(),
+                ),
+                message_type="notification",
+            )
+        return True
+
+    # ---- Anonymisation ----
+    @api.model
+    def _cron_anonymise(self):
+        persons = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(self._retention_domain(fields.Date.context_today(self)))
+        )
+        persons._anonymise()
+        return persons
+
+    def _anonymise(self):
+        """Erase what identifies the persons; keep what the figures need. Files
+        merged into them go with them; everything that belongs to them (found from
+        the registry) loses its free text, messages, activities and files."""
+        if not self:
+            return
+        self = self.sudo().with_context(active_test=False, tracking_disable=True)
+        merged = self.search([("merged_into_id", "in", self.ids)]) - self
+        while merged:
+            self |= merged
+            merged = self.search([("merged_into_id", "in", merged.ids)]) - self
+        owned = self._siao_owned_records()
+        for records in owned.values():
+            if records._transient:
+                records.unlink()
+        owned = {m: r.exists() for m, r in owned.items() if not r._transient}
+        threads = [self] + [
+            records for records in owned.values() if "message_ids" in records._fields
+        ]
+        for records in threads:
+            erase_thread(records)
+        for records in owned.values():
+            erase_free_text(records)
+        for person in self:
+            values = {
+                field.name: False
+                for field in free_text_fields(person)
+                if field.name not in KEPT_ON_PERSON
+            }
+            values.update(
+                {
+                    "last_name": _("Anonymised %(key)s", key=person.pseudonym[:8]),
+                    "birthdate": person.birthdate
+                    and person.birthdate.replace(month=1, day=1),
+                    "spip_referent_id": False,
+                    "consent_scope": False,
+                    "retention_postponed_until": False,
+                    "anonymised": True,
+                    "active": False,
+                }
+            )
+            person.write(values)
+        # The minutes that named them are rendered again with the pseudonym.
+        self._render_minutes_again()

@@ -5,6 +5,7 @@ import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import translate_sql_constraint
 
 
 class SiaoHousingReservation(models.Model):
@@ -122,12 +123,6 @@ class SiaoHousingReservation(models.Model):
         )
 
     # ---- Constraints ----
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for reservation in self:
-            if reservation.date_to and reservation.date_to < reservation.date_from:
-                raise ValidationError(_("A reservation cannot end before it starts."))
-
     @api.constrains("kind", "state", "jap_agreement_date")
     def _check_immersion(self):
         for reservation in self:
@@ -143,45 +138,6 @@ class SiaoHousingReservation(models.Model):
                     )
                 )
 
-    @api.model
-    def _check_bookings(self, bookings, except_ids=()):
-        """Refuse bookings — (place, first day, last day, state) — whose dates are
-        in the wrong order, or that take a place already held over these dates (by
-        another booking or by one of the same call), before PostgreSQL would: the
-        message names no one (the other booking may be a file the caller may not
-        read). PostgreSQL's constraints stay the guards, for bookings made at the
-        same instant too."""
-        confirmed = []
-        for place_id, date_from, date_to, state in bookings:
-            if date_from and date_to and date_to < date_from:
-                raise ValidationError(_("A reservation cannot end before it starts."))
-            if state != "confirmed" or not place_id or not date_from:
-                continue
-            for other_place, other_from, other_to in confirmed:
-                if (
-                    other_place == place_id
-                    and (not other_to or date_from <= other_to)
-                    and (not date_to or other_from <= date_to)
-                ):
-                    raise ValidationError(
-                        _("This place is already taken over these dates.")
-                    )
-            confirmed.append((place_id, date_from, date_to))
-            domain = [
-                ("id", "not in", list(except_ids)),
-                ("place_id", "=", place_id),
-                ("state", "=", "confirmed"),
-                "|",
-                ("date_to", "=", False),
-                ("date_to", ">=", date_from),
-            ]
-            if date_to:
-                domain.append(("date_from", "<=", date_to))
-            if self.sudo().search_count(domain, limit=1):
-                raise ValidationError(
-                    _("This place is already taken over these dates.")
-                )
-
     # ---- CRUD ----
     @api.model_create_multi
     def create(self, vals_list):
@@ -189,37 +145,11 @@ class SiaoHousingReservation(models.Model):
         for vals in vals_list:
             if vals.get("kind") == "immersion" and "state" not in vals:
                 vals["state"] = "draft"
-        self._check_bookings(
-            [
-                (
-                    vals.get("place_id"),
-                    fields.Date.to_date(vals.get("date_from")),
-                    fields.Date.to_date(vals.get("date_to")),
-                    vals.get("state", "confirmed"),
-                )
-                for vals in vals_list
-            ]
-        )
         with self._overlap_guard():
             return super(SiaoHousingReservation, checked).create(vals_list)
 
     def write(self, vals):
         checked = self._siao_boundary([vals])
-        if {"place_id", "date_from", "date_to", "state"} & set(vals):
-            self._check_bookings(
-                [
-                    (
-                        vals.get("place_id", reservation.place_id.id),
-                        fields.Date.to_date(
-                            vals.get("date_from", reservation.date_from)
-                        ),
-                        fields.Date.to_date(vals.get("date_to", reservation.date_to)),
-                        vals.get("state", reservation.state),
-                    )
-                    for reservation in self
-                ],
-                except_ids=self.ids,
-            )
         with self._overlap_guard():
             result = super(SiaoHousingReservation, checked).write(vals)
             self.flush_recordset()
@@ -227,21 +157,27 @@ class SiaoHousingReservation(models.Model):
 
     @contextmanager
     def _overlap_guard(self):
-        """Turn the database's own refusal (a concurrent booking committed after this
-        transaction began) into a clear message."""
+        """PostgreSQL decides (for bookings of the same call, or made at the same
+        instant, too); its refusal is told in the user's language, naming no one
+        (the other booking may be a file the caller may not read)."""
         try:
             with self.env.cr.savepoint():
                 yield
         except psycopg2.errors.ExclusionViolation as exc:
             raise ValidationError(
-                _(
-                    "This place is already taken over these dates by another "
-                    "reservation."
-                )
+                _("This place is already taken over these dates.")
             ) from exc
         except (psycopg2.errors.CheckViolation, psycopg2.errors.DataException) as exc:
+            # daterange() refuses reversed dates (a plain data exception, 22000)
+            # before the CHECK constraint does.
+            if exc.pgcode not in ("22000", "23514"):
+                raise
             raise ValidationError(
-                _("A reservation cannot end before it starts.")
+                translate_sql_constraint(
+                    self.env.cr,
+                    f"{self._table}_dates_ordered",
+                    self.env.lang or "en_US",
+                )
             ) from exc
 
     @api.ondelete(at_uninstall=False)

@@ -1,9 +1,10 @@
 import math
+import re
 from datetime import date, datetime
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import clean_context
+from odoo.tools import SQL, clean_context
 
 MAX_CHAR = 1024
 MAX_TEXT = 100_000
@@ -14,6 +15,28 @@ MAX_INT = 2**31 - 1
 BOUNDARY = object()
 # x2many commands that act on existing records: update, delete, unlink, link, set.
 LINKING_COMMANDS = (1, 2, 3, 4, 6)
+
+
+def one_per_person_in_states(cr, table, states, condition=None):
+    """The partial unique index ``<table>_one_open_per_person``: one row per person
+    (``detainee_id``) among those in ``states`` (and ``condition``, an SQL), held by
+    PostgreSQL under concurrency too. Created again when the list of states it was
+    built from is no longer the model's."""
+    name = f"{table}_one_open_per_person"
+    cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+    row = cr.fetchone()
+    if row and set(re.findall(r"'([^']*)'", row[0])) == set(states):
+        return
+    cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+    cr.execute(
+        SQL(
+            "CREATE UNIQUE INDEX %s ON %s (detainee_id) WHERE %s AND state IN %s",
+            SQL.identifier(name),
+            SQL.identifier(table),
+            condition or SQL("TRUE"),
+            tuple(states),
+        )
+    )
 
 
 def without_defaults(records):
@@ -60,6 +83,20 @@ class SiaoInputValidation(models.AbstractModel):
                 group["__fold"] = self._siao_folded_group(group)
         return groups
 
+    def _siao_step_buttons(self):
+        """{a button of the form's header: the states it is offered from}: the
+        model's own list of steps, so that the form never writes it again."""
+        return {}
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type == "form":
+            for button, states in self._siao_step_buttons().items():
+                for node in arch.xpath(f"//header/button[@name='{button}']"):
+                    node.set("invisible", f"state not in {list(states)!r}")
+        return arch, view
+
     def _siao_folded_group(self, group):
         """Whether the board grouped by ``_siao_fold_groupby`` folds this column
         (a read_group result)."""
@@ -68,6 +105,9 @@ class SiaoInputValidation(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         checked = self._siao_boundary(vals_list, creating=True)
+        # The INSERT meets PostgreSQL's constraints at once: the changes of this
+        # model still in the cache (a request cancelled just before) reach them first.
+        self.flush_model()
         records = super(SiaoInputValidation, checked).create(vals_list)
         records._siao_contact_made()
         return records.with_env(self._siao_unmarked_env())

@@ -2,8 +2,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
-from .siao_input_validation import without_defaults
+from .siao_input_validation import one_per_person_in_states, without_defaults
 
 ORIENTATION_TYPES = [
     ("chu", "Emergency shelter (CHU)"),
@@ -32,6 +33,7 @@ REQUEST_STATES = [
     ("cancelled", "Cancelled"),
 ]
 REFUSAL_SIDES = [("person", "The person"), ("structure", "The structure")]
+REQUEST_KINDS = [("emergency", "Emergency shelter"), ("insertion", "Insertion")]
 REQUEST_EVENTS = [
     ("submit", "Submitted"),
     ("orient", "Oriented"),
@@ -42,8 +44,14 @@ REQUEST_EVENTS = [
     ("cancel", "Cancelled"),
     ("reactivate", "Reactivated"),
 ]
+# The one definition of an open request: under way, not yet admitted, refused or
+# cancelled. Views, figures and the bench read it through ``is_open``.
 OPEN_STATES = ("draft", "submitted", "to_update", "oriented", "proposed")
-CLOSED_STATES = ("admitted", "refused", "cancelled")
+CLOSED_STATES = tuple(
+    state for state, _label in REQUEST_STATES if state not in OPEN_STATES
+)
+# A request that answers the person's need for the stay: open, or admitted.
+ANSWERING_STATES = (*OPEN_STATES, "admitted")
 REFUSAL_REASONS = [
     ("not_suited", "Offer not suited to the need"),
     ("location", "Location"),
@@ -65,6 +73,18 @@ TRANSITIONS = {
     "to_update": (("submitted", "oriented", "proposed"), "to_update"),
     "cancel": (OPEN_STATES, "cancelled"),
     "reactivate": (("cancelled",), "draft"),
+}
+# The form's buttons and the step each one takes: shown only from the step's
+# starting states (set on the view from TRANSITIONS).
+STEP_BUTTONS = {
+    "action_submit_button": "submit",
+    "action_orient": "orient",
+    "action_propose": "propose",
+    "action_admit": "admit",
+    "action_open_refuse_wizard": "refuse",
+    "action_mark_to_update": "to_update",
+    "action_open_cancel_wizard": "cancel",
+    "action_reactivate": "reactivate",
 }
 
 
@@ -117,7 +137,7 @@ class SiaoRequest(models.Model):
         tracking=True,
     )
     request_kind = fields.Selection(
-        [("emergency", "Emergency shelter"), ("insertion", "Insertion")],
+        REQUEST_KINDS,
         string="Kind",
         default="insertion",
         required=True,
@@ -144,6 +164,13 @@ class SiaoRequest(models.Model):
         tracking=True,
         index=True,
         group_expand=True,
+    )
+    is_open = fields.Boolean(
+        string="Open",
+        compute="_compute_is_open",
+        store=True,
+        index=True,
+        help="Under way: not yet admitted, refused or cancelled.",
     )
     refusal_by = fields.Selection(
         REFUSAL_SIDES,
@@ -229,6 +256,12 @@ class SiaoRequest(models.Model):
             "UNIQUE(company_id, sisiao_reference)",
             "This SI-SIAO reference is already used by another request.",
         ),
+        (
+            "one_open_per_person",
+            "",  # the partial unique index created in init()
+            "This person already has an open SIAO request: complete or cancel it "
+            "first.",
+        ),
     ]
 
     def _creation_message(self):
@@ -237,16 +270,14 @@ class SiaoRequest(models.Model):
 
     def init(self):
         # One open request per person, enforced by PostgreSQL under concurrency too.
-        self.env.cr.execute(
-            """
-            CREATE UNIQUE INDEX IF NOT EXISTS siao_request_one_open_per_person
-                ON siao_request (detainee_id)
-             WHERE active
-               AND state IN ('draft', 'submitted', 'to_update', 'oriented', 'proposed')
-            """
-        )
+        one_per_person_in_states(self.env.cr, self._table, OPEN_STATES, SQL("active"))
 
     # ---- Computes ----
+    @api.depends("state")
+    def _compute_is_open(self):
+        for request in self:
+            request.is_open = request.state in OPEN_STATES
+
     @api.depends("history_ids.event", "history_ids.date")
     def _compute_step_dates(self):
         first = {
@@ -285,6 +316,11 @@ class SiaoRequest(models.Model):
                 filter(None, (request.name, request.detainee_id.name))
             )
         self._siao_hide_unreadable_names()
+
+    def _siao_step_buttons(self):
+        return {
+            button: TRANSITIONS[action][0] for button, action in STEP_BUTTONS.items()
+        }
 
     # ---- Constraints ----
     @api.constrains("user_id", "detainee_id")
@@ -336,7 +372,7 @@ class SiaoRequest(models.Model):
                     .browse(vals["detainee_id"])
                     .company_id.id
                 )
-            checked._precheck(vals)
+            self._normalise(vals)
             # Numbered before it exists: its first messages (the assignment
             # e-mail) already name it.
             vals["name"] = (
@@ -349,71 +385,15 @@ class SiaoRequest(models.Model):
 
     def write(self, vals):
         checked = self._siao_boundary([vals])
-        for request in checked:
-            request._precheck(vals)
+        self._normalise(vals)
         return super(SiaoRequest, checked).write(vals)
 
-    def _precheck(self, vals):
-        """Friendly errors before PostgreSQL's own guards (the unique SI-SIAO reference,
-        the unique index on open requests) would refuse the row."""
+    @staticmethod
+    def _normalise(vals):
+        """An SI-SIAO reference is kept without its surrounding spaces, and an empty
+        one as none (empty references never collide)."""
         if "sisiao_reference" in vals:
             vals["sisiao_reference"] = (vals["sisiao_reference"] or "").strip() or False
-        values = {
-            name: vals.get(
-                name,
-                self[name].id if name in ("detainee_id", "company_id") else self[name],
-            )
-            for name in (
-                "detainee_id",
-                "company_id",
-                "state",
-                "active",
-                "sisiao_reference",
-            )
-        }
-        if "state" not in vals and not self:  # creation
-            values["state"], values["active"] = "draft", vals.get("active", True)
-        others = self.sudo().with_context(active_test=False).search_count
-        creating = not self
-        if (
-            (creating or {"detainee_id", "state", "active"} & set(vals))
-            and values["detainee_id"]
-            and values["active"]
-            and values["state"] in OPEN_STATES
-            and others(
-                [
-                    ("detainee_id", "=", values["detainee_id"]),
-                    ("state", "in", OPEN_STATES),
-                    ("active", "=", True),
-                    ("id", "not in", self.ids),
-                ],
-                limit=1,
-            )
-        ):
-            raise ValidationError(
-                _(
-                    "This person already has an open SIAO request: "
-                    "complete or cancel it first."
-                )
-            )
-        if (
-            (creating or {"sisiao_reference", "company_id"} & set(vals))
-            and values["sisiao_reference"]
-            and others(
-                [
-                    ("sisiao_reference", "=", values["sisiao_reference"]),
-                    ("company_id", "=", values["company_id"]),
-                    ("id", "not in", self.ids),
-                ],
-                limit=1,
-            )
-        ):
-            raise ValidationError(
-                _(
-                    "The SI-SIAO reference %(ref)s is already used by another request.",
-                    ref=values["sisiao_reference"],
-                )
-            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -542,7 +522,7 @@ class SiaoRequest(models.Model):
 
     def action_refuse(self, refusal_by=None, reason=None):
         self._check_step("refuse")
-        if refusal_by not in ("person", "structure"):
+        if refusal_by not in dict(REFUSAL_SIDES):
             raise UserError(_("Say who refused: the person or the structure."))
         if reason not in dict(REFUSAL_REASONS):
             raise UserError(_("Choose the reason of the refusal."))
@@ -572,29 +552,3 @@ class SiaoRequest(models.Model):
 
     def action_open_cancel_wizard(self):
         return self._siao_wizard("siao.request.cancel.wizard", request_ids=self.ids)
-
-
-class SiaoRequestHistory(models.Model):
-    _name = "siao.request.history"
-    _description = "SIAO request step"
-    _inherit = ["siao.input.validation"]
-    _order = "date, id"
-
-    request_id = fields.Many2one(
-        "siao.request", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(
-        related="request_id.company_id", store=True, index=True
-    )
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
-    event = fields.Selection(
-        REQUEST_EVENTS,
-        required=True,
-    )
-    from_state = fields.Selection(REQUEST_STATES)
-    to_state = fields.Selection(REQUEST_STATES)
-    refusal_by = fields.Selection(REFUSAL_SIDES)
-    refusal_reason = fields.Selection(REFUSAL_REASONS)
-    user_id = fields.Many2one(
-        "res.users", default=lambda self: self.env.user, ondelete="set null"
-    )

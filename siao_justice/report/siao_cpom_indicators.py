@@ -7,6 +7,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from ..models.siao_request import ANSWERING_STATES
+
 
 class SiaoCpomIndicators(models.AbstractModel):
     _name = "siao.cpom.indicators"
@@ -241,17 +243,7 @@ class SiaoCpomIndicators(models.AbstractModel):
                 Request._search(
                     in_period
                     + [
-                        (
-                            "state",
-                            "in",
-                            (
-                                "submitted",
-                                "to_update",
-                                "oriented",
-                                "proposed",
-                                "admitted",
-                            ),
-                        ),
+                        ("state", "in", ANSWERING_STATES),
                         ("request_date", "<=", date_to),
                     ]
                 ),
@@ -427,48 +419,36 @@ class SiaoCpomIndicators(models.AbstractModel):
         return dict(self.env.cr.fetchall())
 
     def _active_file_days(self, date_from, date_to, company_ids):
-        """Sum over the measures of their days in the active file within the period."""
+        """Sum over the measures of their days in the active file within the period
+        (record rules applied by _search)."""
+        query = self.env["siao.report.measure"]._search(
+            [("company_id", "in", company_ids), ("file_from", "!=", False)]
+        )
         self.env.cr.execute(
             SQL(
                 """SELECT COALESCE(sum(GREATEST(0,
-                       LEAST(COALESCE(file_until - 1, %(end)s), %(end)s)
-                       - GREATEST(file_from, %(start)s) + 1)), 0)
-                     FROM siao_report_measure
-                    WHERE company_id = ANY(%(companies)s) AND file_from IS NOT NULL""",
+                       LEAST(COALESCE(measure.file_until - 1, %(end)s), %(end)s)
+                       - GREATEST(measure.file_from, %(start)s) + 1)), 0)
+                     FROM (%(measures)s) AS measure""",
                 start=date_from,
                 end=date_to,
-                companies=company_ids,
+                measures=query.select(
+                    SQL.identifier(query.table, "file_from"),
+                    SQL.identifier(query.table, "file_until"),
+                ),
             )
         )
         return self.env.cr.fetchone()[0]
 
     def _lsc_blocked(self, date_from, date_to, company_ids):
         """Stays whose LSC de plein droit date is in the period, with no housing
-        solution that day (no request of the stay admitted by then, no reservation
-        covering it), still detained after."""
-        self.env.cr.execute(
-            SQL(
-                """SELECT count(*) FROM siao_detainee_stay d
-                    WHERE d.company_id = ANY(%(companies)s)
-                      AND d.lsc_automatic_date BETWEEN %(start)s AND %(end)s
-                      AND (d.actual_release_date IS NULL
-                           OR d.actual_release_date > d.lsc_automatic_date)
-                      AND NOT EXISTS (
-                          SELECT 1 FROM siao_request r
-                           WHERE r.detainee_id = d.detainee_id
-                             AND r.stay_id = d.id AND r.state = 'admitted'
-                             AND r.admission_date <= d.lsc_automatic_date)
-                      AND NOT EXISTS (
-                          SELECT 1 FROM siao_housing_reservation h
-                           WHERE h.detainee_id = d.detainee_id
-                             AND h.state = 'confirmed'
-                             AND h.kind IN ('reservation', 'occupation')
-                             AND h.date_from <= d.lsc_automatic_date
-                             AND (h.date_to IS NULL
-                                  OR h.date_to >= d.lsc_automatic_date))""",
-                companies=company_ids,
-                start=date_from,
-                end=date_to,
-            )
+        solution that day, still detained after (the report view's rows, record
+        rules applied)."""
+        return self.env["siao.report.lsc"].search_count(
+            [
+                ("company_id", "in", company_ids),
+                ("lsc_date", ">=", date_from),
+                ("lsc_date", "<=", date_to),
+                ("blocked", "=", True),
+            ]
         )
-        return self.env.cr.fetchone()[0]

@@ -1,8 +1,11 @@
 from datetime import date
 
+import psycopg2
 from freezegun import freeze_time
 
+from odoo.service.model import _as_validation_error
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import mute_logger
 
 
 class SiaoCase(TransactionCase):
@@ -37,6 +40,8 @@ class SiaoCase(TransactionCase):
             cls.env, login="siao_portal", groups="base.group_portal"
         )
         cls.Person = cls.env["siao.detainee"]
+        # The host structure of every test that needs one (its places, proposals).
+        cls.chrs = cls.create_host_structure("CHRS du test")
 
     @classmethod
     def _user(cls, login, group, company=None):
@@ -102,6 +107,28 @@ class SiaoCase(TransactionCase):
         cls.env["ir.module.module"]._load_module_terms(["siao_justice"], ["fr_FR"])
         for user in users:
             user.lang = "fr_FR"
+
+    def assertRefusedByDatabase(self, call, message, *hidden):
+        """PostgreSQL refuses what ``call`` writes; a user over RPC reads the
+        constraint's message (``message``, in French) and none of ``hidden``."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["siao_justice"], ["fr_FR"])
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.IntegrityError) as caught,
+            self.env.cr.savepoint(),
+        ):
+            call()
+            self.env.flush_all()
+        # Nothing of the refused call stays, in the database or in the cache.
+        self.env.invalidate_all(flush=False)
+        error = str(
+            _as_validation_error(self.env(context={"lang": "fr_FR"}), caught.exception)
+        )
+        self.assertIn(message, error)
+        for text in hidden:
+            self.assertNotIn(str(text), error)
+        return error
 
     def activities(self, person, xmlid):
         """The open activities of ``person`` of the type ``siao_justice.xmlid``."""

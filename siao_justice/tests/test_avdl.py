@@ -9,6 +9,7 @@ from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from ..models.siao_avdl_measure import MEASURE_STATES, OPEN_MEASURE_STATES
+from ..models.siao_input_validation import one_per_person_in_states
 from .common import SiaoCase
 
 
@@ -360,6 +361,22 @@ class TestOneOpenMeasurePerPerson(SiaoCase):
         definition = self.env.cr.fetchone()[0]
         for state, _label in MEASURE_STATES:
             self.assertEqual(f"'{state}'" in definition, state in OPEN_MEASURE_STATES)
+            measure = self.Measure.new({"state": state})
+            self.assertEqual(measure.is_open, state in OPEN_MEASURE_STATES)
+
+        # A list of states that changed rebuilds the index at the next upgrade.
+        one_per_person_in_states(self.env.cr, "siao_avdl_measure", ("waiting",))
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes "
+            "WHERE indexname = 'siao_avdl_measure_one_open_per_person'"
+        )
+        self.assertNotIn("'active'", self.env.cr.fetchone()[0])
+        self.Measure.init()
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes "
+            "WHERE indexname = 'siao_avdl_measure_one_open_per_person'"
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], definition)
 
     def test_the_upgrade_keeps_the_most_advanced_measure_and_cancels_the_others(self):
         # A database from before the index: drop it in this transaction only.

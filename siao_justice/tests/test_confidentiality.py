@@ -16,12 +16,12 @@ from datetime import date, datetime, timedelta
 
 import psycopg2
 
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.service.model import _as_validation_error
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models.siao_avdl_measure import OPEN_MEASURE_STATES
 from .common import SiaoCase
 
 # Odoo's models that carry what a record has around it.
@@ -725,13 +725,25 @@ class TestConfidentiality(SiaoCase):
                 )
                 self.assertFalse(found, found)
 
-    def test_the_rules_know_the_open_states_of_a_measure(self):
-        """The record rules, data, spell out the open states of a measure: they
-        are the model's (one list)."""
-        rules = self.env["ir.rule"].search(
-            [("model_id.model", "in", ("siao.detainee", "siao.avdl.measure"))]
-        ) | self.env["ir.rule"].search([("model_id.model", "=", "siao.avdl.renewal")])
-        spelled = [rule for rule in rules if "pre_entry" in (rule.domain_force or "")]
-        self.assertEqual(len(spelled), 3)
-        for rule in spelled:
-            self.assertIn(repr(tuple(OPEN_MEASURE_STATES)), rule.domain_force)
+    def test_the_rules_spell_no_state(self):
+        """The record rules, data, read the models' own flags (an open measure,
+        an open request): no rule of the addon writes a list of states again."""
+        rules = (
+            self.env["ir.rule"]
+            .search([])
+            .filtered(
+                lambda rule: rule.get_external_id()[rule.id].startswith("siao_justice.")
+            )
+        )
+        self.assertTrue(rules)
+        states = {
+            state
+            for name in self.env.registry
+            if name.startswith("siao.")
+            and self.env[name]._fields.get("state", fields.Char()).type == "selection"
+            for state in self.env[name]._fields["state"].get_values(self.env)
+        }
+        self.assertIn("pre_entry", states)
+        for rule in rules:
+            for state in states:
+                self.assertNotIn(f"'{state}'", rule.domain_force or "", rule.name)

@@ -23,9 +23,6 @@ class TestCpomIndicators(SiaoCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         company = cls.company_b
-        cls.chrs = cls.env["res.partner"].create(
-            {"name": "CHRS B", "siao_partner_type": "host_structure"}
-        )
 
         def person(name, **values):
             return cls.env["siao.detainee"].create(

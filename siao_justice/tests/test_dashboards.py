@@ -29,13 +29,6 @@ class TestDashboards(SiaoCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.today = date.today()
-        cls.chrs = cls.env["res.partner"].create(
-            {
-                "name": "CHRS de test",
-                "is_company": True,
-                "siao_partner_type": "host_structure",
-            }
-        )
 
     def open_dashboard(self, xmlid, user):
         """The records a dashboard shows to a user: the action's domain and the

@@ -17,7 +17,6 @@ class TestDeadlineActivities(SiaoCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Alert = cls.env["siao.deadline.alert"]
-        cls.chrs = cls.create_host_structure("CHRS Test")
 
     def test_file_request_alert_once_over_many_days(self):
         with freeze_time(DAY_ONE):
@@ -190,7 +189,6 @@ class TestHousingSolutionAndRelease(SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.chrs = cls.create_host_structure("CHRS Test")
         cls.person = cls.create_person(
             consent_date=date(2025, 1, 1),
             expected_release_date=date.today() + timedelta(days=20),

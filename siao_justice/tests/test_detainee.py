@@ -93,12 +93,7 @@ class TestReleaseHorizon(SiaoCase):
         with freeze_time(TODAY + timedelta(days=30)):
             self.Person._cron_update_release_horizon()
             for person in persons:
-                expected = self.Person._release_horizon_of(
-                    "detained",
-                    "convicted",
-                    person.estimated_release_date,
-                    TODAY + timedelta(days=30),
-                )
+                expected = person._release_horizons(TODAY + timedelta(days=30))[person]
                 self.assertEqual(person.release_horizon, expected)
 
     def test_without_expected_date_the_lsc_deadline_or_the_end_of_sentence_counts(
@@ -179,9 +174,7 @@ class TestReleaseHorizon(SiaoCase):
             for person in persons.values():
                 self.assertEqual(
                     person.release_horizon,
-                    self.Person._release_horizon_of(
-                        "detained", "convicted", person.estimated_release_date, later
-                    ),
+                    person._release_horizons(later)[person],
                 )
             self.assertEqual(persons["end"].release_horizon, "m3")
             self.assertEqual(persons["lsc"].release_horizon, "past")

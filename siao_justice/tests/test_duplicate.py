@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models.siao_detainee import MERGED_APART
 from .common import SiaoCase
 
 
@@ -116,6 +117,16 @@ class TestMergeFiles(SiaoCase):
         measure = self.env["siao.avdl.measure"].create(
             {"detainee_id": self.other.id, "user_id": self.worker.id}
         )
+        place = self.create_place(
+            self.create_host_structure(), "Chambre 1", date(2026, 1, 1)
+        )
+        reservation = self.env["siao.housing.reservation"].create(
+            {
+                "place_id": place.id,
+                "detainee_id": self.other.id,
+                "date_from": date(2027, 3, 1),
+            }
+        )
         self.other.message_post(body="Entretien au parloir le 3 mars")
         attachment = self.env["ir.attachment"].create(
             {
@@ -141,6 +152,7 @@ class TestMergeFiles(SiaoCase):
         self.assertEqual(request.detainee_id, self.kept)
         self.assertEqual(line.detainee_id, self.kept)
         self.assertEqual(measure.detainee_id, self.kept)
+        self.assertEqual(reservation.detainee_id, self.kept)
         self.assertEqual(attachment.res_id, self.kept.id)
         self.assertEqual(activity.res_id, self.kept.id)
         self.assertIn(self.worker_2.partner_id, self.kept.message_partner_ids)
@@ -165,12 +177,32 @@ class TestMergeFiles(SiaoCase):
         )
         self.assertIn("File merged into MEYER Jean", self.other.message_ids[0].body)
         self.assertFalse(self.kept.duplicate_ids)
+        # Nothing else of any model points at the merged file: every field of the
+        # registry pointing at a person, but those the merge moves by its rules.
+        links = [
+            (model, fname)
+            for model, fname in self.Person._siao_belonging_fields()
+            if self.env[model]._fields[fname].comodel_name == "siao.detainee"
+            and not self.env[model]._transient
+        ]
+        self.assertIn(("siao.housing.reservation", "detainee_id"), links)
+        for model, fname in links:
+            if model in MERGED_APART:
+                continue
+            left = (
+                self.env[model]
+                .sudo()
+                .with_context(active_test=False)
+                .search_count([(fname, "=", self.other.id)])
+            )
+            self.assertEqual(left, 0, f"{model}.{fname}")
 
     def test_two_open_requests_are_refused_and_nothing_changes(self):
         self.env["siao.request"].create({"detainee_id": self.kept.id})
         request = self.env["siao.request"].create({"detainee_id": self.other.id})
-        with self.assertRaisesRegex(UserError, "open SIAO request"):
-            self.merge()
+        self.assertRefusedByDatabase(
+            self.merge, "déjà une demande SIAO en cours", "MEYER"
+        )
         self.assertTrue(self.other.active)
         self.assertEqual(request.detainee_id, self.other)
         self.assertFalse(self.kept.birthdate)
@@ -181,9 +213,9 @@ class TestMergeFiles(SiaoCase):
         measure = Measure.create(
             {"detainee_id": self.other.id, "user_id": self.worker.id}
         )
-        with self.assertRaisesRegex(UserError, "open AVDL measure") as caught:
-            self.merge()
-        self.assertNotIn("MEYER", str(caught.exception))
+        self.assertRefusedByDatabase(
+            self.merge, "déjà une mesure AVDL ouverte", "MEYER"
+        )
         self.assertTrue(self.other.active)
         self.assertEqual(measure.detainee_id, self.other)
 

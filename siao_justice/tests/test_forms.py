@@ -21,9 +21,6 @@ class TestFormsNeverLock(SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.chrs = cls.env["res.partner"].create(
-            {"name": "CHRS", "is_company": True, "siao_partner_type": "host_structure"}
-        )
         cls.person = cls.create_person(
             consent_date=date(2025, 6, 1),
             expected_release_date=date.today() + timedelta(days=100),

@@ -13,9 +13,6 @@ class TestNoDataLost(SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.chrs = cls.env["res.partner"].create(
-            {"name": "CHRS D", "siao_partner_type": "host_structure"}
-        )
         cls.person = cls.create_person(consent_date=date(2025, 1, 1))
 
     def assertOnlyManagerDeletesWithoutHistory(self, fresh, with_history):

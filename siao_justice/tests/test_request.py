@@ -4,7 +4,7 @@ import psycopg2
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
@@ -17,7 +17,6 @@ class TestRequestPipeline(SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.chrs = cls.create_host_structure("CHRS Test")
         cls.person = cls.create_person(
             consent_date=date(2025, 6, 1),
             expected_release_date=date.today() + timedelta(days=100),
@@ -221,8 +220,11 @@ class TestRequestPipeline(SiaoCase):
     def test_sisiao_reference_is_unique_per_company(self):
         self.new_request(sisiao_reference="SIAO68-1")
         other = self.create_person(last_name="Other", consent_date=date(2025, 1, 1))
-        with self.assertRaises(ValidationError):
-            self.new_request(person=other, sisiao_reference=" SIAO68-1 ")
+        self.assertRefusedByDatabase(
+            lambda: self.new_request(person=other, sisiao_reference=" SIAO68-1 "),
+            "Cette référence SI-SIAO est déjà utilisée",
+            other.name,
+        )
         # empty references never collide
         self.new_request(person=other, sisiao_reference="")
         third = self.create_person(last_name="Third")
@@ -240,13 +242,17 @@ class TestRequestRules(SiaoCase):
     def test_one_open_request_per_person(self):
         Request = self.env["siao.request"].with_user(self.worker)
         first = Request.create({"detainee_id": self.with_consent.id})
-        with self.assertRaises(ValidationError):
-            Request.create({"detainee_id": self.with_consent.id})
+        self.assertRefusedByDatabase(
+            lambda: Request.create({"detainee_id": self.with_consent.id}),
+            "Cette personne a déjà une demande SIAO en cours",
+            self.with_consent.name,
+        )
         self.assertEqual(self.with_consent.request_count, 1)
         first.action_cancel("mistake")
         second = Request.create({"detainee_id": self.with_consent.id})
-        with self.assertRaises(ValidationError):
-            first.action_reactivate()
+        self.assertRefusedByDatabase(
+            first.action_reactivate, "déjà une demande SIAO en cours"
+        )
         self.assertEqual(first.state, "cancelled")
         second.action_submit()
 

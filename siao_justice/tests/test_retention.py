@@ -6,7 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..models.siao_detainee_retention import free_text_fields
+from ..models.siao_detainee import free_text_fields
 from .common import SiaoCase
 
 NAME = "Zyxwvuteur"
@@ -18,9 +18,6 @@ class TestRetention(SiaoCase):
     def setUpClass(cls):
         super().setUpClass()
         company = cls.company_b
-        cls.chrs = cls.env["res.partner"].create(
-            {"name": "CHRS R", "siao_partner_type": "host_structure"}
-        )
         with freeze_time(date(2023, 1, 10)):
             cls.person = cls.create_person(
                 last_name=NAME,
@@ -210,9 +207,6 @@ class TestRetentionRules(SiaoCase):
         super().setUpClass()
         cls.admin_user = cls._user(
             "siao_sysadmin", "base.group_system,siao_justice.group_siao_manager"
-        )
-        cls.chrs = cls.env["res.partner"].create(
-            {"name": "CHRS T", "siao_partner_type": "host_structure"}
         )
         cls.place = cls.env["siao.housing.place"].create(
             {"name": "T1", "structure_id": cls.chrs.id}

@@ -33,9 +33,7 @@ class TestRoleMatrix(SiaoCase):
             "internal": cls.internal,
             "portal": cls.portal,
         }
-        chrs = cls.env["res.partner"].create(
-            {"name": "CHRS M", "siao_partner_type": "host_structure"}
-        )
+        chrs = cls.chrs
         person = cls.create_person(
             consent_date=date(2025, 1, 1),
             consent_scope="siao_spip",
@@ -103,14 +101,17 @@ class TestRoleMatrix(SiaoCase):
         meeting.action_close()
         cls.meeting = meeting
         cls.env.flush_all()
-        for model in (
-            "siao.report.measure",
-            "siao.report.request",
-            "siao.report.request.step",
-            "siao.report.release",
-            "siao.report.commission",
-        ):
+        for model in cls.report_models():
             cls.records[model] = cls.env[model].search([], limit=1)
+
+    @classmethod
+    def report_models(cls):
+        """Every anonymised report view the registry knows."""
+        return [
+            name
+            for name, model in cls.env.registry.items()
+            if "siao.report.mixin" in model._inherit and not model._abstract
+        ]
 
     def allowed(self, record, user, operation):
         if record._transient:
@@ -237,13 +238,7 @@ class TestRoleMatrix(SiaoCase):
                 person.with_user(self.reader).write({field: "x"})
         with self.assertRaises(AccessError):
             person.with_user(self.worker).read(["nir"])
-        for model in (
-            "siao.report.measure",
-            "siao.report.request",
-            "siao.report.request.step",
-            "siao.report.release",
-            "siao.report.commission",
-        ):
+        for model in self.report_models():
             self.assertFalse(
                 {"nir", "restrictions", "notes"} & set(self.env[model]._fields), model
             )

@@ -32,7 +32,7 @@ class TestStays(SiaoCase):
                 "prison_type": "cd",
             }
         )
-        chrs = cls.create_host_structure("CHRS des stays")
+        chrs = cls.chrs
         cls.place = cls.create_place(chrs, "Place test", date(2024, 1, 1))
 
     def released_person(self, **values):

@@ -5,7 +5,6 @@ from ..models.siao_detainee import (
     RELEASE_OUTCOMES,
     RELEASE_REQUEST_ACTIONS,
 )
-from ..models.siao_request import OPEN_STATES
 
 
 class SiaoReleaseWizard(models.TransientModel):
@@ -33,10 +32,10 @@ class SiaoReleaseWizard(models.TransientModel):
         readonly=False,
     )
 
-    @api.depends("open_request_state")
+    @api.depends("detainee_id.current_request_id.is_open")
     def _compute_has_open_request(self):
         for wizard in self:
-            wizard.has_open_request = wizard.open_request_state in OPEN_STATES
+            wizard.has_open_request = wizard.detainee_id.current_request_id.is_open
 
     @api.depends("outcome")
     def _compute_request_action(self):
@@ -51,21 +50,4 @@ class SiaoReleaseWizard(models.TransientModel):
             outcome=self.outcome,
             reason=self.dry_exit_reason,
             request_action=self.request_action,
-        )
-
-
-class SiaoRetentionPostponeWizard(models.TransientModel):
-    _name = "siao.retention.postpone.wizard"
-    _inherit = ["siao.input.validation"]
-    _description = "Keep a file longer"
-
-    detainee_id = fields.Many2one("siao.detainee", string="Person", required=True)
-    until = fields.Date(string="Keep until", required=True)
-    reason = fields.Text(
-        required=True, help="The documented need to keep the file longer."
-    )
-
-    def action_confirm(self):
-        return self.detainee_id.action_postpone_retention(
-            until=self.until, reason=self.reason
         )

@@ -1,0 +1,29 @@
+from odoo import fields, models
+
+from .siao_request import REFUSAL_REASONS, REFUSAL_SIDES, REQUEST_EVENTS, REQUEST_STATES
+
+
+class SiaoRequestHistory(models.Model):
+    _name = "siao.request.history"
+    _description = "SIAO request step"
+    _inherit = ["siao.input.validation"]
+    _order = "date, id"
+
+    request_id = fields.Many2one(
+        "siao.request", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="request_id.company_id", store=True, index=True
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    event = fields.Selection(
+        REQUEST_EVENTS,
+        required=True,
+    )
+    from_state = fields.Selection(REQUEST_STATES)
+    to_state = fields.Selection(REQUEST_STATES)
+    refusal_by = fields.Selection(REFUSAL_SIDES)
+    refusal_reason = fields.Selection(REFUSAL_REASONS)
+    user_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, ondelete="set null"
+    )

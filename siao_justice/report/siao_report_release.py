@@ -1,0 +1,51 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+from ..models.siao_detainee import (
+    DRY_EXIT_REASONS,
+    RELEASE_OUTCOMES,
+    SOLUTION_OUTCOMES,
+)
+from .siao_report_mixin import person_columns, with_person_depends
+
+
+class SiaoReportRelease(models.Model):
+    """One row per release from a stay in prison: a person who came back and was
+    released again counts twice, each release in its own period."""
+
+    _name = "siao.report.release"
+    _inherit = "siao.report.mixin"
+    _description = "Releases (anonymised)"
+    _auto = False
+    _order = "release_date desc"
+    _depends = with_person_depends(
+        {
+            "siao.detainee.stay": [
+                "detainee_id",
+                "prison_id",
+                "actual_release_date",
+                "release_outcome",
+                "dry_exit_reason",
+            ]
+        }
+    )
+
+    release_date = fields.Date(readonly=True)
+    release_outcome = fields.Selection(RELEASE_OUTCOMES, readonly=True)
+    with_solution = fields.Boolean(string="Prepared with a solution", readonly=True)
+    dry_exit_reason = fields.Selection(DRY_EXIT_REASONS, readonly=True)
+    release_count = fields.Integer(string="Releases", readonly=True, aggregator="sum")
+
+    def _query(self):
+        return SQL(
+            """SELECT s.id, d.company_id, %(person)s,
+                      s.actual_release_date AS release_date, s.release_outcome,
+                      s.release_outcome IN %(solutions)s AS with_solution,
+                      s.dry_exit_reason, 1 AS release_count
+                 FROM siao_detainee_stay s
+                 JOIN siao_detainee d ON d.id = s.detainee_id
+            LEFT JOIN res_partner prison ON prison.id = s.prison_id
+                WHERE s.actual_release_date IS NOT NULL""",
+            person=person_columns("s.actual_release_date"),
+            solutions=SOLUTION_OUTCOMES,
+        )
