@@ -11,7 +11,7 @@
     "development_status": "Alpha",
     "application": True,
     "installable": True,
-    "depends": ["mail", "base_import"],
+    "depends": ["mail", "base_import", "portal"],
     "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "security/siao_justice_security.xml",
@@ -42,6 +42,7 @@
         "wizards/siao_avdl_renew_wizard_views.xml",
         "wizards/siao_avdl_close_wizard_views.xml",
         "wizards/siao_cpom_report_wizard_views.xml",
+        "views/portal_templates.xml",
         "views/siao_justice_menus.xml",
     ],
     "demo": [

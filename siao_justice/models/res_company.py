@@ -63,6 +63,11 @@ class ResCompany(models.Model):
         help="Files are anonymised this many months after the last contact, "
         "once the person is released.",
     )
+    siao_portal_spip_service = fields.Boolean(
+        string="SPIP social workers see their SPIP's persons",
+        help="On the portal, a SPIP social worker sees the persons of every officer "
+        "of their SPIP (consent allowing), not only those they are referent of.",
+    )
     siao_collect_nir = fields.Boolean(
         string="Collect the NIR",
         help="Only for health, medico-social care or exchanges with social "

@@ -22,6 +22,9 @@ class ResConfigSettings(models.TransientModel):
     siao_retention_months = fields.Integer(
         related="company_id.siao_retention_months", readonly=False
     )
+    siao_portal_spip_service = fields.Boolean(
+        related="company_id.siao_portal_spip_service", readonly=False
+    )
     siao_collect_nir = fields.Boolean(
         related="company_id.siao_collect_nir", readonly=False
     )

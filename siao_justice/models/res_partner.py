@@ -24,7 +24,12 @@ PRISON_TYPES = [
 ]
 
 
-SIAO_FIELDS = ("siao_partner_type", "prison_type", "siret")
+# The staff of a SPIP who may get a portal account.
+SPIP_ROLES = [
+    ("cpip", "Probation officer (CPIP)"),
+    ("social_worker", "SPIP social worker"),
+]
+SIAO_FIELDS = ("siao_partner_type", "prison_type", "siret", "siao_spip_role")
 
 
 class ResPartner(models.Model):
@@ -35,6 +40,12 @@ class ResPartner(models.Model):
     )
     prison_type = fields.Selection(PRISON_TYPES)
     siret = fields.Char(string="SIRET", size=14)
+    siao_spip_role = fields.Selection(
+        SPIP_ROLES,
+        string="Role at the SPIP",
+        help="For a contact of a SPIP: what their portal account shows (a social "
+        "worker may see the persons of the whole SPIP, as a setting).",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 from stdnum.fr import nir as stdnum_nir
 
 from odoo import _, api, fields, models, tools
@@ -171,14 +172,25 @@ def release_horizon_rules(today):
     ]
 
 
-def housing_solution_sql(person, stay, day, outcome=None):
+def housing_solution_sql(person, stay, day, outcome=None, planned=True):
     """The one definition of a housing solution, in SQL: true when the person
     ``person`` (an SQL expression of a siao_detainee id), for the stay ``stay``
-    (of a siao_detainee_stay id, NULL for a person followed outside prison), has on
-    ``day`` (an SQL date, NULL when unknown) a request of that stay admitted by
-    then or with a structure or place proposed, or a confirmed reservation or
-    occupation covering that day; or, once released, when the release ``outcome``
-    (an SQL expression, if given) was a solution."""
+    (of a siao_detainee_stay id, NULL for a person followed outside prison), has
+    for ``day`` (an SQL date, NULL when unknown) a confirmed reservation or
+    occupation covering that day, or a request of that stay admitted; or, once
+    released, when the release ``outcome`` (an SQL expression, if given) was one.
+    For a day being planned (``planned``, the release to prepare), the solution in
+    hand counts: an admission, or a structure or place proposed. For a day past (a
+    figure), only the facts of that day: an admission recorded by then."""
+    in_hand = (
+        SQL(
+            """r.state = 'admitted'
+               OR (r.state = 'proposed'
+                   AND (r.structure_id IS NOT NULL OR r.place_id IS NOT NULL))"""
+        )
+        if planned
+        else SQL("r.state = 'admitted' AND r.admission_date <= %s", day)
+    )
     return SQL(
         """(%(outcome)s
             OR EXISTS (
@@ -186,11 +198,7 @@ def housing_solution_sql(person, stay, day, outcome=None):
                  WHERE r.detainee_id = %(person)s
                    AND r.stay_id IS NOT DISTINCT FROM %(stay)s
                    AND r.active
-                   AND ((r.state = 'admitted'
-                         AND (%(day)s::date IS NULL OR r.admission_date <= %(day)s))
-                        OR (r.state = 'proposed'
-                            AND (r.structure_id IS NOT NULL
-                                 OR r.place_id IS NOT NULL))))
+                   AND (%(in_hand)s))
             OR EXISTS (
                 SELECT 1 FROM siao_housing_reservation h
                  WHERE h.detainee_id = %(person)s
@@ -201,6 +209,7 @@ def housing_solution_sql(person, stay, day, outcome=None):
         person=person,
         stay=stay,
         day=day,
+        in_hand=in_hand,
         outcome=SQL("COALESCE(%s IN %s, FALSE)", outcome, SOLUTION_OUTCOMES)
         if outcome is not None
         else SQL("FALSE"),
@@ -347,6 +356,20 @@ def erase_thread(records):
         )
     )
     messages.invalidate_recordset(["body", "subject", "record_name"])
+
+
+# What the SPIP's liaison form fills in a file (the rest is the SIAO's to write).
+REFERRAL_FIELDS = (
+    "last_name",
+    "first_name",
+    "birthdate",
+    "prison_id",
+    "prison_number",
+    "legal_status",
+    "incarceration_date",
+    "expected_release_date",
+    "sentence_months",
+)
 
 
 class SiaoDetainee(models.Model):
@@ -2527,3 +2550,177 @@ class SiaoDetainee(models.Model):
             )
         # The minutes that named them are rendered again with the pseudonym.
         self._render_minutes_again()
+
+    # ==== The SPIP's portal ====
+    @api.model
+    def _siao_portal_domain(self, user):
+        """The one rule of what a SPIP officer with a portal account sees: the files
+        they are SPIP referent of (a SPIP social worker: also those of their SPIP,
+        where the company says so), shared with the SPIP by the person's consent
+        (``sharing_group_id``: consent covering the SPIP, not confidential), neither
+        archived nor anonymised. Nothing for anyone else."""
+        partner = user.partner_id
+        spip = partner.commercial_partner_id
+        if not user.share or user._is_public() or spip.siao_partner_type != "spip":
+            return expression.FALSE_DOMAIN
+        mine = [("spip_referent_id", "=", partner.id)]
+        if partner.siao_spip_role == "social_worker":
+            mine = expression.OR(
+                [
+                    mine,
+                    [
+                        ("company_id.siao_portal_spip_service", "=", True),
+                        ("spip_referent_id.commercial_partner_id", "=", spip.id),
+                    ],
+                ]
+            )
+        readers = self.env.ref("siao_justice.group_siao_reader")
+        return expression.AND(
+            [
+                [
+                    ("active", "=", True),
+                    ("anonymised", "=", False),
+                    ("sharing_group_id", "=", readers.id),
+                ],
+                mine,
+            ]
+        )
+
+    def _siao_portal_summaries(self):
+        """{person: what the SPIP's portal shows beyond the file's own fields}: the
+        steps of the current request, the next commission, the last decision and the
+        AVDL measure; read in a fixed number of queries, whatever the number of
+        persons."""
+        persons = self.sudo()
+        steps = (
+            self.env["siao.request.history"]
+            .sudo()
+            .search(
+                [("request_id", "in", persons.current_request_id.ids)],
+                order="date, id",
+            )
+        )
+        lines = (
+            self.env["siao.commission.line"]
+            .sudo()
+            .search([("detainee_id", "in", persons.ids)], order="id")
+        )
+        measures = (
+            self.env["siao.avdl.measure"]
+            .sudo()
+            .search([("detainee_id", "in", persons.ids)], order="referral_date, id")
+        )
+        now = fields.Datetime.now()
+        summaries = {
+            person: {
+                "steps": steps.browse(),
+                "next_meeting": False,
+                "last_decision": False,
+                "measure": False,
+            }
+            for person in persons
+        }
+        for step in steps:
+            summary = summaries.get(step.request_id.detainee_id)
+            if summary is not None:
+                summary["steps"] |= step
+        for line in lines.sorted(lambda line: line.meeting_id.date):
+            summary = summaries[line.detainee_id]
+            meeting = line.meeting_id
+            if meeting.state == "closed" and line.decision:
+                summary["last_decision"] = line
+            elif (
+                meeting.state != "closed"
+                and meeting.date >= now
+                and not summary["next_meeting"]
+            ):
+                summary["next_meeting"] = meeting
+        for measure in measures:
+            summary = summaries[measure.detainee_id]
+            if (
+                measure.is_open
+                or not summary["measure"]
+                or not summary["measure"].is_open
+            ):
+                summary["measure"] = measure
+        return summaries
+
+    @api.model
+    def _siao_portal_referral(self, user, values, needs=""):
+        """A SPIP officer's referral from the portal (the paper liaison form, typed
+        once): the person's file, found as the duplicate banner finds it or created,
+        a draft SIAO request prescribed by the SPIP, and an activity for the
+        coordinators to assign a referent. The officer learns nothing of a file
+        that already existed: the answer is the same either way."""
+        if self._siao_portal_domain(user) == expression.FALSE_DOMAIN:
+            raise AccessError(_("Only SPIP staff with a portal account may refer."))
+        if not values.get("consent_date") or values.get("consent_scope") not in (
+            SPIP_CONSENT_SCOPES
+        ):
+            raise UserError(
+                _(
+                    "Give the date of the person's consent and its scope (SIAO and "
+                    "SPIP, or SIAO, SPIP and host structures)."
+                )
+            )
+        company = user.company_id
+        Person = self.sudo().with_company(company).with_context(tracking_disable=True)
+        coordinators = (
+            self.env.ref("siao_justice.group_siao_manager")
+            .sudo()
+            .users.filtered(lambda u: not u.share and company in u.company_ids)
+        )
+        identity = {name: values.get(name) for name in REFERRAL_FIELDS}
+        probe = Person.new(dict(identity, company_id=company.id))
+        person = probe.duplicate_ids[:1]._origin
+        if not person:
+            person = Person.create(
+                dict(
+                    {k: v for k, v in identity.items() if v not in (None, "")},
+                    company_id=company.id,
+                    user_id=coordinators[:1].id or False,
+                    spip_referent_id=user.partner_id.id,
+                    consent_date=values["consent_date"],
+                    consent_scope=values["consent_scope"],
+                )
+            )
+        elif not person.consent_date:
+            person.write(
+                {
+                    "consent_date": values["consent_date"],
+                    "consent_scope": values["consent_scope"],
+                }
+            )
+        if not person.request_ids.filtered("is_open"):
+            self.env["siao.request"].sudo().with_company(company).create(
+                {
+                    "detainee_id": person.id,
+                    "prescriber_type": "spip",
+                    "user_id": person.user_id.id or False,
+                }
+            )
+        person.with_context(siao_file_notice=True).message_post(
+            body=Markup("<p>%s</p><p>%s</p>")
+            % (
+                _(
+                    "Referral from the SPIP by %(officer)s (%(spip)s), consent of "
+                    "%(date)s.",
+                    officer=user.partner_id.name,
+                    spip=user.partner_id.commercial_partner_id.name,
+                    date=fields.Date.to_date(values["consent_date"]).strftime(
+                        "%d/%m/%Y"
+                    ),
+                ),
+                _("Needs and constraints for housing: %(needs)s", needs=needs or "-"),
+            ),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for coordinator in coordinators:
+            person.activity_schedule(
+                activity_type_id=todo.id,
+                user_id=coordinator.id,
+                summary=_("Referral from the SPIP: assign a referent"),
+            )
+        return True

@@ -58,7 +58,11 @@ class SiaoReportLsc(models.Model):
             LEFT JOIN res_partner prison ON prison.id = s.prison_id
                 WHERE s.lsc_automatic_date IS NOT NULL""",
             person=person_columns("s.lsc_automatic_date"),
+            # A figure of a day past: only an admission recorded by then counts.
             solution=housing_solution_sql(
-                SQL("s.detainee_id"), SQL("s.id"), SQL("s.lsc_automatic_date")
+                SQL("s.detainee_id"),
+                SQL("s.id"),
+                SQL("s.lsc_automatic_date"),
+                planned=False,
             ),
         )

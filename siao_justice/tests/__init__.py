@@ -21,3 +21,4 @@ from . import test_confidentiality
 from . import test_forms
 from . import test_stays
 from . import test_decisions_and_places
+from . import test_portal
