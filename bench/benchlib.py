@@ -7,6 +7,10 @@ import odoo
 from odoo.tools import config
 
 LOAD_USERS = 20
+# SPIP officers on the portal beside them, each SPIP referent of PORTAL_PERSONS
+# persons whose consent covers the SPIP.
+PORTAL_USERS = 20
+PORTAL_PERSONS = 500
 LOAD_PASSWORD = "bench-load-2026"
 
 

@@ -12,7 +12,13 @@ Deterministic: ``setseed`` fixes PostgreSQL's random().
 import sys
 import time
 
-from benchlib import LOAD_PASSWORD, LOAD_USERS, open_registry
+from benchlib import (
+    LOAD_PASSWORD,
+    LOAD_USERS,
+    PORTAL_PERSONS,
+    PORTAL_USERS,
+    open_registry,
+)
 
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
@@ -132,6 +138,27 @@ def reference_data(env, scale):
             }
         )
     out[main.id]["workers"] |= load_users
+    # The SPIP officers of the load test, with portal accounts.
+    portal = env.ref("base.group_portal")
+    for n in range(PORTAL_USERS):
+        contact = env["res.partner"].create(
+            {
+                "name": f"CPIP {n}",
+                "parent_id": out[main.id]["spip"].id,
+                "siao_spip_role": "cpip",
+                "email": f"spip{n}@siao-justice.example",
+            }
+        )
+        Users.create(
+            {
+                "login": f"spip{n}",
+                "password": LOAD_PASSWORD,
+                "partner_id": contact.id,
+                "company_id": main.id,
+                "company_ids": [(6, 0, [main.id])],
+                "groups_id": [(6, 0, portal.ids)],
+            }
+        )
     return out
 
 
@@ -577,6 +604,36 @@ def finish(env):
     persons = Person.search([])
     env.add_to_compute(Person._fields["sharing_group_id"], persons)
     persons.flush_recordset(["sharing_group_id"])
+    # Each SPIP officer of the load test is SPIP referent of PORTAL_PERSONS files
+    # shared with the SPIP (the consent's sharing, as the addon computes it); the
+    # portal's own rule then says what they see.
+    officers = env["res.users"].search([("login", "=like", "spip%")], order="id")
+    if officers:
+        shared = env["siao.detainee"].search(
+            [
+                ("company_id", "=", officers[0].company_id.id),
+                ("sharing_group_id", "=", env.ref("siao_justice.group_siao_reader").id),
+            ],
+            limit=len(officers) * PORTAL_PERSONS,
+            order="id",
+        )
+        cr.execute(
+            SQL(
+                """UPDATE siao_detainee d
+                      SET spip_referent_id = (%s::int[])[1 + s.k %% %s]
+                     FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k
+                             FROM siao_detainee WHERE id = ANY(%s)) s
+                    WHERE s.id = d.id""",
+                officers.partner_id.ids,
+                len(officers),
+                shared.ids,
+            )
+        )
+        env.invalidate_all()
+        seen = env["siao.detainee"].search_count(
+            env["siao.detainee"]._siao_portal_domain(officers[0])
+        )
+        print(f"portal: {len(officers)} SPIP officers, {seen} persons shown to each")
     cr.execute(
         """
         UPDATE siao_request r SET release_horizon = d.release_horizon

@@ -9,10 +9,13 @@ add a note, file and submit a SIAO request, pausing THINK seconds after each act
 p50 and p95 latency per operation and the number of failed requests; a serialization
 conflict that Odoo replays successfully is not a failure, an error answer is.
 Before the first load, the same requests are sent one at a time by one user on the
-idle server: each p95 under load is also given as a ratio to that one.
+idle server: each p95 under load is also given as a ratio to that one. Beside
+them, 20 SPIP officers with portal accounts (spip0 ... spip19, each SPIP referent
+of 500 persons) open their list of persons on the portal and one person's page.
 """
 
 import json
+import re
 import statistics
 import sys
 import threading
@@ -20,7 +23,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from benchlib import LOAD_PASSWORD, LOAD_USERS
+from benchlib import LOAD_PASSWORD, LOAD_USERS, PORTAL_USERS
 
 RAMP_UP = 10  # seconds over which the users start
 IDLE_PASSES = 30  # passes of the idle baseline
@@ -60,6 +63,17 @@ class User:
         if "error" in answer:
             raise RuntimeError(answer["error"]["data"]["message"])
         return answer["result"]
+
+    def page(self, path):
+        """A portal page, as the officer's browser asks for it."""
+        self.calls += 1
+        response = requests.get(
+            self.url + path, cookies=self.cookies, timeout=120, allow_redirects=False
+        )
+        response.raise_for_status()
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: {response.status_code}")
+        return response.text
 
     def call(self, model, method, args, **kwargs):
         return self.rpc(
@@ -117,6 +131,36 @@ def scenario(user, specs, stop_at, think, samples, errors, lock, start_in, turns
                 with lock:
                     errors.append(f"{name}: {error}")
                 continue
+            if turn > 1:
+                with lock:
+                    samples.setdefault(name, []).append(time.perf_counter() - started)
+            time.sleep(think)
+
+
+def portal_scenario(user, stop_at, think, samples, errors, lock, start_in, turns=None):
+    """A SPIP officer on the portal: their list of persons, then one person's
+    page, in turn (the first pass not counted)."""
+    time.sleep(start_in)
+    turn, persons = 0, []
+    while time.monotonic() < stop_at and (turns is None or turn < turns):
+        turn += 1
+        operations = [("portal list", "/my/siao")]
+        if persons:
+            operations.append(
+                ("portal person", f"/my/siao/{persons[turn % len(persons)]}")
+            )
+        for name, path in operations:
+            if time.monotonic() >= stop_at:
+                break
+            started = time.perf_counter()
+            try:
+                page = user.page(path)
+            except Exception as error:  # noqa: BLE001 - every failure is counted
+                with lock:
+                    errors.append(f"{name}: {error}")
+                continue
+            if name == "portal list":
+                persons = re.findall(r'href="/my/siao/(\d+)"', page)
             if turn > 1:
                 with lock:
                     samples.setdefault(name, []).append(time.perf_counter() - started)
@@ -195,6 +239,10 @@ def idle_baseline(url, db, specs, passes):
     samples, errors, lock = {}, [], threading.Lock()
     # passes + 1 turns, the first one not counted (as in scenario), no pause.
     scenario(user, specs, float("inf"), 0, samples, errors, lock, 0, turns=passes + 1)
+    officer = User(url, db, "spip0")
+    portal_scenario(
+        officer, float("inf"), 0, samples, errors, lock, 0, turns=passes + 1
+    )
     if errors:
         raise RuntimeError(f"the idle baseline failed: {errors[0]}")
     return {
@@ -248,6 +296,22 @@ def main():
         )
         for n, user in enumerate(users)
     ]
+    officers = [User(url, db, f"spip{n}") for n in range(PORTAL_USERS)]
+    threads += [
+        threading.Thread(
+            target=portal_scenario,
+            args=(
+                officer,
+                stop_at,
+                think,
+                samples,
+                errors,
+                lock,
+                RAMP_UP * n / PORTAL_USERS,
+            ),
+        )
+        for n, officer in enumerate(officers)
+    ]
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -255,7 +319,8 @@ def main():
         thread.join()
     elapsed = time.monotonic() - started
     print(
-        f"load: {LOAD_USERS} users for {elapsed:.0f} s, {think:g} s between actions, "
+        f"load: {LOAD_USERS} users and {PORTAL_USERS} SPIP officers on the portal "
+        f"for {elapsed:.0f} s, {think:g} s between actions, "
         f"through nginx to {servers} Odoo server(s) of 2 workers",
         flush=True,
     )
@@ -284,6 +349,7 @@ def main():
         {
             "servers": int(servers),
             "users": LOAD_USERS,
+            "portal_users": PORTAL_USERS,
             "think_seconds": think,
             "seconds": elapsed,
             "rows": rows,

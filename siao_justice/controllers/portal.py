@@ -1,7 +1,10 @@
+import psycopg2
+
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.http import request
+from odoo.http import content_disposition, request
 from odoo.osv.expression import FALSE_DOMAIN
+from odoo.service.model import _as_validation_error
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager
 
@@ -58,15 +61,74 @@ class SiaoPortal(CustomerPortal):
     @http.route("/my/siao/<int:person_id>", type="http", auth="user", website=True)
     def siao_portal_person(self, person_id, **kw):
         person = self._siao_portal_person(person_id)
+        requests, reservations = person._siao_housing_solution()
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "person": person,
                 "summary": person._siao_portal_summaries()[person],
+                "exchange": person._siao_portal_exchange(request.env.user),
+                "attestation": bool(requests or reservations),
                 "page_name": "siao_person",
             }
         )
         return request.render("siao_justice.portal_my_siao_person", values)
+
+    @http.route(
+        "/my/siao/<int:person_id>/attestation",
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
+    )
+    def siao_portal_attestation(self, person_id, **kw):
+        """The housing solution attestation for the judge, as a PDF; not found
+        when the person has no solution (the page offers no link then)."""
+        person = self._siao_portal_person(person_id)
+        report = request.env["ir.actions.report"].sudo()
+        try:
+            pdf, kind = report._render_qweb_pdf(
+                "siao_justice.action_report_housing_attestation", person.ids
+            )
+        except UserError:
+            raise request.not_found() from None
+        if kind != "pdf":  # a server run with its tests renders the HTML
+            return request.make_response(pdf)
+        filename = _("Housing attestation - %(name)s.pdf", name=person.name)
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(pdf)),
+                ("Content-Disposition", content_disposition(filename)),
+            ],
+        )
+
+    # ---- The SPIP's release list ----
+    @http.route(
+        "/my/siao/release-list",
+        type="http",
+        auth="user",
+        methods=["GET", "POST"],
+        website=True,
+    )
+    def siao_portal_release_list(self, upload=None, **post):
+        Person = request.env["siao.detainee"]
+        if Person._siao_portal_domain(request.env.user) == FALSE_DOMAIN:
+            raise request.not_found()
+        values = self._prepare_portal_layout_values()
+        values.update({"page_name": "siao_release_list", "result": None, "error": None})
+        if request.httprequest.method == "POST":
+            try:
+                with request.env.cr.savepoint():
+                    values["result"] = Person._siao_portal_import(
+                        request.env.user,
+                        upload.read() if upload else b"",
+                        upload.filename if upload else "",
+                    )
+            except (UserError, ValidationError, AccessError) as exc:
+                values["error"] = exc.args[0]
+        return request.render("siao_justice.portal_my_siao_release_list", values)
 
     def _siao_portal_person(self, person_id):
         """The person, if the logged-in officer may see them; else not found (a
@@ -102,6 +164,9 @@ class SiaoPortal(CustomerPortal):
                     )
             except (UserError, ValidationError, AccessError) as exc:
                 error = exc.args[0]
+            except psycopg2.IntegrityError as exc:
+                # Two referrals at once for one prison number: PostgreSQL's words.
+                error = _as_validation_error(request.env, exc).args[0]
             else:
                 return request.redirect("/my/siao?referral=sent")
         values = self._prepare_portal_layout_values()

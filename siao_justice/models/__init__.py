@@ -22,6 +22,7 @@ from . import siao_avdl_measure
 from . import siao_avdl_file
 from . import siao_avdl_renewal
 from . import siao_avdl_reminder
+from . import siao_spip_exchange
 from . import ir_actions_report
 from . import ir_model_access
 from . import ir_ui_menu

@@ -172,16 +172,10 @@ def release_horizon_rules(today):
     ]
 
 
-def housing_solution_sql(person, stay, day, outcome=None, planned=True):
-    """The one definition of a housing solution, in SQL: true when the person
-    ``person`` (an SQL expression of a siao_detainee id), for the stay ``stay``
-    (of a siao_detainee_stay id, NULL for a person followed outside prison), has
-    for ``day`` (an SQL date, NULL when unknown) a confirmed reservation or
-    occupation covering that day, or a request of that stay admitted; or, once
-    released, when the release ``outcome`` (an SQL expression, if given) was one.
-    For a day being planned (``planned``, the release to prepare), the solution in
-    hand counts: an admission, or a structure or place proposed. For a day past (a
-    figure), only the facts of that day: an admission recorded by then."""
+def solution_requests_sql(person, stay, day, planned=True):
+    """The requests that are a housing solution (``housing_solution_sql``), as a
+    SELECT of their ids: of the person and stay, admitted; for a day being planned,
+    also proposed with a structure or place; for a day past, admitted by then."""
     in_hand = (
         SQL(
             """r.state = 'admitted'
@@ -192,24 +186,50 @@ def housing_solution_sql(person, stay, day, outcome=None, planned=True):
         else SQL("r.state = 'admitted' AND r.admission_date <= %s", day)
     )
     return SQL(
-        """(%(outcome)s
-            OR EXISTS (
-                SELECT 1 FROM siao_request r
-                 WHERE r.detainee_id = %(person)s
-                   AND r.stay_id IS NOT DISTINCT FROM %(stay)s
-                   AND r.active
-                   AND (%(in_hand)s))
-            OR EXISTS (
-                SELECT 1 FROM siao_housing_reservation h
-                 WHERE h.detainee_id = %(person)s
-                   AND h.state = 'confirmed'
-                   AND h.kind IN ('reservation', 'occupation')
-                   AND h.date_from <= %(day)s
-                   AND (h.date_to IS NULL OR h.date_to >= %(day)s)))""",
+        """SELECT r.id FROM siao_request r
+            WHERE r.detainee_id = %(person)s
+              AND r.stay_id IS NOT DISTINCT FROM %(stay)s
+              AND r.active
+              AND (%(in_hand)s)""",
         person=person,
         stay=stay,
-        day=day,
         in_hand=in_hand,
+    )
+
+
+def solution_reservations_sql(person, day):
+    """The places held that are a housing solution (``housing_solution_sql``), as
+    a SELECT of their ids: a confirmed reservation or occupation covering the day."""
+    return SQL(
+        """SELECT h.id FROM siao_housing_reservation h
+            WHERE h.detainee_id = %(person)s
+              AND h.state = 'confirmed'
+              AND h.kind IN ('reservation', 'occupation')
+              AND h.date_from <= %(day)s
+              AND (h.date_to IS NULL OR h.date_to >= %(day)s)""",
+        person=person,
+        day=day,
+    )
+
+
+def housing_solution_sql(person, stay, day, outcome=None, planned=True):
+    """The one definition of a housing solution, in SQL: true when the person
+    ``person`` (an SQL expression of a siao_detainee id), for the stay ``stay``
+    (of a siao_detainee_stay id, NULL for a person followed outside prison), has
+    for ``day`` (an SQL date, NULL when unknown) a confirmed reservation or
+    occupation covering that day, or a request of that stay admitted; or, once
+    released, when the release ``outcome`` (an SQL expression, if given) was one.
+    For a day being planned (``planned``, the release to prepare), the solution in
+    hand counts: an admission, or a structure or place proposed. For a day past (a
+    figure), only the facts of that day: an admission recorded by then. The
+    records that make the solution are those of ``solution_requests_sql`` and
+    ``solution_reservations_sql``."""
+    return SQL(
+        """(%(outcome)s
+            OR EXISTS (%(requests)s)
+            OR EXISTS (%(reservations)s))""",
+        requests=solution_requests_sql(person, stay, day, planned),
+        reservations=solution_reservations_sql(person, day),
         outcome=SQL("COALESCE(%s IN %s, FALSE)", outcome, SOLUTION_OUTCOMES)
         if outcome is not None
         else SQL("FALSE"),
@@ -263,6 +283,7 @@ MERGED_APART = frozenset(
         "siao.commission.line",
         "siao.deadline.alert",
         "siao.resource.right",
+        "siao.spip.exchange",
     )
 )
 
@@ -359,6 +380,9 @@ def erase_thread(records):
 
 
 # What the SPIP's liaison form fills in a file (the rest is the SIAO's to write).
+# The largest release list a SPIP officer uploads on the portal (a list of a
+# département's releases is a few hundred rows, some tens of kilobytes).
+PORTAL_LIST_MAX_BYTES = 5 * 2**20
 REFERRAL_FIELDS = (
     "last_name",
     "first_name",
@@ -635,6 +659,11 @@ class SiaoDetainee(models.Model):
         "siao.avdl.measure", "detainee_id", string="AVDL measures"
     )
     avdl_measure_count = fields.Integer(compute="_compute_avdl_measure_count")
+    spip_exchange_count = fields.Integer(
+        string="Exchanges with the SPIP",
+        compute="_compute_spip_exchange_count",
+        groups="siao_justice.group_siao_user",
+    )
 
     _sql_constraints = [
         (
@@ -829,6 +858,34 @@ class SiaoDetainee(models.Model):
         for person in self:
             person.has_housing_solution = person._origin.id in found
 
+    def _siao_housing_solution(self):
+        """(requests, reservations) that make this person's housing solution for
+        the release to prepare, by the one definition (``housing_solution_sql``,
+        as ``has_housing_solution`` reads it), read as superuser."""
+        self.ensure_one()
+        person = self.sudo()
+        self.env["siao.request"].flush_model()
+        self.env["siao.housing.reservation"].flush_model()
+        person.flush_recordset(["estimated_release_date", "current_stay_id"])
+        found = []
+        for sql in (
+            solution_requests_sql(
+                SQL("%s", person.id),
+                SQL("%s", person.current_stay_id.id or None),
+                SQL("%s::date", person.estimated_release_date or None),
+            ),
+            solution_reservations_sql(
+                SQL("%s", person.id),
+                SQL("%s::date", person.estimated_release_date or None),
+            ),
+        ):
+            self.env.cr.execute(sql)
+            found.append([row[0] for row in self.env.cr.fetchall()])
+        return (
+            self.env["siao.request"].sudo().browse(found[0]),
+            self.env["siao.housing.reservation"].sudo().browse(found[1]),
+        )
+
     @api.depends("request_ids")
     def _compute_request_count(self):
         counts = dict(
@@ -864,6 +921,15 @@ class SiaoDetainee(models.Model):
         )
         for person in self:
             person.avdl_measure_count = counts.get(person._origin, 0)
+
+    def _compute_spip_exchange_count(self):
+        counts = dict(
+            self.env["siao.spip.exchange"]._read_group(
+                [("detainee_id", "in", self.ids)], ["detainee_id"], ["__count"]
+            )
+        )
+        for person in self:
+            person.spip_exchange_count = counts.get(person._origin, 0)
 
     @api.depends("resource_right_ids.status")
     def _compute_resource_progress(self):
@@ -1497,6 +1563,18 @@ class SiaoDetainee(models.Model):
         )
         return action
 
+    def action_open_spip_exchanges(self):
+        """The messages exchanged with the SPIP's officers on the portal."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "siao_justice.siao_spip_exchange_action"
+        )
+        action.update(
+            domain=[("detainee_id", "=", self.id)],
+            context={"default_detainee_id": self.id},
+        )
+        return action
+
     def action_new_request(self):
         self.ensure_one()
         return {
@@ -1934,6 +2012,7 @@ class SiaoDetainee(models.Model):
             ]
         ).write({"detainee_id": target.id})
         self._siao_merge_checklist(sources)
+        self._siao_merge_exchanges(sources)
         thread = [("res_id", "in", sources.ids)]
         self.env["mail.message"].sudo().search(
             [("model", "=", self._name), *thread]
@@ -1947,6 +2026,28 @@ class SiaoDetainee(models.Model):
         partners = sources.message_partner_ids
         target.message_subscribe(partner_ids=partners.ids)
         sources.message_unsubscribe(partner_ids=partners.ids)
+
+    def _siao_merge_exchanges(self, sources):
+        """One exchange per officer: the messages of a merged file's exchange join
+        the officer's exchange here (the emptied one is archived), or the exchange
+        comes along."""
+        Exchange = self.env["siao.spip.exchange"].sudo()
+        here = {
+            exchange.partner_id: exchange
+            for exchange in Exchange.search([("detainee_id", "=", self.id)])
+        }
+        for exchange in Exchange.search([("detainee_id", "in", sources.ids)]):
+            kept = here.get(exchange.partner_id)
+            if not kept:
+                exchange.detainee_id = self
+                here[exchange.partner_id] = exchange
+                continue
+            for model in ("mail.message", "ir.attachment"):
+                field = "model" if model == "mail.message" else "res_model"
+                self.env[model].sudo().search(
+                    [(field, "=", Exchange._name), ("res_id", "=", exchange.id)]
+                ).write({"res_id": kept.id})
+            exchange.active = False
 
     def _siao_merge_checklist(self, sources):
         """One line per right: a line more advanced on a merged file replaces a
@@ -2645,6 +2746,144 @@ class SiaoDetainee(models.Model):
                 summary["measure"] = measure
         return summaries
 
+    def _siao_portal_exchange(self, user):
+        """The thread between ``user``, an officer who sees this person on the
+        portal, and the person's referent; opened on the officer's first visit,
+        followed by both."""
+        self.ensure_one()
+        Exchange = self.env["siao.spip.exchange"].sudo()
+        exchange = Exchange.search(
+            [("detainee_id", "=", self.id), ("partner_id", "=", user.partner_id.id)],
+            limit=1,
+        )
+        if not exchange:
+            exchange = Exchange.with_context(mail_create_nosubscribe=True).create(
+                {"detainee_id": self.id, "partner_id": user.partner_id.id}
+            )
+            exchange.message_subscribe(
+                partner_ids=(user.partner_id | self.sudo().user_id.partner_id).ids
+            )
+        exchange._portal_ensure_token()
+        return exchange
+
+    @api.model
+    def _siao_portal_import(self, user, content, file_name):
+        """A SPIP officer's release list, uploaded on the portal: read by Odoo's
+        import exactly as the back office reads it (the columns of the sample
+        list, the same matching of prisons and persons, the same checks), for the
+        officer's company, the new files having the officer as SPIP referent.
+        Return {"count": rows recorded, "errors": [the rows refused, by number]};
+        nothing of a file the officer may not see is said (whether a row was a
+        known person or a new one)."""
+        if self._siao_portal_domain(user) == expression.FALSE_DOMAIN:
+            raise AccessError(_("Only SPIP staff with a portal account may import."))
+        if not content:
+            raise UserError(_("Choose the list to upload (a CSV file)."))
+        if len(content) > PORTAL_LIST_MAX_BYTES:
+            raise UserError(
+                _(
+                    "The list is larger than %(size)s MB: split it, or send it to "
+                    "the SIAO.",
+                    size=PORTAL_LIST_MAX_BYTES // 2**20,
+                )
+            )
+        company = user.company_id
+        coordinators = self.env.ref("siao_justice.group_siao_manager").sudo().users
+        referent = coordinators.filtered(
+            lambda u: not u.share and company in u.company_ids
+        )[:1]
+        lang = user.lang or self.env.lang
+        Import = (
+            self.env["base_import.import"]
+            .sudo()
+            .with_company(company)
+            .with_context(
+                lang=lang,
+                default_spip_referent_id=user.partner_id.id,
+                default_user_id=referent.id or False,
+                tracking_disable=True,
+                mail_create_nosubscribe=True,
+            )
+        )
+        wizard = Import.create(
+            {
+                "res_model": self._name,
+                "file": content,
+                "file_name": file_name or "liste_spip.csv",
+                "file_type": "text/csv",
+            }
+        )
+        options = {
+            "has_headers": True,
+            "quoting": '"',
+            "encoding": "utf-8",
+            "date_format": "%d/%m/%Y",
+            "separator": "",
+        }
+        # The sample list's headers are French: they are matched in French.
+        preview = wizard.with_context(lang="fr_FR").parse_preview(options)
+        if preview.get("error"):
+            raise UserError(
+                _("The file is not a CSV list: %(error)s", error=preview["error"])
+            )
+        matches = preview.get("matches") or {}
+        columns = [
+            "/".join(matches.get(index, [])) or False
+            for index in range(len(preview["headers"] or []))
+        ]
+        if "last_name" not in columns or PRISON_COLUMN not in columns:
+            raise UserError(
+                _(
+                    "The list's columns are not those of the sample SPIP list "
+                    "(Nom, Prénom, Date de naissance, Établissement, Numéro "
+                    "d'écrou...)."
+                )
+            )
+        result = wizard.execute_import(
+            columns, preview["headers"], dict(preview["options"] or options)
+        )
+        errors = []
+        for message in result.get("messages") or []:
+            if message.get("type") != "error":
+                continue  # what the import says of a known person stays inside
+            record = message.get("record")
+            errors.append(
+                _(
+                    "Row %(row)s: %(message)s",
+                    row=record + 1,
+                    message=message["message"],
+                )
+                if isinstance(record, int)
+                else message["message"]
+            )
+        return {"count": len(result.get("ids") or []), "errors": errors}
+
+    @api.model
+    def _siao_referral_match(self, probe):
+        """The file a referral is added to: a file the duplicate banner finds
+        with the same identity (last name, first name, birth date), or with the
+        same prison number and last name. A prison number that is another
+        person's is refused, in the words of PostgreSQL's unique index (which
+        holds under concurrency), naming no one."""
+        found = probe.duplicate_ids._origin
+        identity = probe._identity_key()
+        same = found.filtered(lambda p: identity and p._identity_key() == identity)
+        if same:
+            return same[:1]
+        prison_key = probe._prison_key()
+        numbered = found.filtered(
+            lambda p: prison_key and p._prison_key() == prison_key
+        )
+        if numbered and normalise_text(numbered[:1].last_name) == normalise_text(
+            probe.last_name
+        ):
+            return numbered[:1]
+        if numbered:
+            raise UserError(
+                _("Another person already has this prison number in this prison.")
+            )
+        return found.browse()
+
     @api.model
     def _siao_portal_referral(self, user, values, needs=""):
         """A SPIP officer's referral from the portal (the paper liaison form, typed
@@ -2664,7 +2903,11 @@ class SiaoDetainee(models.Model):
                 )
             )
         company = user.company_id
-        Person = self.sudo().with_company(company).with_context(tracking_disable=True)
+        Person = (
+            self.sudo()
+            .with_company(company)
+            .with_context(tracking_disable=True, mail_create_nosubscribe=True)
+        )
         coordinators = (
             self.env.ref("siao_justice.group_siao_manager")
             .sudo()
@@ -2672,7 +2915,7 @@ class SiaoDetainee(models.Model):
         )
         identity = {name: values.get(name) for name in REFERRAL_FIELDS}
         probe = Person.new(dict(identity, company_id=company.id))
-        person = probe.duplicate_ids[:1]._origin
+        person = self._siao_referral_match(probe)
         if not person:
             person = Person.create(
                 dict(

@@ -6,3 +6,5 @@ from . import siao_report_release
 from . import siao_report_lsc
 from . import siao_report_commission
 from . import siao_cpom_indicators
+from . import siao_liaison_sheet
+from . import siao_housing_attestation

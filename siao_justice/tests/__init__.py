@@ -22,3 +22,4 @@ from . import test_forms
 from . import test_stays
 from . import test_decisions_and_places
 from . import test_portal
+from . import test_portal_documents

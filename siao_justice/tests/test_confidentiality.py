@@ -159,6 +159,22 @@ class TestConfidentiality(SiaoCase):
                 "note": FREE_TEXT,
             }
         )
+        spip = env["res.partner"].create(
+            {
+                "name": "SPIP du balayage",
+                "is_company": True,
+                "siao_partner_type": "spip",
+            }
+        )
+        officer = env["res.partner"].create(
+            {"name": "CPIP du balayage", "parent_id": spip.id, "siao_spip_role": "cpip"}
+        )
+        exchange = env["siao.spip.exchange"].create(
+            {"detainee_id": person.id, "partner_id": officer.id}
+        )
+        exchange.message_post(
+            body=f"{FREE_TEXT} {identity['last_name']}", message_type="comment"
+        )
         meeting = env["siao.commission.meeting"].create(
             {"date": datetime.now(), "company_id": company.id}
         )

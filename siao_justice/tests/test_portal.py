@@ -7,10 +7,8 @@ from odoo.tools import mute_logger
 from .common import SiaoCase
 
 
-@tagged("post_install", "-at_install")
-class TestSpipPortal(HttpCase, SiaoCase):
-    """The SPIP's portal: an officer sees the persons they follow whose consent
-    covers the SPIP, and nothing else; every route, every kind of visitor."""
+class SpipPortalCase(HttpCase, SiaoCase):
+    """SPIP officers with portal accounts, and the persons they follow or not."""
 
     @classmethod
     def setUpClass(cls):
@@ -101,6 +99,38 @@ class TestSpipPortal(HttpCase, SiaoCase):
         else:
             self.authenticate(None, None)
         return self.url_open(url, allow_redirects=False)
+
+    # ---- Referral ----
+    def refer(self, login="cpip_muller", csrf=True, **values):
+        self.authenticate(login, login)
+        form = self.url_open("/my/siao/referral")
+        self.assertEqual(form.status_code, 200)
+        data = {
+            "last_name": "Nouveau",
+            "first_name": "Karim",
+            "birthdate": "1990-04-02",
+            "prison_id": str(self.prison.id),
+            "prison_number": "68N001",
+            "legal_status": "convicted",
+            "incarceration_date": "2026-02-01",
+            "expected_release_date": (date.today() + timedelta(days=120)).isoformat(),
+            "sentence_months": "14",
+            "needs": "Chien, mobilité réduite",
+            "consent_date": "2026-11-20",
+            "consent_scope": "siao_spip",
+        }
+        data.update(values)
+        if csrf:
+            data["csrf_token"] = re.search(
+                r'name="csrf_token" value="([^"]+)"', form.text
+            ).group(1)
+        return self.url_open("/my/siao/referral", data=data, allow_redirects=False)
+
+
+@tagged("post_install", "-at_install")
+class TestSpipPortal(SpipPortalCase):
+    """The SPIP's portal: an officer sees the persons they follow whose consent
+    covers the SPIP, and nothing else; every route, every kind of visitor."""
 
     def test_the_officer_sees_the_persons_they_follow_and_no_other(self):
         response = self.page("cpip_muller", "/my/siao")
@@ -208,32 +238,6 @@ class TestSpipPortal(HttpCase, SiaoCase):
             ]
         )
         self.assertEqual(self.list_queries(), few)
-
-    # ---- Referral ----
-    def refer(self, login="cpip_muller", csrf=True, **values):
-        self.authenticate(login, login)
-        form = self.url_open("/my/siao/referral")
-        self.assertEqual(form.status_code, 200)
-        data = {
-            "last_name": "Nouveau",
-            "first_name": "Karim",
-            "birthdate": "1990-04-02",
-            "prison_id": str(self.prison.id),
-            "prison_number": "68N001",
-            "legal_status": "convicted",
-            "incarceration_date": "2026-02-01",
-            "expected_release_date": (date.today() + timedelta(days=120)).isoformat(),
-            "sentence_months": "14",
-            "needs": "Chien, mobilité réduite",
-            "consent_date": "2026-11-20",
-            "consent_scope": "siao_spip",
-        }
-        data.update(values)
-        if csrf:
-            data["csrf_token"] = re.search(
-                r'name="csrf_token" value="([^"]+)"', form.text
-            ).group(1)
-        return self.url_open("/my/siao/referral", data=data, allow_redirects=False)
 
     def test_a_referral_files_the_person_and_a_draft_request(self):
         response = self.refer()

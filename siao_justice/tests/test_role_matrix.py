@@ -86,6 +86,14 @@ class TestRoleMatrix(SiaoCase):
             "siao.housing.reservation": reservation,
             "siao.detainee.stay": person.stay_ids,
             "siao.detainee.transfer": person.stay_ids.transfer_ids,
+            "siao.spip.exchange": cls.env["siao.spip.exchange"].create(
+                {
+                    "detainee_id": person.id,
+                    "partner_id": cls.env["res.partner"]
+                    .create({"name": "CPIP de la matrice", "siao_spip_role": "cpip"})
+                    .id,
+                }
+            ),
             "siao.cpom.report.wizard": cls.env["siao.cpom.report.wizard"].create({}),
             "siao.detainee.merge": cls.env["siao.detainee.merge"].create(
                 {"detainee_ids": [(6, 0, person.ids)], "target_id": person.id}

@@ -1,0 +1,70 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class ReportSiaoHousingAttestation(models.AbstractModel):
+    """The attestation of a housing solution, for the judge (JAP): printable only
+    when the person has one, by the one definition (``housing_solution_sql``)."""
+
+    _name = "report.siao_justice.report_housing_attestation"
+    _description = "Housing solution attestation"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        persons = self.env["siao.detainee"].browse(docids)
+        persons.check_access("read")
+        return {
+            "doc_ids": docids,
+            "doc_model": "siao.detainee",
+            "docs": persons,
+            "attestations": {person: self._attestation(person) for person in persons},
+            "today": fields.Date.context_today(self),
+        }
+
+    @api.model
+    def _attestation(self, person):
+        """What the attestation states of ``person``'s solution; a clear error
+        saying what is missing when there is none."""
+        requests, reservations = person._siao_housing_solution()
+        admitted = requests.filtered(lambda r: r.state == "admitted")
+        request = (admitted or requests)[:1]
+        reservation = reservations.sorted("date_from")[:1]
+        if not request and not reservation:
+            raise UserError(
+                _(
+                    "No housing solution to attest: the person needs a SIAO request "
+                    "admitted, or proposed with a structure or a place, or a place "
+                    "reserved on the release date to plan for. Record it first."
+                )
+            )
+        release = person.sudo().estimated_release_date
+        if request:
+            place = request.place_id
+            structure = request.structure_id or place.structure_id
+            kind = (
+                self._label("siao.housing.place", "place_type", place.place_type)
+                if place
+                else self._label("siao.request", "orientation", request.orientation)
+            )
+            start = request.admission_date
+            reference = request.name
+        else:
+            place = reservation.place_id
+            structure = place.structure_id
+            kind = self._label("siao.housing.place", "place_type", place.place_type)
+            start = reservation.date_from
+            reference = f"RES{reservation.id:06d}"
+        expected = max(filter(None, (start, release)), default=False)
+        return {
+            "structure": structure,
+            "place": place,
+            "kind": kind,
+            "expected_on": expected,
+            "admitted": bool(admitted) or bool(reservation and not request),
+            "reference": f"ATT-{reference}",
+        }
+
+    @api.model
+    def _label(self, model, fname, value):
+        field = self.env[model]._fields[fname]
+        return dict(field._description_selection(self.env)).get(value) or ""

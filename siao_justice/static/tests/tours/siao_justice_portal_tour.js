@@ -1,0 +1,109 @@
+import { registry } from "@web/core/registry";
+
+function setDate(selector, value) {
+    // A date field of the form, filled as the browser's date picker fills it.
+    return {
+        content: `Give the date ${value}`,
+        trigger: selector,
+        run() {
+            const input = document.querySelector(selector);
+            input.value = value;
+            input.dispatchEvent(new Event("change", { bubbles: true }));
+        },
+    };
+}
+
+registry.category("web_tour.tours").add("siao_justice_portal_referral_tour", {
+    steps: () => [
+        {
+            content: "The officer's persons, from the portal",
+            trigger: ".o_siao_portal_refer",
+            run: "click",
+        },
+        {
+            content: "The liaison form: the person's identity",
+            trigger: "form.o_siao_portal_referral #last_name",
+            run: "edit Tourdepart",
+        },
+        {
+            trigger: "#first_name",
+            run: "edit Malik",
+        },
+        setDate("#birthdate", "1991-05-17"),
+        {
+            content: "The establishment",
+            trigger: "#prison_id",
+            run: "selectByLabel Maison d'arrêt de test",
+        },
+        {
+            trigger: "#prison_number",
+            run: "edit 68T777",
+        },
+        setDate("#expected_release_date", "2027-03-01"),
+        {
+            trigger: "#needs",
+            run: "edit Logement accessible, suivi addictologie",
+        },
+        setDate("#consent_date", "2026-11-30"),
+        {
+            content: "Send the referral",
+            trigger: ".o_siao_portal_referral_submit",
+            run: "click",
+        },
+        {
+            content: "The referral is received; the person is on the officer's list",
+            trigger: ".o_siao_portal_referral_sent",
+        },
+        {
+            trigger: ".o_siao_portal_person a:contains('TOURDEPART Malik')",
+            run: "click",
+        },
+        {
+            content: "Write to the referent worker",
+            trigger: ".o_siao_portal_person_page .o-mail-Composer-input",
+            run: "edit Bonjour, la CAP examine un aménagement de peine le 15 : où en est la demande ?",
+        },
+        {
+            trigger: ".o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
+            content: "The message is in the exchange",
+            trigger: ".o-mail-Message:contains('la CAP examine un aménagement')",
+        },
+        {
+            content: "No attestation before a solution",
+            trigger: ".o_siao_portal_no_attestation",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("siao_justice_portal_attestation_tour", {
+    steps: () => [
+        {
+            content: "The referent's answer is on the person's page",
+            trigger: ".o-mail-Message:contains('Place admise au CHRS')",
+        },
+        {
+            content: "Download the attestation for the judge",
+            trigger: "a.o_siao_portal_attestation",
+            async run() {
+                const link = document.querySelector("a.o_siao_portal_attestation");
+                const response = await fetch(link.href);
+                const type = response.headers.get("Content-Type") || "";
+                const body = await response.text();
+                // A PDF; the report's HTML on a server run with its tests.
+                const document_ok = type.startsWith("application/pdf")
+                    ? body.startsWith("%PDF")
+                    : body.includes("o_siao_housing_attestation");
+                if (response.status !== 200 || !document_ok) {
+                    throw new Error(`No attestation: ${response.status} ${type}`);
+                }
+                link.classList.add("o_siao_downloaded");
+            },
+        },
+        {
+            trigger: "a.o_siao_portal_attestation.o_siao_downloaded",
+        },
+    ],
+});
