@@ -104,42 +104,6 @@ class SiaoPortal(CustomerPortal):
             ],
         )
 
-    # ---- The SPIP's release list ----
-    @http.route(
-        "/my/siao/release-list",
-        type="http",
-        auth="user",
-        methods=["GET", "POST"],
-        website=True,
-    )
-    def siao_portal_release_list(self, upload=None, **post):
-        Person = request.env["siao.detainee"]
-        if Person._siao_portal_domain(request.env.user) == FALSE_DOMAIN:
-            raise request.not_found()
-        values = self._prepare_portal_layout_values()
-        values.update({"page_name": "siao_release_list", "result": None, "error": None})
-        if request.httprequest.method == "POST":
-            try:
-                with request.env.cr.savepoint():
-                    values["result"] = Person._siao_portal_import(
-                        request.env.user,
-                        upload.read() if upload else b"",
-                        upload.filename if upload else "",
-                    )
-            except (UserError, ValidationError, AccessError) as exc:
-                values["error"] = exc.args[0]
-        return request.render("siao_justice.portal_my_siao_release_list", values)
-
-    def _siao_portal_person(self, person_id):
-        """The person, if the logged-in officer may see them; else not found (a
-        guessed id, another officer's person, a person without consent, an archived
-        or anonymised file look the same: they do not exist)."""
-        Person, domain = self._siao_persons()
-        person = Person.search([("id", "=", person_id)] + domain, limit=1)
-        if not person:
-            raise request.not_found()
-        return person
-
     # ---- Referral from the SPIP (the liaison form) ----
     @http.route(
         "/my/siao/referral",

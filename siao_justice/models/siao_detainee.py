@@ -380,9 +380,6 @@ def erase_thread(records):
 
 
 # What the SPIP's liaison form fills in a file (the rest is the SIAO's to write).
-# The largest release list a SPIP officer uploads on the portal (a list of a
-# département's releases is a few hundred rows, some tens of kilobytes).
-PORTAL_LIST_MAX_BYTES = 5 * 2**20
 REFERRAL_FIELDS = (
     "last_name",
     "first_name",
@@ -2767,98 +2764,6 @@ class SiaoDetainee(models.Model):
         return exchange
 
     @api.model
-    def _siao_portal_import(self, user, content, file_name):
-        """A SPIP officer's release list, uploaded on the portal: read by Odoo's
-        import exactly as the back office reads it (the columns of the sample
-        list, the same matching of prisons and persons, the same checks), for the
-        officer's company, the new files having the officer as SPIP referent.
-        Return {"count": rows recorded, "errors": [the rows refused, by number]};
-        nothing of a file the officer may not see is said (whether a row was a
-        known person or a new one)."""
-        if self._siao_portal_domain(user) == expression.FALSE_DOMAIN:
-            raise AccessError(_("Only SPIP staff with a portal account may import."))
-        if not content:
-            raise UserError(_("Choose the list to upload (a CSV file)."))
-        if len(content) > PORTAL_LIST_MAX_BYTES:
-            raise UserError(
-                _(
-                    "The list is larger than %(size)s MB: split it, or send it to "
-                    "the SIAO.",
-                    size=PORTAL_LIST_MAX_BYTES // 2**20,
-                )
-            )
-        company = user.company_id
-        coordinators = self.env.ref("siao_justice.group_siao_manager").sudo().users
-        referent = coordinators.filtered(
-            lambda u: not u.share and company in u.company_ids
-        )[:1]
-        lang = user.lang or self.env.lang
-        Import = (
-            self.env["base_import.import"]
-            .sudo()
-            .with_company(company)
-            .with_context(
-                lang=lang,
-                default_spip_referent_id=user.partner_id.id,
-                default_user_id=referent.id or False,
-                tracking_disable=True,
-                mail_create_nosubscribe=True,
-            )
-        )
-        wizard = Import.create(
-            {
-                "res_model": self._name,
-                "file": content,
-                "file_name": file_name or "liste_spip.csv",
-                "file_type": "text/csv",
-            }
-        )
-        options = {
-            "has_headers": True,
-            "quoting": '"',
-            "encoding": "utf-8",
-            "date_format": "%d/%m/%Y",
-            "separator": "",
-        }
-        # The sample list's headers are French: they are matched in French.
-        preview = wizard.with_context(lang="fr_FR").parse_preview(options)
-        if preview.get("error"):
-            raise UserError(
-                _("The file is not a CSV list: %(error)s", error=preview["error"])
-            )
-        matches = preview.get("matches") or {}
-        columns = [
-            "/".join(matches.get(index, [])) or False
-            for index in range(len(preview["headers"] or []))
-        ]
-        if "last_name" not in columns or PRISON_COLUMN not in columns:
-            raise UserError(
-                _(
-                    "The list's columns are not those of the sample SPIP list "
-                    "(Nom, Prénom, Date de naissance, Établissement, Numéro "
-                    "d'écrou...)."
-                )
-            )
-        result = wizard.execute_import(
-            columns, preview["headers"], dict(preview["options"] or options)
-        )
-        errors = []
-        for message in result.get("messages") or []:
-            if message.get("type") != "error":
-                continue  # what the import says of a known person stays inside
-            record = message.get("record")
-            errors.append(
-                _(
-                    "Row %(row)s: %(message)s",
-                    row=record + 1,
-                    message=message["message"],
-                )
-                if isinstance(record, int)
-                else message["message"]
-            )
-        return {"count": len(result.get("ids") or []), "errors": errors}
-
-    @api.model
     def _siao_referral_match(self, probe):
         """The file a referral is added to: a file the duplicate banner finds
         with the same identity (last name, first name, birth date), or with the
@@ -2935,7 +2840,9 @@ class SiaoDetainee(models.Model):
                 }
             )
         if not person.request_ids.filtered("is_open"):
-            self.env["siao.request"].sudo().with_company(company).create(
+            self.env["siao.request"].sudo().with_company(company).with_context(
+                mail_create_nosubscribe=True
+            ).create(
                 {
                     "detainee_id": person.id,
                     "prescriber_type": "spip",

@@ -72,8 +72,9 @@ class SiaoSpipExchange(models.Model):
         person's consent was withdrawn, or by someone else, opens nothing.
         Users of the association go through the access rights and record rules."""
         user = self.env.user
-        if not user.share:
-            return super()._get_thread_with_access(thread_id, mode, **kwargs)
+        if not user.share:  # access rights and record rules, never a token
+            thread = self.browse(thread_id).exists()
+            return thread if thread and thread.has_access(mode) else self.browse()
         exchange = self.browse(thread_id).sudo().exists()
         if (
             exchange

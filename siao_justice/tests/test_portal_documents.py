@@ -11,11 +11,6 @@ from odoo.tools import mute_logger
 from .common import SiaoCase
 from .test_portal import SpipPortalCase
 
-LIST_HEADERS = (
-    "Nom;Prénom;Date de naissance;Établissement;Numéro d'écrou;"
-    "Date de libération prévisible"
-)
-
 # How a JSON route answers a refusal: an error in the answer, or an HTTP error.
 REFUSED = (JsonRpcException, requests.HTTPError)
 
@@ -56,94 +51,6 @@ class TestSpipPortalExchanges(SpipPortalCase):
         self.assertTrue(error)
         self.assertIn("écrou", error.group(1))
         self.assertNotIn("ZORGNAC", response.text.upper())
-        self.assertEqual(self.env["siao.detainee"].search_count([]), before)
-
-    # ---- The release list ----
-    def upload(self, login, rows, csrf=True):
-        self.authenticate(login, login)
-        form = self.url_open("/my/siao/release-list", allow_redirects=False)
-        if form.status_code != 200:
-            return form
-        data = {}
-        if csrf:
-            data["csrf_token"] = re.search(
-                r'name="csrf_token" value="([^"]+)"', form.text
-            ).group(1)
-        content = "\n".join((LIST_HEADERS, *rows)) + "\n"
-        return self.url_open(
-            "/my/siao/release-list",
-            data=data,
-            files={"upload": ("liste.csv", content.encode(), "text/csv")},
-            allow_redirects=False,
-        )
-
-    def test_the_release_list_is_imported_as_in_the_back_office(self):
-        prison = self.prison.name
-        known = self.followed
-        known.write({"prison_number": "68K001", "birthdate": date(1980, 1, 1)})
-        release = date.today() + timedelta(days=90)
-        response = self.upload(
-            "cpip_muller",
-            [
-                f"Suivi;{known.first_name};01/01/1980;{prison};68K001;"
-                f"{release:%d/%m/%Y}",
-                f"Listée;Amina;03/03/1993;{prison};68L002;{release:%d/%m/%Y}",
-            ],
-        )
-        self.assertEqual(response.status_code, 200)
-        count = re.search(r"o_siao_portal_import_count[^>]*>(\d+)<", response.text)
-        self.assertEqual(count.group(1), "2", response.text[-3000:])
-        self.assertEqual(known.expected_release_date, release)
-        new = self.env["siao.detainee"].search([("last_name", "=", "Listée")])
-        self.assertEqual(len(new), 1)
-        self.assertEqual(new.spip_referent_id, self.officer.partner_id)
-        self.assertEqual(new.company_id, self.company)
-        self.assertTrue(new.user_id and not new.user_id.share)
-        self.assertNotIn(self.officer.partner_id, new.message_partner_ids)
-
-    def test_a_wrong_row_records_nothing_and_is_named_by_its_number(self):
-        before = self.env["siao.detainee"].search_count([])
-        response = self.upload(
-            "cpip_muller",
-            [
-                f"Bon;Jean;01/01/1990;{self.prison.name};68B001;01/06/2027",
-                "Mauvais;Jean;01/01/1990;Prison inconnue;68B002;01/06/2027",
-            ],
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertIn("o_siao_portal_import_errors", response.text)
-        self.assertIn("Prison inconnue", response.text)
-        self.assertEqual(self.env["siao.detainee"].search_count([]), before)
-        response = self.upload("cpip_muller", ["pas;une;liste"])
-        self.assertIn("o_siao_portal_error", response.text)
-        self.assertEqual(self.env["siao.detainee"].search_count([]), before)
-
-    def test_the_list_says_nothing_of_a_file_the_officer_may_not_see(self):
-        hidden = self.of_stranger
-        hidden.write({"prison_number": "68H001", "birthdate": date(1970, 2, 2)})
-        response = self.upload(
-            "cpip_muller",
-            [f"Basrhin;{hidden.first_name};02/02/1970;{self.prison.name};68H001;"],
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertNotIn("o_siao_portal_import_errors", response.text)
-        self.assertNotIn(hidden.spip_referent_id.name, response.text)
-        self.assertNotIn("Basrhin".upper(), response.text.upper())
-
-    def test_only_spip_staff_may_upload_a_list(self):
-        for login in (None, "siao_portal"):
-            with self.subTest(login=login):
-                self.authenticate(login, login)
-                response = self.url_open("/my/siao/release-list", allow_redirects=False)
-                self.assertIn(response.status_code, (302, 303, 404))
-        before = self.env["siao.detainee"].search_count([])
-        with mute_logger("odoo.http"):
-            response = self.upload(
-                "cpip_muller",
-                [f"Sans;Jeton;01/01/1990;{self.prison.name};68J001;"],
-                csrf=False,
-            )
-        self.assertEqual(response.status_code, 400)
         self.assertEqual(self.env["siao.detainee"].search_count([]), before)
 
     # ---- Messages between the officer and the referent ----
