@@ -4,7 +4,6 @@ from odoo import _, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import content_disposition, request
 from odoo.osv.expression import FALSE_DOMAIN
-from odoo.service.model import _as_validation_error
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager
 
@@ -104,6 +103,42 @@ class SiaoPortal(CustomerPortal):
             ],
         )
 
+    # ---- The SPIP's release list ----
+    @http.route(
+        "/my/siao/release-list",
+        type="http",
+        auth="user",
+        methods=["GET", "POST"],
+        website=True,
+    )
+    def siao_portal_release_list(self, upload=None, **post):
+        Person = request.env["siao.detainee"]
+        if Person._siao_portal_domain(request.env.user) == FALSE_DOMAIN:
+            raise request.not_found()
+        values = self._prepare_portal_layout_values()
+        values.update({"page_name": "siao_release_list", "result": None, "error": None})
+        if request.httprequest.method == "POST":
+            try:
+                with request.env.cr.savepoint():
+                    values["result"] = Person._siao_portal_import(
+                        request.env.user,
+                        upload.read() if upload else b"",
+                        upload.filename if upload else "",
+                    )
+            except (UserError, ValidationError, AccessError) as exc:
+                values["error"] = exc.args[0]
+        return request.render("siao_justice.portal_my_siao_release_list", values)
+
+    def _siao_portal_person(self, person_id):
+        """The person, if the logged-in officer may see them; else not found (a
+        guessed id, another officer's person, a person without consent, an archived
+        or anonymised file look the same: they do not exist)."""
+        Person, domain = self._siao_persons()
+        person = Person.search([("id", "=", person_id)] + domain, limit=1)
+        if not person:
+            raise request.not_found()
+        return person
+
     # ---- Referral from the SPIP (the liaison form) ----
     @http.route(
         "/my/siao/referral",
@@ -128,9 +163,13 @@ class SiaoPortal(CustomerPortal):
                     )
             except (UserError, ValidationError, AccessError) as exc:
                 error = exc.args[0]
-            except psycopg2.IntegrityError as exc:
-                # Two referrals at once for one prison number: PostgreSQL's words.
-                error = _as_validation_error(request.env, exc).args[0]
+            except psycopg2.IntegrityError:
+                # Two referrals at once for one prison number: the one recorded
+                # first is found when the form is sent again (naming no one).
+                error = _(
+                    "Another referral was being recorded at the same moment: "
+                    "send the form again."
+                )
             else:
                 return request.redirect("/my/siao?referral=sent")
         values = self._prepare_portal_layout_values()

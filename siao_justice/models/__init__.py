@@ -1,5 +1,6 @@
 from . import siao_input_validation
 from . import mail_thread
+from . import mail_message
 from . import mail_activity
 from . import mail_compose_message
 from . import res_company

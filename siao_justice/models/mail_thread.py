@@ -7,6 +7,8 @@ FOLLOWERS_CHECKED_ON = {
     "confidential",
     "consent_date",
     "consent_scope",
+    "spip_referent_id",
+    "active",
 }
 
 

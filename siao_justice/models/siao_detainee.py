@@ -299,11 +299,36 @@ def fields_date(value):
     return fields.Date.to_date((value or "").strip() or None)
 
 
+def import_row_keys(row, cols):
+    """(prison key, identity) of an imported row, as the import matches a row to a
+    file: (prison id, prison number) and (last name, first name, birth date) as
+    ``identity_text`` writes them; None for a key the row does not give. ``cols``:
+    {column name: index} of the columns present (the prisons already resolved)."""
+
+    def cell(name):
+        return (row[cols[name]] or "").strip() if name in cols else ""
+
+    prison, number = cell(PRISON_ID_COLUMN), cell(NUMBER_COLUMN)
+    prison_key = (int(prison), number) if prison.isdigit() and number else None
+    try:
+        birthdate = fields_date(cell("birthdate"))
+    except ValueError:
+        birthdate = None
+    last = identity_text(cell("last_name"))
+    identity = (
+        (last, identity_text(cell("first_name")), birthdate)
+        if birthdate and last
+        else None
+    )
+    return prison_key, identity
+
+
 PRISON_COLUMN = "prison_id"
 PRISON_ID_COLUMN = "prison_id/.id"
 REFERENT_COLUMN = "spip_referent_id"
 NUMBER_COLUMN = "prison_number"
 IDENTITY_COLUMNS = ("last_name", "first_name", "birthdate")
+IMPORT_KEY_COLUMNS = (PRISON_ID_COLUMN, NUMBER_COLUMN, *IDENTITY_COLUMNS)
 # What a transfer or a new stay sets itself, from the row.
 MOVE_FIELDS = ("prison_id", "prison_number", "incarceration_date", "legal_status")
 
@@ -379,6 +404,22 @@ def erase_thread(records):
     messages.invalidate_recordset(["body", "subject", "record_name"])
 
 
+# The largest release list a SPIP officer uploads on the portal (a list of a
+# département's releases is a few hundred rows, some tens of kilobytes).
+PORTAL_LIST_MAX_BYTES = 5 * 2**20
+# What the SPIP's release list uploaded on the portal may fill: the columns of the
+# sample list (static/import/liste_spip_exemple.csv), nothing else of a file.
+PORTAL_LIST_FIELDS = (
+    "last_name",
+    "first_name",
+    "birthdate",
+    "prison_id",
+    "prison_number",
+    "legal_status",
+    "incarceration_date",
+    "sentence_end_date",
+    "expected_release_date",
+)
 # What the SPIP's liaison form fills in a file (the rest is the SIAO's to write).
 REFERRAL_FIELDS = (
     "last_name",
@@ -2104,6 +2145,33 @@ class SiaoDetainee(models.Model):
             errors += self._siao_import_resolve_referents(fields, data)
         if errors:
             return {"ids": False, "messages": errors, "nextrow": 0}
+        listed, indexes, withheld = data, None, {}
+        if self.env.su and self.env.context.get("siao_portal_officer"):
+            # Rows repeated are refused before any is withheld: whether a row is
+            # a file the officer may not see changes nothing of the answer.
+            errors = self._siao_portal_repeated_rows(fields, listed)
+            if errors:
+                return {"ids": False, "messages": errors, "nextrow": 0}
+            data, indexes, withheld = self._siao_portal_withhold(fields, listed)
+        result = self._siao_import_rows(fields, data)
+        if indexes is not None:
+            # Rows are numbered as the officer's list numbers them.
+            for message in result.get("messages") or []:
+                for holder, key in (
+                    (message, "record"),
+                    *((message.get("rows") or {}, end) for end in ("from", "to")),
+                ):
+                    if isinstance(holder.get(key), int) and holder[key] < len(indexes):
+                        holder[key] = indexes[holder[key]]
+            if result.get("ids") is not False:
+                self._siao_portal_tell_withheld(withheld, fields, listed)
+                result["siao_withheld"] = list(withheld)
+        return result
+
+    @api.model
+    def _siao_import_rows(self, fields, data):
+        """The import of rows whose prisons are resolved: known persons matched,
+        then Odoo's own load."""
         updated_ids, errors = self._siao_import_match_persons(fields, data)
         if errors:
             return {"ids": False, "messages": errors, "nextrow": 0}
@@ -2111,6 +2179,8 @@ class SiaoDetainee(models.Model):
         if errors:
             return {"ids": False, "messages": errors, "nextrow": 0}
         detained = self.browse(list(moves)).filtered(lambda p: p.state == "detained")
+        if not data:
+            return {"ids": [], "messages": [], "nextrow": 0}
         result = super(
             SiaoDetainee,
             self.with_context(
@@ -2217,13 +2287,12 @@ class SiaoDetainee(models.Model):
         number_col = fields.index(NUMBER_COLUMN)
         id_cols = [fields.index(name) for name in ("id", ".id") if name in fields]
 
+        cols = {PRISON_ID_COLUMN: prison_col, NUMBER_COLUMN: number_col}
+
         def key(row):
             if any((row[col] or "").strip() for col in id_cols):
                 return None
-            prison, number = (row[prison_col] or "").strip(), (row[number_col] or "")
-            if not prison.isdigit() or not number.strip():
-                return None
-            return int(prison), number.strip()
+            return import_row_keys(row, cols)[0]
 
         keys = {key(row) for row in data} - {None}
         if not keys:
@@ -2293,15 +2362,10 @@ class SiaoDetainee(models.Model):
         def identity(row):
             if any((row[col] or "").strip() for col in id_cols):
                 return None
-            try:
-                birthdate = fields_date(row[cols["birthdate"]])
-            except ValueError:
-                return None
-            last = identity_text(row[cols["last_name"]])
             # No prison number given: not known, not a move.
-            if not birthdate or not last or not (row[number_col] or "").strip():
+            if not (row[number_col] or "").strip():
                 return None
-            return last, identity_text(row[cols["first_name"]]), birthdate
+            return import_row_keys(row, cols)[1]
 
         wanted = {index: identity(row) for index, row in enumerate(data)}
         wanted = {index: key for index, key in wanted.items() if key}
@@ -2355,14 +2419,9 @@ class SiaoDetainee(models.Model):
         already on an earlier row of the list: one person, one row."""
         first_row, errors = {}, []
         for index, row in enumerate(data):
-            try:
-                birthdate = fields_date(row[cols["birthdate"]])
-            except ValueError:
-                continue  # refused by the import with its own message
-            last = identity_text(row[cols["last_name"]])
-            if not birthdate or not last:
-                continue
-            key = (last, identity_text(row[cols["first_name"]]), birthdate)
+            key = import_row_keys(row, cols)[1]
+            if not key:
+                continue  # a wrong date is refused by the import with its words
             if key not in first_row:
                 first_row[key] = index
                 continue
@@ -2764,17 +2823,244 @@ class SiaoDetainee(models.Model):
         return exchange
 
     @api.model
+    def _siao_coordinators(self, company):
+        """The coordinators of ``company``: who is asked to look at what the SPIP
+        sends from the portal."""
+        return (
+            self.env.ref("siao_justice.group_siao_manager")
+            .sudo()
+            .users.filtered(lambda u: not u.share and company in u.company_ids)
+        )
+
+    @api.model
+    def _siao_portal_withhold(self, fields, data):
+        """The rows of a release list uploaded on the portal that are a file the
+        officer may not see there (by its prison number or its identity, as the
+        import matches them): taken out of ``data`` before the import, for the
+        coordinators. Return (the rows kept, their indexes in ``data``,
+        {row index: file} of those withheld)."""
+        officer = self.env["res.users"].browse(self.env.context["siao_portal_officer"])
+        Person = self.sudo()
+        cols = {
+            name: fields.index(name) for name in IMPORT_KEY_COLUMNS if name in fields
+        }
+        keys = [import_row_keys(row, cols) for row in data]
+        numbers = {key[0][1] for key in keys if key[0]}
+        birthdates = {key[1][2] for key in keys if key[1]}
+        candidates = Person.search(
+            [
+                ("company_id", "=", self.env.company.id),
+                "|",
+                ("prison_number", "in", list(numbers)),
+                "&",
+                ("birthdate", "in", list(birthdates)),
+                ("anonymised", "=", False),
+            ]
+        )
+        visible = Person.search(
+            [("id", "in", candidates.ids)] + self._siao_portal_domain(officer)
+        )
+        by_key = {}
+        for person in candidates - visible:
+            by_key.setdefault(person._prison_key(), person)
+            by_key.setdefault(
+                (
+                    identity_text(person.last_name),
+                    identity_text(person.first_name),
+                    person.birthdate,
+                ),
+                person,
+            )
+        kept, indexes, withheld = [], [], {}
+        for index, row in enumerate(data):
+            prison_key, identity = keys[index]
+            hidden = by_key.get(prison_key) or by_key.get(identity)
+            if hidden:
+                withheld[index] = hidden
+                continue
+            kept.append(row)
+            indexes.append(index)
+        return kept, indexes, withheld
+
+    @api.model
+    def _siao_portal_repeated_rows(self, fields, data):
+        """An error per row of a list whose person (identity) or prison number is
+        already on an earlier row: one person, one row."""
+        cols = {
+            name: fields.index(name) for name in IMPORT_KEY_COLUMNS if name in fields
+        }
+        errors = self._siao_import_repeated_persons(data, cols)
+        first_row = {}
+        for index, row in enumerate(data):
+            key = import_row_keys(row, cols)[0]
+            if key is None:
+                continue
+            if key not in first_row:
+                first_row[key] = index
+                continue
+            errors.append(
+                {
+                    "type": "error",
+                    "message": _(
+                        "This prison number is already on row %(row)s of the list: "
+                        "keep one row per person.",
+                        row=first_row[key] + 1,
+                    ),
+                    "record": index,
+                    "rows": {"from": index, "to": index},
+                    "field": NUMBER_COLUMN,
+                }
+            )
+        return errors
+
+    def _siao_portal_tell_withheld(self, withheld, fields, data):
+        """Each withheld row, as a note on its file and an activity for the
+        coordinators: the officer learns nothing, the SIAO misses nothing."""
+        officer = self.env["res.users"].browse(self.env.context["siao_portal_officer"])
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for index, person in withheld.items():
+            person = person.sudo()
+            cells = []
+            for name, value in zip(fields, data[index], strict=False):
+                field = self._fields.get(name.split("/")[0])
+                if field and field.type == "many2one" and (value or "").isdigit():
+                    value = self.env[field.comodel_name].browse(int(value)).display_name
+                if field and value:
+                    cells.append(f"{field._description_string(self.env)}: {value}")
+            person.with_context(siao_file_notice=True).message_post(
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (
+                    _(
+                        "The release list uploaded on the portal by %(officer)s "
+                        "(%(spip)s) has a row for this file, not recorded:",
+                        officer=officer.partner_id.name,
+                        spip=officer.partner_id.commercial_partner_id.name,
+                    ),
+                    "; ".join(cells),
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+            for coordinator in self._siao_coordinators(person.company_id):
+                person.activity_schedule(
+                    activity_type_id=todo.id,
+                    user_id=coordinator.id,
+                    summary=_("A SPIP release list has a row for this file: check it"),
+                )
+
+    @api.model
+    def _siao_portal_import(self, user, content, file_name):
+        """A SPIP officer's release list, uploaded on the portal: read by Odoo's
+        import exactly as the back office reads it (the columns of the sample
+        list, the same matching of prisons and persons, the same checks), for the
+        officer's company, the new files having the officer as SPIP referent.
+        Return {"count": rows recorded, "errors": [the rows refused, by number]}.
+        It runs as superuser in a dedicated context (``siao_portal_officer``):
+        only the sample list's columns are read (``PORTAL_LIST_FIELDS``), only
+        the files the portal shows the officer are matched and updated, and a row
+        that is a file they may not see is withheld for the coordinators
+        (``_siao_portal_withhold``); the answer is the same either way."""
+        if self._siao_portal_domain(user) == expression.FALSE_DOMAIN:
+            raise AccessError(_("Only SPIP staff with a portal account may import."))
+        if not content:
+            raise UserError(_("Choose the list to upload (a CSV file)."))
+        if len(content) > PORTAL_LIST_MAX_BYTES:
+            raise UserError(
+                _(
+                    "The list is larger than %(size)s MB: split it, or send it to "
+                    "the SIAO.",
+                    size=PORTAL_LIST_MAX_BYTES // 2**20,
+                )
+            )
+        company = user.company_id
+        referent = self._siao_coordinators(company)[:1]
+        lang = user.lang or self.env.lang
+        Import = (
+            self.env["base_import.import"]
+            .sudo()
+            .with_company(company)
+            .with_context(
+                lang=lang,
+                default_spip_referent_id=user.partner_id.id,
+                default_user_id=referent.id or False,
+                tracking_disable=True,
+                mail_create_nosubscribe=True,
+                siao_portal_officer=user.id,
+            )
+        )
+        wizard = Import.create(
+            {
+                "res_model": self._name,
+                "file": content,
+                "file_name": file_name or "liste_spip.csv",
+                "file_type": "text/csv",
+            }
+        )
+        options = {
+            "has_headers": True,
+            "quoting": '"',
+            "encoding": "utf-8",
+            "date_format": "%d/%m/%Y",
+            "separator": "",
+        }
+        # The sample list's headers are French: they are matched in French.
+        preview = wizard.with_context(lang="fr_FR").parse_preview(options)
+        if preview.get("error"):
+            raise UserError(
+                _("The file is not a CSV list: %(error)s", error=preview["error"])
+            )
+        matches = preview.get("matches") or {}
+        columns = [
+            "/".join(matches.get(index, [])) or False
+            for index in range(len(preview["headers"] or []))
+        ]
+        if (
+            "last_name" not in columns
+            or PRISON_COLUMN not in columns
+            or not set(columns) <= set(PORTAL_LIST_FIELDS)
+        ):
+            raise UserError(
+                _(
+                    "The list's columns are not those of the sample SPIP list "
+                    "(Nom, Prénom, Date de naissance, Établissement, Numéro "
+                    "d'écrou...)."
+                )
+            )
+        result = wizard.execute_import(
+            columns, preview["headers"], dict(preview["options"] or options)
+        )
+        errors = []
+        for message in result.get("messages") or []:
+            if message.get("type") != "error":
+                continue  # what the import says of a known person stays inside
+            record = message.get("record")
+            errors.append(
+                _(
+                    "Row %(row)s: %(message)s",
+                    row=record + 1,
+                    message=message["message"],
+                )
+                if isinstance(record, int)
+                else message["message"]
+            )
+        if errors or result.get("ids") is False:
+            return {"count": 0, "errors": errors}
+        count = len(result["ids"]) + len(result.get("siao_withheld") or ())
+        return {"count": count, "errors": []}
+
+    @api.model
     def _siao_referral_match(self, probe):
-        """The file a referral is added to: a file the duplicate banner finds
-        with the same identity (last name, first name, birth date), or with the
-        same prison number and last name. A prison number that is another
-        person's is refused, in the words of PostgreSQL's unique index (which
-        holds under concurrency), naming no one."""
+        """(file, number_taken) for a referral: the file it is added to, one the
+        duplicate banner finds with the same identity (last name, first name,
+        birth date) or with the same prison number and last name; and whether
+        the prison number given is another file's (the referral then gets a file
+        of its own without it, for the coordinators to check). Nothing of this
+        reaches the officer: their answer is the same in every case."""
         found = probe.duplicate_ids._origin
         identity = probe._identity_key()
         same = found.filtered(lambda p: identity and p._identity_key() == identity)
         if same:
-            return same[:1]
+            return same[:1], False
         prison_key = probe._prison_key()
         numbered = found.filtered(
             lambda p: prison_key and p._prison_key() == prison_key
@@ -2782,12 +3068,8 @@ class SiaoDetainee(models.Model):
         if numbered and normalise_text(numbered[:1].last_name) == normalise_text(
             probe.last_name
         ):
-            return numbered[:1]
-        if numbered:
-            raise UserError(
-                _("Another person already has this prison number in this prison.")
-            )
-        return found.browse()
+            return numbered[:1], False
+        return found.browse(), bool(numbered)
 
     @api.model
     def _siao_portal_referral(self, user, values, needs=""):
@@ -2813,15 +3095,14 @@ class SiaoDetainee(models.Model):
             .with_company(company)
             .with_context(tracking_disable=True, mail_create_nosubscribe=True)
         )
-        coordinators = (
-            self.env.ref("siao_justice.group_siao_manager")
-            .sudo()
-            .users.filtered(lambda u: not u.share and company in u.company_ids)
-        )
+        coordinators = self._siao_coordinators(company)
         identity = {name: values.get(name) for name in REFERRAL_FIELDS}
         probe = Person.new(dict(identity, company_id=company.id))
-        person = self._siao_referral_match(probe)
+        person, number_taken = self._siao_referral_match(probe)
+        known = bool(person)
         if not person:
+            if number_taken:
+                identity["prison_number"] = False
             person = Person.create(
                 dict(
                     {k: v for k, v in identity.items() if v not in (None, "")},
@@ -2831,13 +3112,6 @@ class SiaoDetainee(models.Model):
                     consent_date=values["consent_date"],
                     consent_scope=values["consent_scope"],
                 )
-            )
-        elif not person.consent_date:
-            person.write(
-                {
-                    "consent_date": values["consent_date"],
-                    "consent_scope": values["consent_scope"],
-                }
             )
         if not person.request_ids.filtered("is_open"):
             self.env["siao.request"].sudo().with_company(company).with_context(
@@ -2849,28 +3123,44 @@ class SiaoDetainee(models.Model):
                     "user_id": person.user_id.id or False,
                 }
             )
+        scope = dict(self._fields["consent_scope"]._description_selection(self.env))
         person.with_context(siao_file_notice=True).message_post(
-            body=Markup("<p>%s</p><p>%s</p>")
+            body=Markup("<p>%s</p><p>%s</p><p>%s</p>")
             % (
                 _(
                     "Referral from the SPIP by %(officer)s (%(spip)s), consent of "
-                    "%(date)s.",
+                    "%(date)s (%(scope)s).",
                     officer=user.partner_id.name,
                     spip=user.partner_id.commercial_partner_id.name,
                     date=fields.Date.to_date(values["consent_date"]).strftime(
                         "%d/%m/%Y"
                     ),
+                    scope=scope.get(values["consent_scope"], ""),
+                ),
+                _(
+                    "Prison number given: %(number)s.",
+                    number=values.get("prison_number") or "-",
                 ),
                 _("Needs and constraints for housing: %(needs)s", needs=needs or "-"),
             ),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
+        if number_taken:
+            summary = _(
+                "Referral from the SPIP: its prison number is another file's; "
+                "check the identity (merge or correct), then assign a referent"
+            )
+        elif known:
+            summary = _(
+                "Referral from the SPIP on a known file: check the consent given "
+                "and the SPIP referent"
+            )
+        else:
+            summary = _("Referral from the SPIP: assign a referent")
         todo = self.env.ref("mail.mail_activity_data_todo")
         for coordinator in coordinators:
             person.activity_schedule(
-                activity_type_id=todo.id,
-                user_id=coordinator.id,
-                summary=_("Referral from the SPIP: assign a referent"),
+                activity_type_id=todo.id, user_id=coordinator.id, summary=summary
             )
         return True

@@ -1,6 +1,10 @@
 from odoo import _, api, fields, models
+from odoo.osv import expression
 
 from odoo.addons.portal.utils import validate_thread_with_token
+
+# What the thread's data may hold for the officer's portal chatter.
+PORTAL_DATA = ("followers",)
 
 
 class SiaoSpipExchange(models.Model):
@@ -49,21 +53,42 @@ class SiaoSpipExchange(models.Model):
         for exchange in self:
             exchange.access_url = f"/my/siao/{exchange.detainee_id.id}"
 
-    def _siao_officer_may_use(self, user):
-        """Whether ``user``, a portal user, is this exchange's officer and still
-        sees its person on the portal (the one rule of what the portal shows)."""
-        self.ensure_one()
-        exchange = self.sudo()
-        if not exchange.active or exchange.partner_id != user.partner_id:
-            return False
+    @api.model
+    def _siao_usable_by(self, user):
+        """The exchanges ``user``, a portal user, may use: theirs, still open, on
+        a person the portal shows them (``_siao_portal_domain``, the one rule of
+        what the portal shows). Nothing for a user of the association (they go
+        through the access rules)."""
         Person = self.env["siao.detainee"].sudo().with_context(active_test=False)
-        return bool(
-            Person.search_count(
-                [("id", "=", exchange.detainee_id.id)]
-                + Person._siao_portal_domain(user),
-                limit=1,
-            )
+        domain = Person._siao_portal_domain(user)
+        if not user.share or domain == expression.FALSE_DOMAIN:
+            return self.sudo().browse()
+        return self.sudo().search(
+            [
+                ("partner_id", "=", user.partner_id.id),
+                ("active", "=", True),
+                ("detainee_id", "any", domain),
+            ]
         )
+
+    def _siao_officer_may_use(self, user):
+        """Whether ``user``, a portal user, may use this exchange."""
+        self.ensure_one()
+        return self.sudo() in self._siao_usable_by(user)
+
+    def _siao_may_receive(self, partner):
+        """Outside the association, only the exchange's officer receives it, and
+        only while they may use it."""
+        if partner.user_ids.filtered(lambda user: not user.share):
+            return super()._siao_may_receive(partner)
+        return any(self._siao_officer_may_use(user) for user in partner.user_ids)
+
+    def _thread_to_store(self, store, /, *, fields=None, request_list=None):
+        """The officer's chatter is given the thread's followers, nothing else of
+        it (not the attachments of the referent's internal notes)."""
+        if request_list and self.env.user.share:
+            request_list = [name for name in request_list if name in PORTAL_DATA]
+        return super()._thread_to_store(store, fields=fields, request_list=request_list)
 
     @api.model
     def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
@@ -85,7 +110,10 @@ class SiaoSpipExchange(models.Model):
         return self.browse()
 
     def message_post(self, **kwargs):
-        """The person's referent follows the exchange: they are the one asked."""
+        """The person's referent follows the exchange: they are the one asked.
+        Who may no longer receive it (an officer whose person left the portal)
+        stops following it first."""
+        self._siao_keep_to_readers(reassign=False)
         for exchange in self.sudo():
             referent = exchange.detainee_id.user_id.partner_id
             if referent and referent not in exchange.message_partner_ids:

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class ReportSiaoHousingAttestation(models.AbstractModel):
@@ -24,8 +24,20 @@ class ReportSiaoHousingAttestation(models.AbstractModel):
     @api.model
     def _attestation(self, person):
         """What the attestation states of ``person``'s solution; a clear error
-        saying what is missing when there is none."""
+        saying what is missing when there is none. A user of the association
+        attests only the solution they may read (a request, a place held); an
+        officer on the portal, the solution of a person the portal shows them."""
         requests, reservations = person._siao_housing_solution()
+        user = self.env.user
+        if user.share:
+            Person = person.sudo().with_context(active_test=False)
+            if not Person.search_count(
+                [("id", "=", person.id)] + Person._siao_portal_domain(user), limit=1
+            ):
+                raise AccessError(_("You may not print this attestation."))
+        else:
+            requests = requests._siao_readable_by(user)
+            reservations = reservations._siao_readable_by(user)
         admitted = requests.filtered(lambda r: r.state == "admitted")
         request = (admitted or requests)[:1]
         reservation = reservations.sorted("date_from")[:1]

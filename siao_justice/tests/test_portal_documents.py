@@ -6,17 +6,22 @@ import requests
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
-from odoo.tools import mute_logger
+from odoo.tools import file_open, mute_logger
 
 from .common import SiaoCase
 from .test_portal import SpipPortalCase
 
+LIST_HEADERS = (
+    "Nom;Prénom;Date de naissance;Établissement;Numéro d'écrou;"
+    "Date de libération prévisible"
+)
 # How a JSON route answers a refusal: an error in the answer, or an HTTP error.
 REFUSED = (JsonRpcException, requests.HTTPError)
 
 
 def admit(case, person):
-    """``case``'s referent admits ``person`` to a CHRS place on the release day."""
+    """``case``'s referent admits ``person`` to a CHRS place on the release day
+    (through their open request, if they have one)."""
     structure = case.create_host_structure(
         "CHRS Les Tilleuls",
         street="3 rue des Tilleuls",
@@ -24,9 +29,13 @@ def admit(case, person):
         city="Mulhouse",
     )
     place = case.create_place(structure, "Tilleuls 4", date.today())
-    request = case.env["siao.request"].create(
-        {"detainee_id": person.id, "orientation": "chrs"}
-    )
+    request = person.request_ids.filtered("is_open")[:1]  # a referral's draft
+    if request:
+        request.orientation = "chrs"
+    else:
+        request = case.env["siao.request"].create(
+            {"detainee_id": person.id, "orientation": "chrs"}
+        )
     request.action_submit()
     request.action_orient()
     request.write({"structure_id": structure.id, "place_id": place.id})
@@ -42,15 +51,215 @@ class TestSpipPortalExchanges(SpipPortalCase):
     referent, the attestation for the judge and the liaison sheet."""
 
     # ---- The referral's prison number ----
-    def test_a_prison_number_of_another_person_is_said_on_the_form(self):
-        self.create_person(last_name="Zorgnac", prison_number="68N001")
+    def test_a_prison_number_of_another_person_reveals_nothing(self):
+        zorgnac = self.create_person(last_name="Zorgnac", prison_number="68N001")
         before = self.env["siao.detainee"].search_count([])
-        response = self.refer(prison_number="68N001")
+        taken = self.refer(prison_number="68N001")
+        free = self.refer(last_name="Autre", prison_number="68N999")
+        # The officer's answer is the same whether the number was free or not.
+        self.assertEqual(
+            (taken.status_code, taken.headers.get("Location")),
+            (free.status_code, free.headers.get("Location")),
+        )
+        self.assertIn(taken.status_code, (302, 303))
+        self.assertEqual(self.env["siao.detainee"].search_count([]), before + 2)
+        person = self.env["siao.detainee"].search([("last_name", "=", "Nouveau")])
+        self.assertFalse(person.prison_number)
+        self.assertEqual(zorgnac.prison_number, "68N001")
+        self.assertFalse(zorgnac.message_ids.filtered(lambda m: "SPIP" in m.body))
+        # The coordinators are asked to check it, the number is in the note.
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "siao.detainee"), ("res_id", "=", person.id)]
+        )
+        self.assertIn(self.manager, activity.user_id)
+        self.assertIn("another file", activity[0].summary)
+        self.assertIn("68N001", " ".join(person.message_ids.mapped("body")))
+        page = self.page("cpip_muller", "/my/siao").text.upper()
+        self.assertIn("NOUVEAU", page)
+        self.assertNotIn("ZORGNAC", page)
+
+    def test_a_referral_changes_nothing_of_a_known_file(self):
+        known = self.of_colleague
+        known.write({"birthdate": date(1985, 5, 5), "consent_date": False})
+        response = self.refer(
+            last_name=known.last_name,
+            first_name=known.first_name,
+            birthdate="1985-05-05",
+            prison_number="",
+        )
+        self.assertIn(response.status_code, (302, 303))
+        self.assertFalse(known.consent_date)
+        self.assertEqual(known.spip_referent_id, self.colleague.partner_id)
+        self.assertIn("known file", known.activity_ids[0].summary)
+
+    # ---- The release list ----
+    def upload(self, login, rows, csrf=True, headers=None):
+        self.authenticate(login, login)
+        form = self.url_open("/my/siao/release-list", allow_redirects=False)
+        if form.status_code != 200:
+            return form
+        data = {}
+        if csrf:
+            data["csrf_token"] = re.search(
+                r'name="csrf_token" value="([^"]+)"', form.text
+            ).group(1)
+        content = "\n".join((headers or LIST_HEADERS, *rows)) + "\n"
+        return self.url_open(
+            "/my/siao/release-list",
+            data=data,
+            files={"upload": ("liste.csv", content.encode(), "text/csv")},
+            allow_redirects=False,
+        )
+
+    def test_the_release_list_is_imported_as_in_the_back_office(self):
+        prison = self.prison.name
+        known = self.followed
+        known.write({"prison_number": "68K001", "birthdate": date(1980, 1, 1)})
+        release = date.today() + timedelta(days=90)
+        response = self.upload(
+            "cpip_muller",
+            [
+                f"Suivi;{known.first_name};01/01/1980;{prison};68K001;"
+                f"{release:%d/%m/%Y}",
+                f"Listée;Amina;03/03/1993;{prison};68L002;{release:%d/%m/%Y}",
+            ],
+        )
         self.assertEqual(response.status_code, 200)
-        error = re.search(r"o_siao_portal_error[^>]*>([^<]*)<", response.text)
-        self.assertTrue(error)
-        self.assertIn("écrou", error.group(1))
-        self.assertNotIn("ZORGNAC", response.text.upper())
+        count = re.search(r"o_siao_portal_import_count[^>]*>(\d+)<", response.text)
+        self.assertEqual(count.group(1), "2", response.text[-3000:])
+        self.assertEqual(known.expected_release_date, release)
+        new = self.env["siao.detainee"].search([("last_name", "=", "Listée")])
+        self.assertEqual(len(new), 1)
+        self.assertEqual(new.spip_referent_id, self.officer.partner_id)
+        self.assertEqual(new.company_id, self.company)
+        self.assertTrue(new.user_id and not new.user_id.share)
+        self.assertNotIn(self.officer.partner_id, new.message_partner_ids)
+
+    def test_a_wrong_row_records_nothing_and_is_named_by_its_number(self):
+        before = self.env["siao.detainee"].search_count([])
+        response = self.upload(
+            "cpip_muller",
+            [
+                f"Bon;Jean;01/01/1990;{self.prison.name};68B001;01/06/2027",
+                "Mauvais;Jean;01/01/1990;Prison inconnue;68B002;01/06/2027",
+            ],
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_siao_portal_import_errors", response.text)
+        self.assertIn("Prison inconnue", response.text)
+        self.assertEqual(self.env["siao.detainee"].search_count([]), before)
+        response = self.upload("cpip_muller", ["pas;une;liste"])
+        self.assertIn("o_siao_portal_error", response.text)
+        self.assertEqual(self.env["siao.detainee"].search_count([]), before)
+
+    def test_the_list_changes_and_says_nothing_of_a_file_the_officer_may_not_see(
+        self,
+    ):
+        """The rule: a row that is a file the portal does not show the officer
+        (by prison number or identity) changes nothing of it, and the officer's
+        answer is the one a new person's row gets."""
+        release = date.today() + timedelta(days=200)
+        prison = self.prison.name
+        for index, hidden in enumerate(self.hidden - self.archived):
+            number = f"68H00{index}"
+            hidden.write({"prison_number": number, "birthdate": date(1970, 2, 2)})
+            before = hidden.read(["expected_release_date", "consent_scope"])
+            for row in (
+                f"Autre{index};Nom;01/01/1960;{prison};{number};{release:%d/%m/%Y}",
+                f"{hidden.last_name};{hidden.first_name};02/02/1970;{prison};"
+                f"68X00{index};{release:%d/%m/%Y}",
+            ):
+                with self.subTest(person=hidden.last_name, row=row):
+                    response = self.upload("cpip_muller", [row])
+                    fresh = self.upload(
+                        "cpip_muller",
+                        [f"Neuf{index};Jean;01/01/1991;{prison};;{release:%d/%m/%Y}"],
+                    )
+                    self.assertEqual(
+                        self.answer(response), self.answer(fresh), response.text[-2000:]
+                    )
+                    self.assertEqual(
+                        hidden.read(["expected_release_date", "consent_scope"]),
+                        before,
+                    )
+                    self.assertNotIn(hidden.last_name.upper(), response.text.upper())
+            # A row repeated: refused alike, whether it is a hidden file or not.
+            row = f"Autre{index};Nom;01/01/1960;{prison};{number};"
+            new = f"Double{index};Jean;01/01/1992;{prison};68D00{index};"
+            doubled = self.upload("cpip_muller", [row, row])
+            self.assertIn("o_siao_portal_import_errors", doubled.text)
+            self.assertEqual(
+                self.answer(doubled),
+                self.answer(self.upload("cpip_muller", [new, new])),
+            )
+            self.assertIn("check it", " ".join(hidden.activity_ids.mapped("summary")))
+            self.assertIn(
+                self.officer.name, " ".join(hidden.message_ids.mapped("body"))
+            )
+        # No second file for any of them.
+        for hidden in self.hidden - self.archived:
+            self.assertEqual(
+                self.env["siao.detainee"].search_count(
+                    [("last_name", "=", hidden.last_name)]
+                ),
+                1,
+            )
+
+    def answer(self, response):
+        """What the officer is told of an upload, the figures aside."""
+        found = re.findall(
+            r'class="alert ([^"]*)"[^>]*>(.*?)</div>', response.text, re.S
+        )
+        return [(css, re.sub(r"\d+", "N", text)) for css, text in found]
+
+    def test_the_list_reads_only_the_sample_columns(self):
+        before = self.followed.read(["consent_scope", "user_id", "confidential"])
+        for headers, row in (
+            (LIST_HEADERS + ";Consentement", f"Suivi;;;{self.prison.name};;;"),
+            (LIST_HEADERS + ";Référent", f"Suivi;;;{self.prison.name};;;x"),
+            ("ID;Nom;Établissement", f"{self.followed.id};Suivi;{self.prison.name}"),
+        ):
+            with self.subTest(headers=headers):
+                response = self.upload("cpip_muller", [row], headers=headers)
+                self.assertIn("o_siao_portal_error", response.text)
+        self.assertEqual(
+            self.followed.read(["consent_scope", "user_id", "confidential"]), before
+        )
+
+    def test_the_sample_list_is_read_whole(self):
+        path = "siao_justice/static/import/liste_spip_exemple.csv"
+        with file_open(path, "rb") as handle:
+            content = handle.read().decode()
+        headers, *rows = content.strip().splitlines()
+        prisons = {row.split(";")[3] for row in rows}
+        Partner = self.env["res.partner"]
+        for name in prisons:
+            if not Partner.search_count([("name", "=", name)]):  # demo data or not
+                Partner.create(
+                    {"name": name, "is_company": True, "siao_partner_type": "prison"}
+                )
+        response = self.upload("cpip_muller", rows, headers=headers)
+        count = re.search(r"o_siao_portal_import_count[^>]*>(\d+)<", response.text)
+        self.assertTrue(count, response.text[-3000:])
+        self.assertEqual(int(count.group(1)), len(rows))
+        dupont = self.env["siao.detainee"].search([("last_name", "=", "DUPONT")])
+        self.assertEqual(dupont.prison_number, "68L31001")
+        self.assertEqual(dupont.sentence_end_date, date(2027, 9, 1))
+
+    def test_only_spip_staff_may_upload_a_list(self):
+        for login in (None, "siao_portal"):
+            with self.subTest(login=login):
+                self.authenticate(login, login)
+                response = self.url_open("/my/siao/release-list", allow_redirects=False)
+                self.assertIn(response.status_code, (302, 303, 404))
+        before = self.env["siao.detainee"].search_count([])
+        with mute_logger("odoo.http"):
+            response = self.upload(
+                "cpip_muller",
+                [f"Sans;Jeton;01/01/1990;{self.prison.name};68J001;"],
+                csrf=False,
+            )
+        self.assertEqual(response.status_code, 400)
         self.assertEqual(self.env["siao.detainee"].search_count([]), before)
 
     # ---- Messages between the officer and the referent ----
@@ -153,6 +362,107 @@ class TestSpipPortalExchanges(SpipPortalCase):
         with mute_logger("odoo.http"):
             self.assertRefused(self.fetch, exchange, token)
         self.assertNotIn(self.officer.partner_id, exchange.message_partner_ids)
+
+    def test_a_former_officer_reads_nothing_of_the_exchange(self):
+        """The rule: a portal user reads an exchange's messages only while they
+        may use it, by every mail route and RPC call Odoo offers a portal user."""
+        exchange, token = self.exchange_of("cpip_muller", self.followed)
+        self.post(exchange, token, "Message avant la relève")
+        exchange.with_user(self.worker).message_post(
+            body="Réponse du référent",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        messages = exchange.message_ids
+        self.assertTrue(messages)
+        # The person now has another CPIP as SPIP referent.
+        self.followed.spip_referent_id = self.colleague.partner_id
+        self.assertNotIn(self.officer.partner_id, exchange.message_partner_ids)
+        self.authenticate("cpip_muller", "cpip_muller")
+        calls = []
+        for token_given in ({"token": token}, {}):
+            calls += [
+                ("/mail/chatter_fetch", {"thread_id": exchange.id, **token_given}),
+                (
+                    "/mail/thread/data",
+                    {
+                        "thread_id": exchange.id,
+                        "request_list": ["attachments", "followers"],
+                        **token_given,
+                    },
+                ),
+                ("/mail/thread/messages", {"thread_id": exchange.id}),
+            ]
+        for method, args, kwargs in (
+            ("search_read", [[("id", "in", messages.ids)]], {"fields": ["body"]}),
+            ("read", [messages.ids], {"fields": ["body"]}),
+        ):
+            calls.append(
+                (
+                    "/web/dataset/call_kw",
+                    {
+                        "model": "mail.message",
+                        "method": method,
+                        "args": args,
+                        "kwargs": kwargs,
+                    },
+                )
+            )
+        seen, refused = [], []
+        with mute_logger("odoo.http"):
+            for route, params in calls:
+                if route.startswith("/mail/"):
+                    params = dict(params, thread_model="siao.spip.exchange")
+                try:
+                    seen.append(str(self.make_jsonrpc_request(route, params)))
+                except REFUSED as error:
+                    refused.append((route, error))
+            self.assertRefused(self.post, exchange, token, "Encore là")
+        # Some routes refuse, the others answer with nothing of the thread.
+        self.assertTrue(refused)
+        self.assertEqual(len(seen) + len(refused), len(calls))
+        for answer in seen:
+            self.assertNotIn("avant la relève", answer)
+            self.assertNotIn("Réponse du référent", answer)
+        self.assertEqual(
+            self.env["mail.message"]
+            .with_user(self.officer)
+            .search_count([("model", "=", "siao.spip.exchange")]),
+            0,
+        )
+        # Their former exchange no longer notifies them.
+        exchange.with_user(self.worker).message_post(
+            body="Après la relève",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertNotIn(
+            self.officer.partner_id,
+            exchange.message_ids[0].notification_ids.res_partner_id,
+        )
+
+    def test_the_officer_is_given_no_internal_attachment(self):
+        exchange, token = self.exchange_of("cpip_muller", self.followed)
+        exchange.with_user(self.worker).message_post(
+            body="Note interne",
+            subtype_xmlid="mail.mt_note",
+            attachments=[("rapport-interne.txt", b"Rapport interne")],
+        )
+        self.authenticate("cpip_muller", "cpip_muller")
+        data = str(
+            self.make_jsonrpc_request(
+                "/mail/thread/data",
+                {
+                    "thread_model": "siao.spip.exchange",
+                    "thread_id": exchange.id,
+                    "request_list": ["attachments", "followers", "scheduledMessages"],
+                    "token": token,
+                },
+            )
+        )
+        self.assertIn(self.worker.partner_id.name, data)  # the followers, given
+        self.assertNotIn("rapport-interne", data)
+        self.assertNotIn("rapport-interne", str(self.fetch(exchange, token)))
 
     def test_a_merge_keeps_one_exchange_per_officer(self):
         exchange, token = self.exchange_of("cpip_muller", self.followed)
@@ -313,3 +623,36 @@ class TestPersonDocuments(SiaoCase):
                     self.env["ir.actions.report"].with_user(user)._render_qweb_html(
                         f"siao_justice.action_report_{report}", self.confidential.ids
                     )
+
+    def test_the_attestation_states_only_a_solution_the_user_may_read(self):
+        person = self.confidential
+        person.write(
+            {
+                "expected_release_date": date.today() + timedelta(days=30),
+                "consent_date": date(2026, 9, 1),
+                "consent_scope": "siao",
+            }
+        )
+        admit(self, person)
+        self.env["siao.avdl.measure"].create(
+            {"detainee_id": person.id, "user_id": self.worker_2.id}
+        )
+        Report = self.env["ir.actions.report"]
+        printed = {}
+        for user in (self.worker, self.worker_2, self.manager):
+            self.assertTrue(person.with_user(user).has_access("read"))
+            try:
+                html = Report.with_user(user)._render_qweb_html(
+                    "siao_justice.action_report_housing_attestation", person.ids
+                )[0]
+            except UserError:
+                html = b""
+            printed[user] = b"CHRS Les Tilleuls" in html
+            request = person.sudo().request_ids
+            self.assertEqual(
+                printed[user], request.with_user(user).has_access("read"), user.login
+            )
+        # The AVDL worker reads the file, not its request: nothing of the place.
+        self.assertEqual(
+            printed, {self.worker: True, self.worker_2: False, self.manager: True}
+        )

@@ -6,7 +6,7 @@ from pathlib import Path
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import ChromeBrowser
 
 from .common import SiaoCase
@@ -383,4 +383,60 @@ class TestRoleJourneys(SiaoTourCase):
         self.assertEqual(len(person.stay_ids), 2)
         self.assertEqual(
             person.stay_ids.filtered("actual_release_date").prison_id, first
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSpipPortalTour(SiaoTourCase):
+    """A CPIP on the portal: refers a person, finds them on their list, writes to
+    the referent, and downloads the attestation once a place is admitted."""
+
+    def test_a_cpip_refers_writes_and_downloads_the_attestation(self):
+        from .test_portal_documents import admit
+
+        spip = self.env["res.partner"].create(
+            {
+                "name": "SPIP du Haut-Rhin",
+                "is_company": True,
+                "siao_partner_type": "spip",
+            }
+        )
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Claire Muller",
+                "parent_id": spip.id,
+                "siao_spip_role": "cpip",
+                "email": "cpip.tour@spip.example.com",
+            }
+        )
+        officer = new_test_user(
+            self.env,
+            login="cpip_tour",
+            groups="base.group_portal",
+            partner_id=contact.id,
+            name=contact.name,
+        )
+        self.speak_french(officer)
+        self.start_tour(
+            "/my/siao", "siao_justice_portal_referral_tour", login="cpip_tour"
+        )
+        person = self.env["siao.detainee"].search([("last_name", "=", "Tourdepart")])
+        self.assertEqual(person.spip_referent_id, contact)
+        exchange = self.env["siao.spip.exchange"].search(
+            [("detainee_id", "=", person.id)]
+        )
+        self.assertIn("aménagement", " ".join(exchange.message_ids.mapped("body")))
+        # The referent admits a place, and answers the officer.
+        person.user_id = self.worker
+        admit(self, person)
+        exchange.with_user(self.worker).message_post(
+            body="Place admise au CHRS Les Tilleuls pour la sortie.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.start_tour_with_screenshot(
+            f"/my/siao/{person.id}",
+            "siao_justice_portal_attestation_tour",
+            login="cpip_tour",
+            role="spip",
         )

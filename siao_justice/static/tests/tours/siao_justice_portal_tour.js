@@ -60,16 +60,16 @@ registry.category("web_tour.tours").add("siao_justice_portal_referral_tour", {
         },
         {
             content: "Write to the referent worker",
-            trigger: ".o_siao_portal_person_page .o-mail-Composer-input",
+            trigger: "#chatterRoot:shadow .o-mail-Composer-input",
             run: "edit Bonjour, la CAP examine un aménagement de peine le 15 : où en est la demande ?",
         },
         {
-            trigger: ".o-mail-Composer-send:enabled",
+            trigger: "#chatterRoot:shadow .o-mail-Composer-send:enabled",
             run: "click",
         },
         {
             content: "The message is in the exchange",
-            trigger: ".o-mail-Message:contains('la CAP examine un aménagement')",
+            trigger: "#chatterRoot:shadow .o-mail-Message:contains('la CAP examine un aménagement')",
         },
         {
             content: "No attestation before a solution",
@@ -82,7 +82,7 @@ registry.category("web_tour.tours").add("siao_justice_portal_attestation_tour", 
     steps: () => [
         {
             content: "The referent's answer is on the person's page",
-            trigger: ".o-mail-Message:contains('Place admise au CHRS')",
+            trigger: "#chatterRoot:shadow .o-mail-Message:contains('Place admise au CHRS')",
         },
         {
             content: "Download the attestation for the judge",

@@ -1,0 +1,143 @@
+"""The liaison sheet and the housing attestation as wkhtmltopdf renders them on a
+live server: from the back office, and from the SPIP's portal for the officer,
+for a person without and then with a housing solution."""
+
+import io
+from datetime import date, timedelta
+
+import requests
+from PyPDF2 import PdfReader
+
+
+def session(url, db, login, password):
+    """A browser's session on the server (cookies), logged in as ``login``."""
+    browser = requests.Session()
+    answer = browser.post(
+        f"{url}/web/session/authenticate",
+        json={"params": {"db": db, "login": login, "password": password}},
+        timeout=60,
+    ).json()
+    assert answer.get("result", {}).get("uid"), answer
+    return browser
+
+
+def assert_pdf(response, *texts):
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["Content-Type"].startswith("application/pdf")
+    assert response.content.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) >= 1
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    if text.strip():  # a text layer, where the wkhtmltopdf build writes one
+        for expected in texts:
+            assert expected in text, (expected, text[:2000])
+
+
+def test_the_documents_are_pdfs_for_the_back_office_and_the_portal(server, login):
+    url, db = server
+    admin = login("admin")
+    spip = admin(
+        "res.partner",
+        "create",
+        {"name": "SPIP E2E", "is_company": True, "siao_partner_type": "spip"},
+    )
+    contact = admin(
+        "res.partner",
+        "create",
+        {"name": "Cpip Pdf", "parent_id": spip, "siao_spip_role": "cpip"},
+    )
+    _model, portal = admin(
+        "ir.model.data", "check_object_reference", "base", "group_portal"
+    )
+    admin(
+        "res.users",
+        "create",
+        {
+            "login": "cpip_pdf",
+            "password": "cpip_pdf_password",
+            "partner_id": contact,
+            "groups_id": [(6, 0, [portal])],
+        },
+    )
+    prison = admin(
+        "res.partner", "search", [("siao_partner_type", "=", "prison")], limit=1
+    )[0]
+    release = date.today() + timedelta(days=30)
+    person = admin(
+        "siao.detainee",
+        "create",
+        {
+            "last_name": "Pdfsortie",
+            "first_name": "Nadia",
+            "prison_id": prison,
+            "legal_status": "convicted",
+            "incarceration_date": "2025-01-01",
+            "expected_release_date": release.isoformat(),
+            "spip_referent_id": contact,
+            "consent_date": date.today().isoformat(),
+            "consent_scope": "partners",
+        },
+    )
+    back_office = session(url, db, "admin", "admin")
+    officer = session(url, db, "cpip_pdf", "cpip_pdf_password")
+    assert_pdf(
+        back_office.get(
+            f"{url}/report/pdf/siao_justice.report_liaison_sheet/{person}", timeout=300
+        ),
+        "PDFSORTIE",
+    )
+    # No solution yet: no attestation, on the portal or in the back office.
+    attestation = f"{url}/my/siao/{person}/attestation"
+    assert officer.get(attestation, timeout=300).status_code == 404
+    refused = back_office.get(
+        f"{url}/report/pdf/siao_justice.report_housing_attestation/{person}",
+        timeout=300,
+    )
+    assert not refused.content.startswith(b"%PDF")
+    # A place admitted for the release: the officer downloads the attestation.
+    structure = admin(
+        "res.partner",
+        "create",
+        {
+            "name": "CHRS Pdf",
+            "is_company": True,
+            "siao_partner_type": "host_structure",
+            "street": "1 rue du Pdf",
+            "city": "Colmar",
+        },
+    )
+    place = admin(
+        "siao.housing.place",
+        "create",
+        {
+            "name": "Pdf 1",
+            "structure_id": structure,
+            "place_type": "chrs",
+            "available_from": date.today().isoformat(),
+        },
+    )
+    request = admin(
+        "siao.request", "create", {"detainee_id": person, "orientation": "chrs"}
+    )
+    admin("siao.request", "action_submit", [request])
+    admin("siao.request", "action_orient", [request])
+    admin(
+        "siao.request",
+        "write",
+        [request],
+        {"structure_id": structure, "place_id": place},
+    )
+    admin("siao.request", "action_propose", [request])
+    admin("siao.request", "write", [request], {"admission_date": release.isoformat()})
+    admin("siao.request", "action_admit", [request])
+    [name] = admin("siao.request", "read", [request], ["name"])
+    response = officer.get(attestation, timeout=300)
+    assert_pdf(response, "CHRS Pdf", f"ATT-{name['name']}")
+    assert "attachment" in response.headers.get("Content-Disposition", "")
+    assert_pdf(
+        back_office.get(
+            f"{url}/report/pdf/siao_justice.report_housing_attestation/{person}",
+            timeout=300,
+        ),
+        "CHRS Pdf",
+    )
