@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 from stdnum.fr import nir as stdnum_nir
 
-from odoo import _, api, fields, models, tools
+from odoo import SUPERUSER_ID, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -434,6 +434,10 @@ REFERRAL_FIELDS = (
 )
 
 
+class ImportDryRun(Exception):
+    """Raised to roll back an import tried for its errors only."""
+
+
 class SiaoDetainee(models.Model):
     _name = "siao.detainee"
     _description = "Person in prison"
@@ -591,6 +595,14 @@ class SiaoDetainee(models.Model):
     )
     spip_referent_id = fields.Many2one(
         "res.partner", string="SPIP referent", check_company=True
+    )
+    referral_to_confirm = fields.Boolean(
+        string="SPIP referral to confirm",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="A file created by a referral from the SPIP's portal: the officer sees "
+        "it on the portal once a coordinator has confirmed it.",
     )
 
     supervision_type = fields.Selection(
@@ -1601,6 +1613,17 @@ class SiaoDetainee(models.Model):
         )
         return action
 
+    def action_confirm_referral(self):
+        """A coordinator confirms a file created by a referral from the SPIP's
+        portal: from now on the portal shows it to its SPIP referent (consent
+        allowing). Until then the officer learns nothing from their list of
+        whether the person already had a file."""
+        if not self.env.user.has_group("siao_justice.group_siao_manager"):
+            raise AccessError(_("Only a coordinator confirms a referral."))
+        self.check_access("write")
+        self.sudo().write({"referral_to_confirm": False})
+        return True
+
     def action_open_spip_exchanges(self):
         """The messages exchanged with the SPIP's officers on the portal."""
         self.ensure_one()
@@ -2145,28 +2168,72 @@ class SiaoDetainee(models.Model):
             errors += self._siao_import_resolve_referents(fields, data)
         if errors:
             return {"ids": False, "messages": errors, "nextrow": 0}
-        listed, indexes, withheld = data, None, {}
         if self.env.su and self.env.context.get("siao_portal_officer"):
-            # Rows repeated are refused before any is withheld: whether a row is
-            # a file the officer may not see changes nothing of the answer.
-            errors = self._siao_portal_repeated_rows(fields, listed)
-            if errors:
-                return {"ids": False, "messages": errors, "nextrow": 0}
-            data, indexes, withheld = self._siao_portal_withhold(fields, listed)
+            return self._siao_portal_load(fields, data)
+        return self._siao_import_rows(fields, data)
+
+    @api.model
+    def _siao_portal_load(self, fields, listed):
+        """load() of a release list uploaded on the portal: the rows that are a
+        file the officer may not see are withheld for the coordinators, after
+        the same checks as every other row (a wrong value is refused alike,
+        whether the row is a hidden file or not); the others are imported as the
+        back office imports them. Rows are numbered as the officer's list
+        numbers them, errors in the order of the rows."""
+        errors = self._siao_portal_repeated_rows(fields, listed)
+        if errors:
+            return {"ids": False, "messages": errors, "nextrow": 0}
+        data, indexes, withheld = self._siao_portal_withhold(fields, listed)
+        errors = self._siao_import_dry_run(
+            fields, [listed[index] for index in withheld], list(withheld), new=True
+        )
+        if errors:
+            errors += self._siao_import_dry_run(fields, data, indexes)
+            errors.sort(key=lambda message: message.get("record") or 0)
+            return {"ids": False, "messages": errors, "nextrow": 0}
         result = self._siao_import_rows(fields, data)
-        if indexes is not None:
-            # Rows are numbered as the officer's list numbers them.
-            for message in result.get("messages") or []:
-                for holder, key in (
-                    (message, "record"),
-                    *((message.get("rows") or {}, end) for end in ("from", "to")),
-                ):
-                    if isinstance(holder.get(key), int) and holder[key] < len(indexes):
-                        holder[key] = indexes[holder[key]]
-            if result.get("ids") is not False:
-                self._siao_portal_tell_withheld(withheld, fields, listed)
-                result["siao_withheld"] = list(withheld)
+        self._siao_import_renumber(result.get("messages") or [], indexes)
+        if result.get("ids") is not False:
+            self._siao_portal_tell_withheld(withheld, fields, listed)
+            result["siao_withheld"] = list(withheld)
         return result
+
+    @staticmethod
+    def _siao_import_renumber(messages, indexes):
+        """Number the import's messages as the rows of the whole list (``indexes``:
+        the list's index of each row imported)."""
+        for message in messages:
+            for holder, key in (
+                (message, "record"),
+                *((message.get("rows") or {}, end) for end in ("from", "to")),
+            ):
+                if isinstance(holder.get(key), int) and holder[key] < len(indexes):
+                    holder[key] = indexes[holder[key]]
+
+    @api.model
+    def _siao_import_dry_run(self, fields, rows, indexes, new=False):
+        """The errors the import gives ``rows`` (as new files, with ``new``),
+        numbered as the list's rows; nothing is recorded."""
+        if not rows:
+            return []
+        rows = [list(row) for row in rows]
+        if new and NUMBER_COLUMN in fields:
+            number = fields.index(NUMBER_COLUMN)
+            for row in rows:
+                row[number] = ""  # a new file's number is checked as a new one
+        try:
+            with self.env.cr.savepoint():
+                result = (
+                    super().load(fields, rows)
+                    if new
+                    else self._siao_import_rows(fields, rows)
+                )
+                raise ImportDryRun(result)
+        except ImportDryRun as done:
+            result = done.args[0]
+        errors = [m for m in result.get("messages") or [] if m.get("type") == "error"]
+        self._siao_import_renumber(errors, indexes)
+        return errors
 
     @api.model
     def _siao_import_rows(self, fields, data):
@@ -2737,6 +2804,7 @@ class SiaoDetainee(models.Model):
                 [
                     ("active", "=", True),
                     ("anonymised", "=", False),
+                    ("referral_to_confirm", "=", False),
                     ("sharing_group_id", "=", readers.id),
                 ],
                 mine,
@@ -2975,9 +3043,11 @@ class SiaoDetainee(models.Model):
         company = user.company_id
         referent = self._siao_coordinators(company)[:1]
         lang = user.lang or self.env.lang
+        # As the superuser (the files and their activities are named as for the
+        # SIAO), within the rules of the portal branch of load().
         Import = (
             self.env["base_import.import"]
-            .sudo()
+            .with_user(SUPERUSER_ID)
             .with_company(company)
             .with_context(
                 lang=lang,
@@ -3090,32 +3160,47 @@ class SiaoDetainee(models.Model):
                 )
             )
         company = user.company_id
+        # As the superuser: the file, its request and activities are named as for
+        # the SIAO (the officer's own rights would name it "Confidential file").
         Person = (
-            self.sudo()
+            self.with_user(SUPERUSER_ID)
             .with_company(company)
             .with_context(tracking_disable=True, mail_create_nosubscribe=True)
         )
         coordinators = self._siao_coordinators(company)
-        identity = {name: values.get(name) for name in REFERRAL_FIELDS}
-        probe = Person.new(dict(identity, company_id=company.id))
+        new_values = {
+            name: values[name]
+            for name in REFERRAL_FIELDS
+            if values.get(name) not in (None, "", False)
+        }
+        new_values.update(
+            company_id=company.id,
+            spip_referent_id=user.partner_id.id,
+            consent_date=values["consent_date"],
+            consent_scope=values["consent_scope"],
+        )
+        # Every check a new file's values go through, before any file is looked
+        # for: a wrong value is refused alike whether the person is known or not.
+        Person._siao_check_values([new_values], creating=True)
+        probe = Person.new(new_values)
+        probe._validate_fields(new_values)
         person, number_taken = self._siao_referral_match(probe)
         known = bool(person)
         if not person:
             if number_taken:
-                identity["prison_number"] = False
+                new_values.pop("prison_number")
             person = Person.create(
                 dict(
-                    {k: v for k, v in identity.items() if v not in (None, "")},
-                    company_id=company.id,
+                    new_values,
                     user_id=coordinators[:1].id or False,
-                    spip_referent_id=user.partner_id.id,
-                    consent_date=values["consent_date"],
-                    consent_scope=values["consent_scope"],
+                    referral_to_confirm=True,
                 )
             )
         if not person.request_ids.filtered("is_open"):
-            self.env["siao.request"].sudo().with_company(company).with_context(
-                mail_create_nosubscribe=True
+            # Not a contact with the person: a referral does not move the date
+            # retention counts from.
+            Person.env["siao.request"].with_context(
+                mail_create_nosubscribe=True, siao_not_a_contact=True
             ).create(
                 {
                     "detainee_id": person.id,
@@ -3157,7 +3242,9 @@ class SiaoDetainee(models.Model):
                 "and the SPIP referent"
             )
         else:
-            summary = _("Referral from the SPIP: assign a referent")
+            summary = _(
+                "Referral from the SPIP: assign a referent, then confirm the referral"
+            )
         todo = self.env.ref("mail.mail_activity_data_todo")
         for coordinator in coordinators:
             person.activity_schedule(

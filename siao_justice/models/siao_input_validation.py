@@ -517,5 +517,9 @@ class SiaoInputValidation(models.AbstractModel):
     _siao_support_act = False
 
     def _siao_contact_made(self):
-        if self._siao_support_act and self:
+        if (
+            self._siao_support_act
+            and self
+            and not self.env.context.get("siao_not_a_contact")
+        ):
             self.sudo().detainee_id._touch_last_contact()

@@ -83,6 +83,21 @@ class SiaoSpipExchange(models.Model):
             return super()._siao_may_receive(partner)
         return any(self._siao_officer_may_use(user) for user in partner.user_ids)
 
+    def _siao_keep_to_readers(self, reassign=True):
+        """An officer who may no longer use the exchange stops following it, and
+        the links to its files their chatter was given open nothing any more."""
+        outside = {
+            exchange: exchange.message_partner_ids.filtered("partner_share")
+            for exchange in self.sudo()
+        }
+        result = super()._siao_keep_to_readers(reassign=reassign)
+        for exchange, partners in outside.items():
+            if partners - exchange.message_partner_ids:
+                self.env["ir.attachment"].sudo().search(
+                    [("res_model", "=", self._name), ("res_id", "=", exchange.id)]
+                ).write({"access_token": False})
+        return result
+
     def _thread_to_store(self, store, /, *, fields=None, request_list=None):
         """The officer's chatter is given the thread's followers, nothing else of
         it (not the attachments of the referent's internal notes)."""

@@ -27,6 +27,7 @@ from .common import SiaoCase
 # Odoo's models that carry what a record has around it.
 AROUND_RECORDS = (
     "mail.message",
+    "mail.notification",
     "mail.activity",
     "mail.followers",
     "mail.tracking.value",
@@ -175,6 +176,37 @@ class TestConfidentiality(SiaoCase):
         exchange.message_post(
             body=f"{FREE_TEXT} {identity['last_name']}", message_type="comment"
         )
+        # A message once sent to every role of the sweep (Odoo lets a recipient
+        # read it for good), with their notifications: the file's rules decide.
+        outsiders = (
+            cls.reader | cls.worker_2 | cls.accountant | cls.internal | cls.portal
+        ).partner_id
+        sent = env["mail.message"].create(
+            {
+                "model": "siao.detainee",
+                "res_id": person.id,
+                "body": f"{FREE_TEXT} {identity['last_name']}",
+                "message_type": "comment",
+                "partner_ids": [(6, 0, outsiders.ids)],
+            }
+        )
+        env["mail.notification"].create(
+            [
+                {
+                    "mail_message_id": sent.id,
+                    "res_partner_id": partner.id,
+                    "notification_type": "inbox",
+                }
+                for partner in outsiders
+            ]
+        )
+        # An activity assigned by someone else: Odoo notifies its user.
+        if company in cls.manager.company_ids:
+            person.with_user(referent).activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=FREE_TEXT,
+                user_id=cls.manager.id,
+            )
         meeting = env["siao.commission.meeting"].create(
             {"date": datetime.now(), "company_id": company.id}
         )

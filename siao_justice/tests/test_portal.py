@@ -1,6 +1,7 @@
 import re
 from datetime import date, datetime, timedelta
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -255,7 +256,14 @@ class TestSpipPortal(SpipPortalCase):
             .user_id,
         )
         self.assertIn("Chien", " ".join(person.message_ids.mapped("body")))
+        # On the officer's list once a coordinator has confirmed the referral
+        # (until then a new file and a known one look the same there).
+        self.assertTrue(person.referral_to_confirm)
         self.authenticate("cpip_muller", "cpip_muller")
+        self.assertNotIn("NOUVEAU", self.url_open("/my/siao").text.upper())
+        with self.assertRaises(AccessError):
+            person.with_user(self.worker).action_confirm_referral()
+        person.with_user(self.manager).action_confirm_referral()
         self.assertIn("NOUVEAU", self.url_open("/my/siao").text.upper())
 
     def test_a_referral_of_a_known_person_reveals_nothing(self):

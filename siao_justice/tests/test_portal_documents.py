@@ -72,11 +72,46 @@ class TestSpipPortalExchanges(SpipPortalCase):
             [("res_model", "=", "siao.detainee"), ("res_id", "=", person.id)]
         )
         self.assertIn(self.manager, activity.user_id)
-        self.assertIn("another file", activity[0].summary)
+        self.assertIn("autre dossier", activity[0].summary)  # in the officer's French
         self.assertIn("68N001", " ".join(person.message_ids.mapped("body")))
+        person.with_user(self.manager).action_confirm_referral()
         page = self.page("cpip_muller", "/my/siao").text.upper()
         self.assertIn("NOUVEAU", page)
         self.assertNotIn("ZORGNAC", page)
+
+    def test_a_wrong_referral_is_refused_alike_for_a_known_person_or_not(self):
+        known = self.of_colleague
+        known.birthdate = date(1985, 5, 5)
+        tomorrow = (date.today() + timedelta(days=1)).isoformat()
+        before = self.env["siao.detainee"].search_count([])
+        for wrong in (
+            {"consent_date": tomorrow},
+            {"expected_release_date": "2020-01-01"},  # before the incarceration
+            {"legal_status": "xyz"},
+        ):
+            answers = []
+            for identity in (
+                {
+                    "last_name": known.last_name,
+                    "first_name": known.first_name,
+                    "birthdate": "1985-05-05",
+                },
+                {
+                    "last_name": "Inconnu",
+                    "first_name": "Nul",
+                    "birthdate": "1970-01-01",
+                },
+            ):
+                with self.subTest(wrong=wrong, known=identity["last_name"]):
+                    response = self.refer(prison_number="", **identity, **wrong)
+                    self.assertEqual(response.status_code, 200)
+                    answers.append(
+                        re.findall(r"o_siao_portal_error[^>]*>([^<]*)<", response.text)
+                    )
+            self.assertTrue(answers[0])
+            self.assertEqual(answers[0], answers[1])
+        self.assertEqual(self.env["siao.detainee"].search_count([]), before)
+        self.assertFalse(known.activity_ids)
 
     def test_a_referral_changes_nothing_of_a_known_file(self):
         known = self.of_colleague
@@ -90,7 +125,7 @@ class TestSpipPortalExchanges(SpipPortalCase):
         self.assertIn(response.status_code, (302, 303))
         self.assertFalse(known.consent_date)
         self.assertEqual(known.spip_referent_id, self.colleague.partner_id)
-        self.assertIn("known file", known.activity_ids[0].summary)
+        self.assertIn("dossier connu", known.activity_ids[0].summary)
 
     # ---- The release list ----
     def upload(self, login, rows, csrf=True, headers=None):
@@ -192,7 +227,7 @@ class TestSpipPortalExchanges(SpipPortalCase):
                 self.answer(doubled),
                 self.answer(self.upload("cpip_muller", [new, new])),
             )
-            self.assertIn("check it", " ".join(hidden.activity_ids.mapped("summary")))
+            self.assertIn("à vérifier", " ".join(hidden.activity_ids.mapped("summary")))
             self.assertIn(
                 self.officer.name, " ".join(hidden.message_ids.mapped("body"))
             )
@@ -211,6 +246,24 @@ class TestSpipPortalExchanges(SpipPortalCase):
             r'class="alert ([^"]*)"[^>]*>(.*?)</div>', response.text, re.S
         )
         return [(css, re.sub(r"\d+", "N", text)) for css, text in found]
+
+    def test_a_wrong_row_is_refused_alike_for_a_hidden_file_or_not(self):
+        hidden = self.of_stranger
+        hidden.write({"prison_number": "68W001", "birthdate": date(1970, 2, 2)})
+        headers = LIST_HEADERS + ";Date d'incarcération"
+        prison = self.prison.name
+        answers = []
+        for row in (
+            f"{hidden.last_name};{hidden.first_name};02/02/1970;{prison};68W002;"
+            "01/01/2027;01/06/2027",
+            f"Personne;Autre;03/03/1973;{prison};68W003;01/01/2027;01/06/2027",
+        ):
+            response = self.upload("cpip_muller", [row], headers=headers)
+            self.assertIn("o_siao_portal_import_errors", response.text)
+            answers.append(self.answer(response))
+        self.assertEqual(answers[0], answers[1])
+        self.assertFalse(hidden.activity_ids)
+        self.assertEqual(hidden.prison_number, "68W001")
 
     def test_the_list_reads_only_the_sample_columns(self):
         before = self.followed.read(["consent_scope", "user_id", "confidential"])
@@ -372,9 +425,15 @@ class TestSpipPortalExchanges(SpipPortalCase):
             body="Réponse du référent",
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
+            attachments=[("convocation.txt", b"Convocation")],
         )
         messages = exchange.message_ids
         self.assertTrue(messages)
+        # The link the officer's chatter gives to the file (with its token).
+        attachment = messages.attachment_ids
+        link = f"/web/content/{attachment.id}?access_token="
+        link += attachment.generate_access_token()[0]
+        self.assertEqual(self.page("cpip_muller", link).status_code, 200)
         # The person now has another CPIP as SPIP referent.
         self.followed.spip_referent_id = self.colleague.partner_id
         self.assertNotIn(self.officer.partner_id, exchange.message_partner_ids)
@@ -430,6 +489,8 @@ class TestSpipPortalExchanges(SpipPortalCase):
             .search_count([("model", "=", "siao.spip.exchange")]),
             0,
         )
+        with mute_logger("odoo.http"):
+            self.assertIn(self.page("cpip_muller", link).status_code, (403, 404))
         # Their former exchange no longer notifies them.
         exchange.with_user(self.worker).message_post(
             body="Après la relève",
@@ -508,6 +569,9 @@ class TestSpipPortalExchanges(SpipPortalCase):
         # In a test run Odoo renders reports as HTML.
         self.assertIn("o_siao_housing_attestation", response.text)
         self.assertIn(f"ATT-{request.name}", response.text)
+        # The judge reads the person's name.
+        self.assertIn(self.followed.name, response.text)
+        self.assertNotIn("Dossier confidentiel", response.text)
         # Another officer, a guessed id: not found.
         for login, person_id in (
             ("cpip_weber", self.followed.id),

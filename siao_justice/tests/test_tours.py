@@ -422,12 +422,17 @@ class TestSpipPortalTour(SiaoTourCase):
         )
         person = self.env["siao.detainee"].search([("last_name", "=", "Tourdepart")])
         self.assertEqual(person.spip_referent_id, contact)
+        # A coordinator assigns the referent and confirms the referral.
+        person.user_id = self.worker
+        person.with_user(self.manager).action_confirm_referral()
+        self.start_tour(
+            "/my/siao", "siao_justice_portal_exchange_tour", login="cpip_tour"
+        )
         exchange = self.env["siao.spip.exchange"].search(
             [("detainee_id", "=", person.id)]
         )
         self.assertIn("aménagement", " ".join(exchange.message_ids.mapped("body")))
         # The referent admits a place, and answers the officer.
-        person.user_id = self.worker
         admit(self, person)
         exchange.with_user(self.worker).message_post(
             body="Place admise au CHRS Les Tilleuls pour la sortie.",

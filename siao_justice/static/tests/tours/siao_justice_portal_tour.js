@@ -51,10 +51,21 @@ registry.category("web_tour.tours").add("siao_justice_portal_referral_tour", {
             run: "click",
         },
         {
-            content: "The referral is received; the person is on the officer's list",
+            content: "The referral is received; the SIAO confirms it before the list shows it",
             trigger: ".o_siao_portal_referral_sent",
+            run() {
+                if (document.body.textContent.includes("TOURDEPART")) {
+                    throw new Error("A referral is listed before the SIAO confirmed it");
+                }
+            },
         },
+    ],
+});
+
+registry.category("web_tour.tours").add("siao_justice_portal_exchange_tour", {
+    steps: () => [
         {
+            content: "The confirmed referral is on the officer's list",
             trigger: ".o_siao_portal_person a:contains('TOURDEPART Malik')",
             run: "click",
         },
