@@ -27,7 +27,11 @@ class MailMessage(models.Model):
         user = self.env.user
         readable = []
         for name in self._siao_thread_models():
-            Model = self.env[name]
+            # The user's own companies, whatever the companies they work in now
+            # (Odoo shows a message whatever the company of its record).
+            Model = self.env[name].with_context(
+                allowed_company_ids=user.company_ids.ids
+            )
             if user.share:
                 if name != "siao.spip.exchange":
                     continue
@@ -52,7 +56,7 @@ class MailMessage(models.Model):
         if operation != "read" or not self or self.env.su:
             return result
         forbidden = result[0] if result else self.browse()
-        messages = (self - forbidden).sudo()
+        messages = (self - forbidden).sudo().exists()
         by_model = {}
         for message in messages.filtered(
             lambda m: m.model and m.model.startswith("siao.") and m.res_id
@@ -61,7 +65,11 @@ class MailMessage(models.Model):
             by_model[message.model] |= message
         user = self.env.user
         for name, of_model in by_model.items():
-            records = self.env[name].browse(set(of_model.mapped("res_id")))
+            records = (
+                self.env[name]
+                .with_context(allowed_company_ids=user.company_ids.ids)
+                .browse(set(of_model.mapped("res_id")))
+            )
             if user.share:
                 allowed = (
                     records.sudo() & records.sudo()._siao_usable_by(user)

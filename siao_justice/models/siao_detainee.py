@@ -2218,9 +2218,14 @@ class SiaoDetainee(models.Model):
             return []
         rows = [list(row) for row in rows]
         if new and NUMBER_COLUMN in fields:
+            # A number the import would accept is replaced by one no file has (its
+            # file is the hidden one); a wrong one stays, to be refused as such.
             number = fields.index(NUMBER_COLUMN)
-            for row in rows:
-                row[number] = ""  # a new file's number is checked as a new one
+            field = self._fields["prison_number"]
+            for index, row in zip(indexes, rows, strict=True):
+                value = (row[number] or "").strip()
+                if value and not self._siao_value_problem(field, value):
+                    row[number] = f"{value[:40]}~{index}~{uuid.uuid4().hex[:12]}"
         try:
             with self.env.cr.savepoint():
                 result = (
@@ -3199,13 +3204,16 @@ class SiaoDetainee(models.Model):
         if not person.request_ids.filtered("is_open"):
             # Not a contact with the person: a referral does not move the date
             # retention counts from.
+            referent = person.user_id
+            if not person._siao_readable_by(referent):  # one who no longer reads it
+                referent = coordinators[:1]
             Person.env["siao.request"].with_context(
                 mail_create_nosubscribe=True, siao_not_a_contact=True
             ).create(
                 {
                     "detainee_id": person.id,
                     "prescriber_type": "spip",
-                    "user_id": person.user_id.id or False,
+                    "user_id": referent.id or False,
                 }
             )
         scope = dict(self._fields["consent_scope"]._description_selection(self.env))

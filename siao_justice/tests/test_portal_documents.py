@@ -252,16 +252,26 @@ class TestSpipPortalExchanges(SpipPortalCase):
         hidden.write({"prison_number": "68W001", "birthdate": date(1970, 2, 2)})
         headers = LIST_HEADERS + ";Date d'incarcération"
         prison = self.prison.name
-        answers = []
-        for row in (
-            f"{hidden.last_name};{hidden.first_name};02/02/1970;{prison};68W002;"
-            "01/01/2027;01/06/2027",
-            f"Personne;Autre;03/03/1973;{prison};68W003;01/01/2027;01/06/2027",
+        for number, dates in (
+            ("68V00", "01/01/2027;01/06/2027"),  # released before coming in
+            ("X" * 2000, "01/06/2027;01/01/2027"),  # a number no file may have
         ):
-            response = self.upload("cpip_muller", [row], headers=headers)
-            self.assertIn("o_siao_portal_import_errors", response.text)
-            answers.append(self.answer(response))
-        self.assertEqual(answers[0], answers[1])
+            answers = []
+            for index, row in enumerate(
+                (
+                    f"{hidden.last_name};{hidden.first_name};02/02/1970;{prison}",
+                    f"Personne;Autre;03/03/1973;{prison}",
+                )
+            ):
+                with self.subTest(number=number[:6], row=index):
+                    response = self.upload(
+                        "cpip_muller",
+                        [f"{row};{number}{index};{dates}"],
+                        headers=headers,
+                    )
+                    self.assertIn("o_siao_portal_import_errors", response.text)
+                    answers.append(self.answer(response))
+            self.assertEqual(answers[0], answers[1])
         self.assertFalse(hidden.activity_ids)
         self.assertEqual(hidden.prison_number, "68W001")
 
