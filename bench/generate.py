@@ -620,7 +620,7 @@ def finish(env):
         cr.execute(
             SQL(
                 """UPDATE siao_detainee d
-                      SET spip_referent_id = (%s::int[])[1 + s.k %% %s]
+                      SET spip_referent_id = (%s::int[])[1 + mod(s.k, %s)]
                      FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k
                              FROM siao_detainee WHERE id = ANY(%s)) s
                     WHERE s.id = d.id""",

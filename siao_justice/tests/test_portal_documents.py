@@ -50,6 +50,44 @@ class TestSpipPortalExchanges(SpipPortalCase):
     """The SPIP's side, continued: the release list, the messages with the
     referent, the attestation for the judge and the liaison sheet."""
 
+    # ---- Every route, every kind of visitor ----
+    def test_every_route_answers_each_kind_of_visitor(self):
+        admit(self, self.followed)
+        person_routes = ("/my/siao/{}", "/my/siao/{}/attestation")
+        spip_routes = ("/my/siao", "/my/siao/referral", "/my/siao/release-list")
+        visitors = (
+            "cpip_muller",  # the officer
+            "cpip_weber",  # an officer of the same SPIP, not the referent
+            "cpip_bas_rhin",  # another SPIP's officer
+            "siao_portal",  # a portal user outside any SPIP
+            None,  # a public visitor
+        )
+        for login in visitors:
+            for person in (self.followed, self.without_consent):
+                for route in person_routes:
+                    url = route.format(person.id)
+                    with self.subTest(login=login, url=url):
+                        status = self.page(login, url).status_code
+                        if login is None:
+                            self.assertIn(status, (302, 303))
+                        elif login == "cpip_muller" and person == self.followed:
+                            self.assertEqual(status, 200)
+                        else:
+                            self.assertEqual(status, 404)
+            for url in spip_routes:
+                with self.subTest(login=login, url=url):
+                    response = self.page(login, url)
+                    if login is None:
+                        self.assertIn(response.status_code, (302, 303))
+                    elif login == "siao_portal" and url != "/my/siao":
+                        self.assertEqual(response.status_code, 404)
+                    else:
+                        self.assertEqual(response.status_code, 200)
+                        shown = response.text.upper()
+                        self.assertNotIn(self.without_consent.name.upper(), shown)
+                        if login != "cpip_muller":
+                            self.assertNotIn(self.followed.name.upper(), shown)
+
     # ---- The referral's prison number ----
     def test_a_prison_number_of_another_person_reveals_nothing(self):
         zorgnac = self.create_person(last_name="Zorgnac", prison_number="68N001")
