@@ -84,3 +84,12 @@ class ResPartner(models.Model):
         for partner in self:
             if partner.prison_type and partner.siao_partner_type != "prison":
                 raise ValidationError(_("Only a prison has a prison type."))
+
+    def _get_needaction_count(self):
+        """The Inbox's counter counts the messages the Inbox shows: not those of
+        the addon's records the user may no longer read (Odoo counts every
+        unread notification)."""
+        self.ensure_one()
+        if self.env.su or self != self.env.user.partner_id:
+            return super()._get_needaction_count()
+        return self.env["mail.message"].search_count([("needaction", "=", True)])

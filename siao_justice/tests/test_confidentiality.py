@@ -727,6 +727,20 @@ class TestConfidentiality(SiaoCase):
                 person.write({field: user.id})
         self.assertEqual(person.user_id, self.worker)
 
+    def test_the_inbox_counts_only_the_messages_it_shows(self):
+        for role, user in self.roles.items():
+            with self.subTest(role=role):
+                partner = user.partner_id.with_user(user)
+                shown = (
+                    self.env["mail.message"]
+                    .with_user(user)
+                    .search([("needaction", "=", True)])
+                )
+                self.assertFalse(self.leaks(shown.mapped("body")))
+                self.assertEqual(partner._get_needaction_count(), len(shown))
+                # The fixture's message was sent to them: Odoo alone counts it.
+                self.assertGreater(partner.sudo()._get_needaction_count(), len(shown))
+
     def test_a_confidential_files_messages_name_no_one(self):
         person = self.create_person(last_name="Discrète")
         old = person.message_post(body="Avant", message_type="comment")
