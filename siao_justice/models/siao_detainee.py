@@ -323,6 +323,18 @@ def import_row_keys(row, cols):
     return prison_key, identity
 
 
+def import_row_error(index, message, field, **extra):
+    """An error of load() on the row ``index`` of the list, in the import's shape."""
+    return {
+        "type": "error",
+        "message": message,
+        "record": index,
+        "rows": {"from": index, "to": index},
+        "field": field,
+        **extra,
+    }
+
+
 PRISON_COLUMN = "prison_id"
 PRISON_ID_COLUMN = "prison_id/.id"
 REFERENT_COLUMN = "spip_referent_id"
@@ -2489,28 +2501,31 @@ class SiaoDetainee(models.Model):
     def _siao_import_repeated_persons(self, data, cols):
         """An error per row whose person (last name, first name, birth date) is
         already on an earlier row of the list: one person, one row."""
-        first_row, errors = {}, []
-        for index, row in enumerate(data):
-            key = import_row_keys(row, cols)[1]
-            if not key:
-                continue  # a wrong date is refused by the import with its words
-            if key not in first_row:
-                first_row[key] = index
-                continue
-            errors.append(
-                {
-                    "type": "error",
-                    "message": _(
-                        "This person is already on row %(row)s of the list: keep "
-                        "one row per person.",
-                        row=first_row[key] + 1,
-                    ),
-                    "record": index,
-                    "rows": {"from": index, "to": index},
-                    "field": "last_name",
-                }
+        errors = []
+        for index, first in self._siao_import_repeated_keys(data, cols, 1):
+            message = _(
+                "This person is already on row %(row)s of the list: keep one row "
+                "per person.",
+                row=first + 1,
             )
+            errors.append(import_row_error(index, message, "last_name"))
         return errors
+
+    @api.model
+    def _siao_import_repeated_keys(self, data, cols, key):
+        """(row index, index of the earlier row) of each row whose
+        ``import_row_keys`` key number ``key`` is that of an earlier row; a row
+        without that key is left to the import's own checks (a wrong date)."""
+        first_row, repeated = {}, []
+        for index, row in enumerate(data):
+            value = import_row_keys(row, cols)[key]
+            if not value:
+                continue
+            if value in first_row:
+                repeated.append((index, first_row[value]))
+            else:
+                first_row[value] = index
+        return repeated
 
     def _siao_moves_report(self, moves, detained):
         """What the import did to the known persons it moved, row by row (persons
@@ -2963,27 +2978,13 @@ class SiaoDetainee(models.Model):
             name: fields.index(name) for name in IMPORT_KEY_COLUMNS if name in fields
         }
         errors = self._siao_import_repeated_persons(data, cols)
-        first_row = {}
-        for index, row in enumerate(data):
-            key = import_row_keys(row, cols)[0]
-            if key is None:
-                continue
-            if key not in first_row:
-                first_row[key] = index
-                continue
-            errors.append(
-                {
-                    "type": "error",
-                    "message": _(
-                        "This prison number is already on row %(row)s of the list: "
-                        "keep one row per person.",
-                        row=first_row[key] + 1,
-                    ),
-                    "record": index,
-                    "rows": {"from": index, "to": index},
-                    "field": NUMBER_COLUMN,
-                }
+        for index, first in self._siao_import_repeated_keys(data, cols, 0):
+            message = _(
+                "This prison number is already on row %(row)s of the list: keep "
+                "one row per person.",
+                row=first + 1,
             )
+            errors.append(import_row_error(index, message, NUMBER_COLUMN))
         return errors
 
     def _siao_portal_tell_withheld(self, withheld, fields, data):
