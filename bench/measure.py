@@ -258,6 +258,9 @@ def run(root, scale):
     measure_workbook(manager, scale)
     # 6. Reporting pivots.
     measure_pivots(manager)
+    # 7. Office hours in prison, and the coordinator's dashboard.
+    measure_permanence(worker)
+    measure_dashboard(root, manager)
     # 3. Daily crons, last: their rolled-back runs leave dead rows behind them.
     measure_crons(root, scale)
 
@@ -580,6 +583,90 @@ def measure_workbook(manager, scale):
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         record(f"CPOM workbook peak memory ({label})", peak_mb=round(peak / 2**20, 1))
+
+
+def measure_permanence(worker):
+    """A worker prepares the list of office hours in the prison that holds the
+    most persons, then opens the session's form (rolled back)."""
+    worker.cr.execute(
+        """SELECT prison_id FROM siao_detainee WHERE state = 'detained'
+            GROUP BY prison_id ORDER BY count(*) DESC LIMIT 1"""
+    )
+    prison_id = worker.cr.fetchone()[0]
+    Session = worker["siao.permanence"]
+    spec = view_specification(worker, "siao.permanence", "form")
+
+    def prepare():
+        session = Session.create(
+            {"prison_id": prison_id, "user_ids": [(6, 0, [worker.uid])]}
+        )
+        session.action_prepare_list()
+        return session.id, len(session.line_ids)
+
+    seconds, queries, (_id, lines) = timed(worker, rolled_back(worker, prepare), runs=3)
+    record("office hours: prepare the list", seconds, queries, persons_listed=lines)
+
+    def prepare_then_open():
+        session_id, _lines = prepare()
+        worker.invalidate_all()
+        before = worker.cr.sql_log_count
+        started = time.perf_counter()
+        Session.browse(session_id).web_read(spec)
+        return time.perf_counter() - started, worker.cr.sql_log_count - before
+
+    samples = sorted(rolled_back(worker, prepare_then_open)() for _run in range(3))
+    record("office hours: the form with its list", samples[1][0], samples[1][1])
+
+
+def measure_dashboard(root, manager):
+    """The coordinator's dashboard as its page asks for it, action by action,
+    with twenty contingents of places in force (rolled back)."""
+    client = web_client()
+    with root.cr.savepoint(flush=False) as savepoint:
+        root.cr.execute(
+            """SELECT structure_id, company_id, array_agg(id ORDER BY id)
+                 FROM siao_housing_place
+                GROUP BY structure_id, company_id LIMIT 20"""
+        )
+        root["siao.convention"].create(
+            [
+                {
+                    "name": f"Contingent {structure_id}",
+                    "partner_id": structure_id,
+                    "company_id": company_id,
+                    "kind": "contingent",
+                    "place_count": len(places[:5]),
+                    "place_ids": [(6, 0, places[:5])],
+                    "signature_date": date.today() - relativedelta(years=1),
+                }
+                for structure_id, company_id, places in root.cr.fetchall()
+            ]
+        )
+        root.flush_all()
+        actions = client.board_actions(
+            manager, "siao_justice.siao_coordinator_board_view"
+        )
+        total_seconds, total_queries = 0.0, 0
+        for title, model, view_type, domain, spec in actions:
+            seconds, queries, result = timed(
+                manager,
+                lambda m=model, t=view_type, d=domain, s=spec: (
+                    client.open_board_action(manager, m, t, d, s)
+                ),
+                runs=3,
+            )
+            rows = result["length"] if isinstance(result, dict) else len(result)
+            record(f"dashboard: {title}", seconds, queries, rows=rows)
+            total_seconds += seconds
+            total_queries += queries
+        record(
+            "dashboard: the whole page",
+            total_seconds,
+            total_queries,
+            actions=len(actions),
+        )
+        savepoint.rollback()
+    root.invalidate_all()
 
 
 def measure_pivots(manager):

@@ -2,7 +2,7 @@
     "name": "SIAO Justice",
     "summary": "Prepare the release of people in prison towards shelter or housing "
     "(SIAO, SPIP, AVDL Justice): no sortie sèche",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Services/SIAO",
     "website": "https://github.com/siao-justice/siao_justice",
     "author": "SIAO Justice contributors",
@@ -11,7 +11,7 @@
     "development_status": "Alpha",
     "application": True,
     "installable": True,
-    "depends": ["mail", "base_import", "portal"],
+    "depends": ["mail", "base_import", "portal", "board"],
     "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "security/siao_justice_security.xml",
@@ -32,6 +32,8 @@
         "views/siao_commission_views.xml",
         "views/siao_avdl_views.xml",
         "views/siao_report_views.xml",
+        "views/siao_convention_views.xml",
+        "views/siao_permanence_views.xml",
         "views/siao_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/siao_request_submit_wizard_views.xml",

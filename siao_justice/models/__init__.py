@@ -10,6 +10,7 @@ from . import res_users
 from . import res_groups
 from . import siao_request
 from . import siao_request_history
+from . import siao_need_tag
 from . import siao_housing_place
 from . import siao_housing_reservation
 from . import siao_resource_right
@@ -24,7 +25,11 @@ from . import siao_avdl_file
 from . import siao_avdl_renewal
 from . import siao_avdl_reminder
 from . import siao_spip_exchange
+from . import siao_convention
+from . import siao_permanence
+from . import siao_permanence_line
 from . import ir_actions_report
 from . import ir_model_access
 from . import ir_ui_menu
 from . import base_import_import
+from . import board_board

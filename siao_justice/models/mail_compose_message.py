@@ -10,12 +10,33 @@ class MailComposeMessage(models.TransientModel):
         reply to a message of the addon that the user may not read names no
         one."""
         result = super()._compute_record_name()
-        for composer in self:
-            parent = composer.parent_id
-            if (
-                parent
-                and (parent.model or "").startswith("siao.")
-                and not parent.with_env(parent.env(su=False))._filtered_access("read")
-            ):
-                composer.record_name = False
+        self._siao_replies_to_unreadable().record_name = False
         return result
+
+    @api.depends(
+        "composition_mode",
+        "model",
+        "parent_id",
+        "record_name",
+        "res_domain",
+        "res_ids",
+        "template_id",
+    )
+    def _compute_subject(self):
+        """The subject of such a reply is the replied record's name, or the
+        replied message's subject: a reply to what the user may not read names no
+        one either."""
+        result = super()._compute_subject()
+        self._siao_replies_to_unreadable().subject = False
+        return result
+
+    def _siao_replies_to_unreadable(self):
+        """The composers that reply to a message of the addon the user may not
+        read."""
+        return self.filtered(
+            lambda composer: composer.parent_id
+            and (composer.parent_id.model or "").startswith("siao.")
+            and not composer.parent_id.with_env(
+                composer.parent_id.env(su=False)
+            )._filtered_access("read")
+        )

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
+# How often office hours are held in each prison.
+PERMANENCE_PERIODS = [("week", "Every week"), ("month", "Every month")]
 WEEKDAYS = [
     ("0", "Monday"),
     ("1", "Tuesday"),
@@ -20,6 +22,15 @@ WEEKS_OF_MONTH = [
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    siao_permanence_period = fields.Selection(
+        PERMANENCE_PERIODS,
+        string="Office hours in each prison",
+        default="month",
+        help="How often the SIAO holds office hours in each prison: the next "
+        "session is planned that much later, and the arrivals since the last one "
+        "(or over that period) are proposed.",
+    )
 
     siao_request_lead_months = fields.Integer(
         string="SIAO request lead time (months)",

@@ -7,6 +7,9 @@ class ResConfigSettings(models.TransientModel):
     siao_request_lead_months = fields.Integer(
         related="company_id.siao_request_lead_months", readonly=False
     )
+    siao_permanence_period = fields.Selection(
+        related="company_id.siao_permanence_period", readonly=False
+    )
     siao_dry_exit_alert_days = fields.Integer(
         related="company_id.siao_dry_exit_alert_days", readonly=False
     )

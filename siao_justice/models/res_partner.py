@@ -46,6 +46,35 @@ class ResPartner(models.Model):
         help="For a contact of a SPIP: what their portal account shows (a social "
         "worker may see the persons of the whole SPIP, as a setting).",
     )
+    siao_convention_ids = fields.One2many(
+        "siao.convention",
+        "partner_id",
+        string="Conventions",
+        groups="siao_justice.group_siao_user",
+    )
+    siao_convention_count = fields.Integer(
+        string="Number of conventions",
+        compute="_compute_siao_convention_count",
+        groups="siao_justice.group_siao_user",
+    )
+
+    def _compute_siao_convention_count(self):
+        counts = dict(
+            self.env["siao.convention"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.siao_convention_count = counts.get(partner._origin, 0)
+
+    def action_open_siao_conventions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "siao_justice.siao_convention_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
 
     @api.model_create_multi
     def create(self, vals_list):

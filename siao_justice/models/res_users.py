@@ -9,7 +9,7 @@ REIFIED_GROUP_PREFIXES = ("in_group_", "sel_groups_")
 # Each role's first screen after login, the highest role first (else Odoo opens
 # Discuss).
 ROLE_HOME_ACTIONS = (
-    ("siao_justice.group_siao_manager", "siao_justice.siao_dashboard_release_action"),
+    ("siao_justice.group_siao_manager", "siao_justice.siao_coordinator_board_action"),
     ("siao_justice.group_siao_user", "siao_justice.siao_dashboard_my_cases_action"),
     ("siao_justice.group_siao_reader", "siao_justice.siao_detainee_action"),
     ("siao_justice.group_siao_reporting", "siao_justice.siao_report_release_action"),

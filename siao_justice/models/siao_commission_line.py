@@ -16,6 +16,7 @@ DECISIONS = [
     ("orient", "Orientation to work on"),
     ("reserve_place", "Reserve a place"),
     ("avdl_referral", "AVDL Justice referral"),
+    ("permanence_meeting", "See at the SIAO office hours in prison"),
     ("postpone", "Postpone to the next commission"),
     ("close", "Close the follow-up"),
 ]
@@ -93,6 +94,11 @@ class SiaoCommissionLine(models.Model):
         check_company=True,
         help="For the decision “Reserve a place”: reserved at closing.",
     )
+    place_mismatch = fields.Char(
+        string="Needs not met",
+        compute="_compute_place_mismatch",
+        help="The place goes against a need or a constraint of the person.",
+    )
     reservation_date_from = fields.Date(string="Reserved from")
     reservation_date_to = fields.Date(string="Reserved until")
     reservation_id = fields.Many2one(
@@ -101,6 +107,13 @@ class SiaoCommissionLine(models.Model):
     activity_id = fields.Many2one(
         "mail.activity", readonly=True, copy=False, ondelete="set null"
     )
+
+    @api.depends("place_id", "detainee_id")
+    def _compute_place_mismatch(self):
+        for record in self:
+            record.place_mismatch = record.place_id._siao_mismatch_note(
+                record.detainee_id
+            )
 
     _sql_constraints = [
         (

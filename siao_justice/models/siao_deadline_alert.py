@@ -3,7 +3,6 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.osv import expression
 
 # reason: activity type (the reason's label is the activity's summary)
 DEADLINE_REASONS = {
@@ -73,21 +72,8 @@ class SiaoDeadlineAlert(models.Model):
         """Who needs which activity today: one domain per reason."""
         Person = self.env["siao.detainee"]
         detained = [("state", "=", "detained"), ("active", "=", True)]
-        within_lead = self.env["res.company"]._siao_threshold_domain(
-            "estimated_release_date",
-            "<=",
-            lambda company: today
-            + relativedelta(months=company.siao_request_lead_months),
-        )
         return {
-            "file_request": expression.AND(
-                [
-                    detained,
-                    [("legal_status", "=", "convicted")],
-                    within_lead,
-                    [("has_current_request", "=", False)],
-                ]
-            ),
+            "file_request": Person._request_due_domain(today),
             # A date already past (short sentences) is alerted too.
             "lsc": detained
             + [

@@ -526,6 +526,17 @@ class SiaoDetainee(models.Model):
         tracking=True,
     )
     notes = fields.Text(groups="siao_justice.group_siao_user", tracking=True)
+    need_tag_ids = fields.Many2many(
+        "siao.need.tag",
+        "siao_detainee_need_tag_rel",
+        "detainee_id",
+        "tag_id",
+        string="Needs and constraints",
+        groups="siao_justice.group_siao_user",
+        help="What a place must accept or offer (reduced mobility, an animal, "
+        "children...) and the zones the obligations forbid: the need, never the "
+        "offence. Fitting places come first when one is proposed or reserved.",
+    )
     pseudonym = fields.Char(
         default=lambda self: uuid.uuid4().hex,
         readonly=True,
@@ -1598,6 +1609,29 @@ class SiaoDetainee(models.Model):
                     "instead of deleting it."
                 )
             )
+
+    @api.model
+    def _request_due_domain(self, day):
+        """The files for which a SIAO request is due on ``day``: convicted, in
+        prison, released within their company's lead time, and no request under
+        way. The one rule of the deadline alerts and of the office hours' list."""
+        within_lead = self.env["res.company"]._siao_threshold_domain(
+            "estimated_release_date",
+            "<=",
+            lambda company: day
+            + relativedelta(months=company.siao_request_lead_months),
+        )
+        return expression.AND(
+            [
+                [
+                    ("state", "=", "detained"),
+                    ("active", "=", True),
+                    ("legal_status", "=", "convicted"),
+                ],
+                within_lead,
+                [("has_current_request", "=", False)],
+            ]
+        )
 
     # ---- Actions ----
     def action_open_requests(self):
@@ -2776,6 +2810,7 @@ class SiaoDetainee(models.Model):
         }
         values.update(
             {
+                "need_tag_ids": [(5,)],
                 "spip_referent_id": False,
                 "consent_scope": False,
                 "retention_postponed_until": False,

@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
 
 from .siao_request import ORIENTATION_TYPES
 
@@ -7,6 +9,48 @@ PLACE_TYPES = ORIENTATION_TYPES + [
     ("sas_apartment", "SAS apartment (kept free for releases)"),
     ("floating_place", "Floating place"),
 ]
+# The places ranked for a person, at most (a département's places, searched once).
+FIT_CANDIDATES = 500
+# The bookings during which someone lives in the place (a reservation alone holds it).
+OCCUPYING_KINDS = ("occupation", "immersion")
+
+
+def place_days_sql(place, first_day, last_day):
+    """One row (open_days, occupied_days, stays_ended, stay_days) for the place
+    ``place`` (an SQL alias of siao_housing_place) over [first_day, last_day]
+    (SQL dates, both included): the days it was open, the days someone lived in
+    it (PostgreSQL keeps confirmed bookings of a place from overlapping: their days
+    add up), and the stays that ended in the window with their whole length. The
+    one definition of a place's occupancy: the place's rate, the contingents' figures
+    and their report view read it."""
+    return SQL(
+        """SELECT GREATEST(window_.last_day - window_.first_day + 1, 0) AS open_days,
+                  COALESCE(sum(GREATEST(
+                      LEAST(window_.last_day, COALESCE(stay.date_to, window_.last_day))
+                      - GREATEST(window_.first_day, stay.date_from) + 1, 0))
+                      FILTER (WHERE stay.id IS NOT NULL), 0) AS occupied_days,
+                  count(stay.id) FILTER (
+                      WHERE stay.date_to BETWEEN window_.first_day AND window_.last_day
+                  ) AS stays_ended,
+                  COALESCE(sum(stay.date_to - stay.date_from + 1) FILTER (
+                      WHERE stay.date_to BETWEEN window_.first_day AND window_.last_day
+                  ), 0) AS stay_days
+             FROM (SELECT GREATEST(%(first)s, %(place)s.available_from) AS first_day,
+                          LEAST(%(last)s, COALESCE(%(place)s.available_until,
+                                                   %(last)s)) AS last_day
+                  ) AS window_
+        LEFT JOIN siao_housing_reservation stay
+               ON stay.place_id = %(place)s.id
+              AND stay.state = 'confirmed'
+              AND stay.kind IN %(kinds)s
+              AND stay.date_from <= window_.last_day
+              AND (stay.date_to IS NULL OR stay.date_to >= window_.first_day)
+         GROUP BY window_.first_day, window_.last_day""",
+        place=place,
+        first=first_day,
+        last=last_day,
+        kinds=OCCUPYING_KINDS,
+    )
 
 
 class SiaoHousingPlace(models.Model):
@@ -43,6 +87,12 @@ class SiaoHousingPlace(models.Model):
     )
     active = fields.Boolean(default=True, tracking=True)
     note = fields.Text()
+    need_tag_ids = fields.Many2many(
+        "siao.need.tag",
+        string="Accepts or offers",
+        help="What the place accepts or offers (an animal, reduced mobility, a "
+        "couple...) and the zone it lies in: the persons' needs are matched with it.",
+    )
     reservation_ids = fields.One2many(
         "siao.housing.reservation", "place_id", string="Reservations"
     )
@@ -108,37 +158,141 @@ class SiaoHousingPlace(models.Model):
         self.env.add_to_compute(self._fields["current_reservation_id"], places)
         places.flush_recordset(["state", "current_reservation_id"])
 
-    def _occupied_days(self, date_from, date_to):
-        """Days occupied and days open over the period (both included), per place."""
-        result = {}
-        for place in self:
-            start = max(date_from, place.available_from)
-            end = min(date_to, place.available_until or date_to)
-            open_days = max((end - start).days + 1, 0)
-            occupied = set()
-            for reservation in place.reservation_ids.filtered(
-                lambda r: r.state == "confirmed"
-                and r.kind in ("occupation", "immersion")
-            ):
-                first = max(start, reservation.date_from)
-                last = min(end, reservation.date_to or end)
-                occupied.update(
-                    first.toordinal() + offset
-                    for offset in range((last - first).days + 1)
-                )
-            result[place.id] = (len(occupied), open_days)
-        return result
-
     def _occupancy(self, date_from, date_to):
         """(days occupied, days open) of these places over the period: the
-        occupancy rate's numerator and denominator, for the CPOM too."""
-        days = self._occupied_days(
-            fields.Date.to_date(date_from), fields.Date.to_date(date_to)
+        occupancy rate's numerator and denominator, for the CPOM too (the one
+        definition, ``place_days_sql``)."""
+        if not self:
+            return 0, 0
+        self.env["siao.housing.reservation"].flush_model()
+        self.flush_recordset(["available_from", "available_until"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT COALESCE(sum(days.open_days), 0),
+                          COALESCE(sum(days.occupied_days), 0)
+                     FROM siao_housing_place place, LATERAL (%(days)s) AS days
+                    WHERE place.id = ANY(%(ids)s)""",
+                days=place_days_sql(
+                    SQL("place"),
+                    SQL("%s::date", fields.Date.to_date(date_from)),
+                    SQL("%s::date", fields.Date.to_date(date_to)),
+                ),
+                ids=self.ids,
+            )
         )
-        return (
-            sum(value[0] for value in days.values()),
-            sum(value[1] for value in days.values()),
+        open_days, occupied = self.env.cr.fetchone()
+        return occupied, open_days
+
+    # ---- Fitting places first ----
+    def _siao_free_between(self, date_from, date_to):
+        """The places of ``self`` open and without any confirmed booking over
+        [date_from, date_to] (date_to empty: from date_from on)."""
+        if not self:
+            return self
+        self.env["siao.housing.reservation"].flush_model()
+        self.flush_recordset(["available_from", "available_until"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT place.id FROM siao_housing_place place
+                    WHERE place.id = ANY(%(ids)s)
+                      AND place.available_from <= %(start)s
+                      AND (place.available_until IS NULL
+                           OR place.available_until >= COALESCE(%(end)s, %(start)s))
+                      AND NOT EXISTS (
+                          SELECT 1 FROM siao_housing_reservation booking
+                           WHERE booking.place_id = place.id
+                             AND booking.state = 'confirmed'
+                             AND daterange(booking.date_from, booking.date_to, '[]')
+                                 && daterange(%(start)s, %(end)s, '[]'))""",
+                ids=self.ids,
+                start=date_from,
+                end=date_to or None,
+            )
         )
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    def _siao_mismatch_for(self, person):
+        """The person's needs and constraints this place goes against."""
+        self.ensure_one()
+        return self.env["siao.need.tag"]._siao_mismatch(
+            person.sudo().need_tag_ids, self.sudo().need_tag_ids
+        )
+
+    def _siao_mismatch_note(self, person):
+        """What to warn of when this place is proposed or reserved for ``person``
+        (False when it fits, or when the user may not read the needs)."""
+        if (
+            not self
+            or not person
+            or not (
+                self.env.su or self.env.user.has_group("siao_justice.group_siao_user")
+            )
+        ):
+            return False
+        mismatch = self[:1]._siao_mismatch_for(person)
+        if not mismatch:
+            return False
+        return _(
+            "This place goes against the person's needs: %(tags)s.",
+            tags=", ".join(mismatch.mapped("name")),
+        )
+
+    def _siao_ranked_for(self, person, date_from, date_to=None):
+        """These places for ``person`` over the period, the free ones that fit
+        first, then the free ones that do not, then the others: a list of
+        (place, free, tags the place goes against)."""
+        date_from = fields.Date.to_date(date_from) or fields.Date.context_today(self)
+        free = self._siao_free_between(date_from, fields.Date.to_date(date_to))
+        ranked = [
+            (place, place in free, place._siao_mismatch_for(person)) for place in self
+        ]
+        ranked.sort(key=lambda row: (not row[1], bool(row[2])))
+        return ranked
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """Proposing or reserving a place for a person (``siao_fit_person_id``, over
+        ``siao_fit_date_from``/``siao_fit_date_to``): the free places that fit come
+        first, and a place that goes against the person's needs says so."""
+        person_id = self.env.context.get("siao_fit_person_id")
+        if not isinstance(person_id, int) or isinstance(person_id, bool):
+            return super().name_search(name, args, operator, limit)
+        # The needs are the social workers' to read (a restricted field).
+        person = (
+            self.env["siao.detainee"]
+            .browse(person_id)
+            .exists()
+            ._filtered_access("read")
+        )
+        if not person or not (
+            self.env.su or self.env.user.has_group("siao_justice.group_siao_user")
+        ):
+            return super().name_search(name, args, operator, limit)
+        domain = expression.AND(
+            [args or [], [("display_name", operator, name)] if name else []]
+        )
+        places = self.search(domain, limit=FIT_CANDIDATES)
+        context = self.env.context
+        rows = places._siao_ranked_for(
+            person,
+            context.get("siao_fit_date_from") or person.estimated_release_date,
+            context.get("siao_fit_date_to"),
+        )
+        return [
+            (place.id, place._siao_fit_label(free, mismatch))
+            for place, free, mismatch in rows[: limit or None]
+        ]
+
+    def _siao_fit_label(self, free, mismatch):
+        if mismatch:
+            return _(
+                "%(place)s ⚠ %(tags)s",
+                place=self.display_name,
+                tags=", ".join(mismatch.mapped("name")),
+            )
+        if not free:
+            return _("%(place)s (taken over these dates)", place=self.display_name)
+        return self.display_name
 
     def occupancy_rate(self, date_from, date_to):
         """Share of the open days of these places that were occupied

@@ -34,6 +34,11 @@ class SiaoHousingReservation(models.Model):
         check_company=True,
         tracking=True,
     )
+    place_mismatch = fields.Char(
+        string="Needs not met",
+        compute="_compute_place_mismatch",
+        help="The place goes against a need or a constraint of the person.",
+    )
     company_id = fields.Many2one(related="place_id.company_id", store=True, index=True)
     kind = fields.Selection(
         [
@@ -70,6 +75,13 @@ class SiaoHousingReservation(models.Model):
             "A reservation cannot end before it starts.",
         ),
     ]
+
+    @api.depends("place_id", "detainee_id")
+    def _compute_place_mismatch(self):
+        for record in self:
+            record.place_mismatch = record.place_id._siao_mismatch_note(
+                record.detainee_id
+            )
 
     def _creation_message(self):
         # Said in the record's own words (and gender, in French).

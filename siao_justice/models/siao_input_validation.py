@@ -83,6 +83,43 @@ class SiaoInputValidation(models.AbstractModel):
                 group["__fold"] = self._siao_folded_group(group)
         return groups
 
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        """A field of restricted groups (the person's needs, notes...) is not
+        searched by who may not read it: Odoo checks it when its column becomes
+        SQL, not a many2many's link table."""
+        self._siao_check_restricted(self._siao_domain_fields(domain))
+        return super()._search(domain, *args, **kwargs)
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
+        """Nor grouped by, nor aggregated."""
+        self._siao_check_restricted(
+            spec.split(":")[0].split(".")[0]
+            for spec in (*groupby, *aggregates)
+            if spec != "__count"
+        )
+        return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
+
+    @staticmethod
+    def _siao_domain_fields(domain):
+        return [
+            term[0].split(".")[0]
+            for term in domain or ()
+            if isinstance(term, list | tuple) and term and isinstance(term[0], str)
+        ]
+
+    def _siao_check_restricted(self, names):
+        if self.env.su:
+            return
+        restricted = [
+            name
+            for name in set(names)
+            if name in self._fields and self._fields[name].groups
+        ]
+        if restricted:
+            self.check_field_access_rights("read", restricted)
+
     def _siao_step_buttons(self):
         """{a button of the form's header: the states it is offered from}: the
         model's own list of steps, so that the form never writes it again."""

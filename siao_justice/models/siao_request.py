@@ -195,6 +195,11 @@ class SiaoRequest(models.Model):
         check_company=True,
         index=True,
     )
+    place_mismatch = fields.Char(
+        string="Needs not met",
+        compute="_compute_place_mismatch",
+        help="The place goes against a need or a constraint of the person.",
+    )
     admission_date = fields.Date(tracking=True, copy=False)
     stay_id = fields.Many2one(
         "siao.detainee.stay",
@@ -263,6 +268,13 @@ class SiaoRequest(models.Model):
             "first.",
         ),
     ]
+
+    @api.depends("place_id", "detainee_id")
+    def _compute_place_mismatch(self):
+        for record in self:
+            record.place_mismatch = record.place_id._siao_mismatch_note(
+                record.detainee_id
+            )
 
     def _creation_message(self):
         # Said in the record's own words (and gender, in French).
@@ -437,6 +449,11 @@ class SiaoRequest(models.Model):
                     "to_state": target,
                     "refusal_by": values.get("refusal_by"),
                     "refusal_reason": values.get("refusal_reason"),
+                    "need_tag_ids": [
+                        (6, 0, request.detainee_id.sudo().need_tag_ids.ids)
+                    ]
+                    if action == "refuse"
+                    else [],
                 }
             )
         # The state and the step's values are the rules' to write: the caller's

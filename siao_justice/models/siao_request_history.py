@@ -24,6 +24,16 @@ class SiaoRequestHistory(models.Model):
     to_state = fields.Selection(REQUEST_STATES)
     refusal_by = fields.Selection(REFUSAL_SIDES)
     refusal_reason = fields.Selection(REFUSAL_REASONS)
+    need_tag_ids = fields.Many2many(
+        "siao.need.tag",
+        "siao_request_history_need_tag_rel",
+        "history_id",
+        "tag_id",
+        string="Needs at the refusal",
+        groups="siao_justice.group_siao_user",
+        help="The person's needs and constraints on the day a structure refused: "
+        "the figures of refusals by need stay those of that day.",
+    )
     user_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, ondelete="set null"
     )

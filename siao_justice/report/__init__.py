@@ -5,6 +5,8 @@ from . import siao_report_request_step
 from . import siao_report_release
 from . import siao_report_lsc
 from . import siao_report_commission
+from . import siao_report_contingent
+from . import siao_report_refusal
 from . import siao_cpom_indicators
 from . import siao_liaison_sheet
 from . import siao_housing_attestation

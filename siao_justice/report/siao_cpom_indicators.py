@@ -168,6 +168,48 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "leaving prison."
                 ),
             ),
+            (
+                "permanence_sessions",
+                _("Office hours in prison"),
+                _("Office hours held in prison in the period."),
+            ),
+            (
+                "permanence_persons_met",
+                _("Persons met at the office hours"),
+                _(
+                    "Distinct persons met at those office hours, with or without a "
+                    "request opened."
+                ),
+            ),
+            (
+                "permanence_requests_opened",
+                _("Requests opened at the office hours"),
+                _("SIAO requests opened at those office hours."),
+            ),
+            (
+                "contingent_places",
+                _("Places of the contingents"),
+                _(
+                    "Places agreed by the contingents of places signed and in force "
+                    "in the period."
+                ),
+            ),
+            (
+                "contingent_occupancy_rate",
+                _("Occupancy of the contingents"),
+                _(
+                    "Days occupied over days open of the contingents' places, within "
+                    "the conventions' dates."
+                ),
+            ),
+            (
+                "contingent_mean_stay_days",
+                _("Mean stay in the contingents (days)"),
+                _(
+                    "Mean length in days of the stays in the contingents' places "
+                    "that ended in the period."
+                ),
+            ),
         ]
 
     @api.model
@@ -324,6 +366,68 @@ class SiaoCpomIndicators(models.AbstractModel):
             "reserved_places_occupancy_rate": self._occupancy(
                 places, date_from, date_to
             ),
+            **self._permanence_values(date_from, date_to, company_ids),
+            **self._contingent_values(date_from, date_to, company_ids),
+        }
+
+    def _held_permanences(self, date_from, date_to, company_ids):
+        """The office hours held in the period (as superuser: figures only)."""
+        return (
+            self.env["siao.permanence"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "in", company_ids),
+                    ("state", "=", "done"),
+                    ("date", ">=", date_from),
+                    ("date", "<", date_to + timedelta(days=1)),
+                ]
+            )
+        )
+
+    def _permanence_values(self, date_from, date_to, company_ids):
+        sessions = self._held_permanences(date_from, date_to, company_ids)
+        Line = self.env["siao.permanence.line"].sudo()
+        met = Line._read_group(
+            [
+                ("permanence_id", "in", sessions.ids),
+                ("outcome", "in", Line._met_outcomes()),
+            ],
+            [],
+            ["detainee_id:count_distinct"],
+        )[0][0]
+        opened = Line.search_count(
+            [("permanence_id", "in", sessions.ids), ("outcome", "=", "request_opened")]
+        )
+        return {
+            "permanence_sessions": self._count(len(sessions)),
+            "permanence_persons_met": self._count(met),
+            "permanence_requests_opened": self._count(opened),
+        }
+
+    def _contingents_in_force(self, date_from, date_to, company_ids):
+        Convention = self.env["siao.convention"].sudo()
+        return Convention.search(
+            [("company_id", "in", company_ids)]
+            + Convention._in_force_domain(date_from, date_to)
+        )
+
+    def _contingent_values(self, date_from, date_to, company_ids):
+        conventions = self._contingents_in_force(date_from, date_to, company_ids)
+        figures = conventions._contingent_figures(date_from, date_to).values()
+        stays = sum(row["stays_ended"] for row in figures)
+        stay_days = sum(row["stay_days"] for row in figures)
+        return {
+            "contingent_places": self._count(sum(conventions.mapped("place_count"))),
+            "contingent_occupancy_rate": self._rate(
+                sum(row["occupied_days"] for row in figures),
+                sum(row["open_days"] for row in figures),
+            ),
+            "contingent_mean_stay_days": {
+                "value": stay_days / stays if stays else None,
+                "numerator": stay_days,
+                "denominator": stays,
+            },
         }
 
     def _supervised_followed(self, date_from, date_to, company_ids):

@@ -23,3 +23,4 @@ from . import test_stays
 from . import test_decisions_and_places
 from . import test_portal
 from . import test_portal_documents
+from . import test_partnership

@@ -222,6 +222,36 @@ class TestConfidentiality(SiaoCase):
             }
         )
         meeting.action_close()
+        # Office hours where the person was met, their needs, a contingent place.
+        session = env["siao.permanence"].create(
+            {
+                "prison_id": cls.prison.id,
+                "company_id": company.id,
+                "user_ids": [(6, 0, referent.ids)],
+            }
+        )
+        env["siao.permanence.line"].create(
+            {
+                "permanence_id": session.id,
+                "detainee_id": person.id,
+                "outcome": "met",
+                "note": FREE_TEXT,
+            }
+        )
+        person.need_tag_ids = env["siao.need.tag"].create(
+            {"name": f"Besoin {company.id}", "company_id": company.id}
+        )
+        env["siao.convention"].create(
+            {
+                "name": "Contingent du balayage",
+                "partner_id": structure.id,
+                "kind": "contingent",
+                "place_count": 1,
+                "place_ids": [(6, 0, place.ids)],
+                "signature_date": today - timedelta(days=10),
+                "company_id": company.id,
+            }
+        )
         # What the referent left open: every wizard of the addon, an upload.
         as_referent = env(user=referent, su=True)
         as_referent["siao.release.wizard"].create(

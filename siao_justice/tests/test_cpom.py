@@ -87,6 +87,13 @@ class TestCpomIndicators(SiaoCase):
         at(date(2025, 2, 25), r1.action_propose)
         r1.admission_date = date(2025, 3, 3)
         at(date(2025, 3, 3), r1.action_admit)  # 30 days
+        # Golf has a dog and may not go to the city centre: the structure's
+        # refusal counts under both needs.
+        cls.dog = cls.env["siao.need.tag"].create({"name": "Chien"})
+        cls.centre = cls.env["siao.need.tag"].create(
+            {"name": "Centre-ville", "kind": "prohibited_zone"}
+        )
+        p7.need_tag_ids = cls.dog | cls.centre
         r2 = Request.create({"detainee_id": p7.id, "orientation": "chu"})
         at(date(2025, 4, 1), r2.action_submit)  # 2 months before release: late
         at(date(2025, 4, 11), r2.action_orient)  # 10 days
@@ -182,6 +189,88 @@ class TestCpomIndicators(SiaoCase):
                 "date_to": date(2025, 11, 30),
             }
         )
+        # A contingent of three places, two identified: C1 open from the
+        # convention's start (334 days), C2 from 1 July (184); Echo's stay counts
+        # from 1 February (59 days) and ends on 31 March after 81 days, Foxtrot's
+        # is open (122 days); a reservation counts none.
+        c1 = Place.create(
+            {
+                "name": "C1",
+                "structure_id": cls.chrs.id,
+                "available_from": date(2024, 1, 1),
+                "company_id": company.id,
+            }
+        )
+        c2 = Place.create(
+            {
+                "name": "C2",
+                "structure_id": cls.chrs.id,
+                "available_from": date(2025, 7, 1),
+                "company_id": company.id,
+            }
+        )
+        Convention = cls.env["siao.convention"]
+        Convention.create(
+            {
+                "name": "Contingent du CHRS",
+                "partner_id": cls.chrs.id,
+                "kind": "contingent",
+                "place_count": 3,
+                "place_ids": [(6, 0, (c1 | c2).ids)],
+                "signature_date": date(2025, 1, 20),
+                "date_start": date(2025, 2, 1),
+                "date_end": date(2026, 1, 31),
+                "company_id": company.id,
+            }
+        )
+        # Not signed: not in force.
+        Convention.create(
+            {
+                "name": "Contingent en discussion",
+                "partner_id": cls.chrs.id,
+                "kind": "contingent",
+                "place_count": 5,
+                "company_id": company.id,
+            }
+        )
+        for place, person_, kind, start, end in (
+            (c1, p5, "occupation", date(2025, 1, 10), date(2025, 3, 31)),
+            (c1, p8, "reservation", date(2025, 6, 1), date(2025, 6, 30)),
+            (c2, p6, "occupation", date(2025, 9, 1), False),
+        ):
+            Reservation.create(
+                {
+                    "place_id": place.id,
+                    "detainee_id": person_.id,
+                    "kind": kind,
+                    "date_from": start,
+                    "date_to": end,
+                }
+            )
+        # Office hours: two held in the period (Echo met twice, once with a
+        # request opened; Foxtrot met; Hotel refused), one cancelled, one before.
+        Session = cls.env["siao.permanence"]
+        for when, state, outcomes in (
+            (datetime(2025, 6, 10, 9, 0), "done", {p5: "request_opened", p6: "met"}),
+            (datetime(2025, 9, 10, 9, 0), "done", {p5: "met", p8: "refused"}),
+            (datetime(2025, 10, 10, 9, 0), "cancelled", {p7: "met"}),
+            (datetime(2024, 12, 1, 9, 0), "done", {p7: "met"}),
+        ):
+            session = at(
+                when,
+                Session.create,
+                {"prison_id": cls.prison.id, "date": when, "company_id": company.id},
+            )
+            cls.env["siao.permanence.line"].create(
+                [
+                    {"permanence_id": session.id, "detainee_id": p.id, "outcome": o}
+                    for p, o in outcomes.items()
+                ]
+            )
+            if state == "done":
+                session.action_done()
+            else:
+                session.action_cancel()
         cls.env.flush_all()
 
     def indicators(self, user=None, lang=None):
@@ -217,6 +306,12 @@ class TestCpomIndicators(SiaoCase):
             "commission_cases_reviewed": 2,
             "reserved_places_occupancy_rate": 31 / 365,
             "supervised_followed": 1,
+            "permanence_sessions": 2,
+            "permanence_persons_met": 2,
+            "permanence_requests_opened": 1,
+            "contingent_places": 3,
+            "contingent_occupancy_rate": 181 / 518,
+            "contingent_mean_stay_days": 81,
         }
         indicators = self.indicators()
         self.assertEqual(set(indicators), set(expected))
@@ -264,14 +359,34 @@ class TestCpomIndicators(SiaoCase):
         book = openpyxl.load_workbook(io.BytesIO(content))
         self.assertEqual(
             book.sheetnames,
-            ["Synthèse", "Mesures", "Demandes", "Sorties", "Commission", "Graphiques"],
+            [
+                "Synthèse",
+                "Mesures",
+                "Demandes",
+                "Sorties",
+                "Commission",
+                "Contingents",
+                "Permanences en détention",
+                "Refus par besoin",
+                "Graphiques",
+            ],
         )
         self.assertEqual(book["Synthèse"]["A3"].value, "Code stable")
         # The sheets speak the language of who exports them.
         english = openpyxl.load_workbook(io.BytesIO(self.workbook(lang="en_US")))
         self.assertEqual(
             english.sheetnames,
-            ["Summary", "Measures", "Requests", "Releases", "Commission", "Charts"],
+            [
+                "Summary",
+                "Measures",
+                "Requests",
+                "Releases",
+                "Commission",
+                "Contingents",
+                "Office hours in prison",
+                "Refusals by need",
+                "Charts",
+            ],
         )
         summary = book["Synthèse"]
         rows = {
@@ -308,6 +423,34 @@ class TestCpomIndicators(SiaoCase):
                 if name.startswith("xl/charts/chart")
             ]
         self.assertEqual(len(charts), 3)
+
+    def test_the_sheets_of_contingents_office_hours_and_refusals_by_need(self):
+        book = openpyxl.load_workbook(io.BytesIO(self.workbook()))
+        contingents = list(book["Contingents"].iter_rows(values_only=True))
+        self.assertEqual(len(contingents), 2)  # the signed one only
+        self.assertEqual(
+            contingents[1][:6], ("Contingent du CHRS", "CHRS du test", 3, 2, 518, 181)
+        )
+        self.assertAlmostEqual(contingents[1][6], 181 / 518)
+        self.assertEqual(contingents[1][7], 1)
+        self.assertEqual(contingents[1][8], 81)
+        sessions = list(book["Permanences en détention"].iter_rows(values_only=True))
+        self.assertEqual(
+            sessions[0][:3], ("Date", "Établissement", "Personnes inscrites")
+        )
+        self.assertEqual([row[2] for row in sessions[1:]], [2, 2])
+        refusals = list(book["Refus par besoin"].iter_rows(values_only=True))
+        self.assertEqual(
+            refusals[0],
+            (
+                "Motif du refus",
+                "Refus des structures",
+                "Centre-ville",
+                "Chien",
+                "Aucun besoin noté",
+            ),
+        )
+        self.assertEqual(refusals[1], ("Pas de place disponible", 1, 1, 1, 0))
 
     def test_no_name_birth_date_or_prison_number_in_any_cell(self):
         book = openpyxl.load_workbook(io.BytesIO(self.workbook()))

@@ -104,13 +104,13 @@ class TestQueryCounts(SiaoCase):
         person = self._add_persons(1)[0]
         self.env.invalidate_all()
         # The file, its relations' names, its tabs (the Path tab's stays and their
-        # prisons among them), the count of its exchanges with the SPIP: a
-        # constant number of queries, whatever the database.
-        with self.assertQueryCount(siao_worker=13):
+        # prisons among them), its needs' tags, the count of its exchanges with the
+        # SPIP: a constant number of queries, whatever the database.
+        with self.assertQueryCount(siao_worker=14):
             person.web_read(spec)
         self._add_persons(40)
         self.env.invalidate_all()
-        with self.assertQueryCount(siao_worker=13):
+        with self.assertQueryCount(siao_worker=14):
             person.web_read(spec)
 
     @users("siao_manager")

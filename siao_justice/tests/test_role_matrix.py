@@ -66,6 +66,36 @@ class TestRoleMatrix(SiaoCase):
                 "date_from": date(2030, 1, 1),
             }
         )
+        # A structure's refusal, a contingent, office hours: their records and figures.
+        refused = cls.create_person(
+            last_name="Refusé",
+            consent_date=date(2025, 1, 1),
+            expected_release_date=date.today() + timedelta(days=40),
+        )
+        refusal = cls.env["siao.request"].create(
+            {"detainee_id": refused.id, "orientation": "chrs"}
+        )
+        refusal.action_submit()
+        refusal.action_orient()
+        refusal.action_refuse("structure", "no_place")
+        tag = cls.env["siao.need.tag"].create({"name": "Animal de la matrice"})
+        convention = cls.env["siao.convention"].create(
+            {
+                "name": "Contingent de la matrice",
+                "partner_id": chrs.id,
+                "kind": "contingent",
+                "place_count": 1,
+                "place_ids": [(6, 0, place.ids)],
+                "signature_date": date.today() - timedelta(days=40),
+                "date_start": date.today() - timedelta(days=30),
+            }
+        )
+        permanence = cls.env["siao.permanence"].create(
+            {"prison_id": cls.prison.id, "user_ids": [(6, 0, cls.worker.ids)]}
+        )
+        permanence_line = cls.env["siao.permanence.line"].create(
+            {"permanence_id": permanence.id, "detainee_id": person.id}
+        )
         person.action_transfer(cls.prison.id, "M-2", date.today())
         person.action_record_release(release_date=date.today(), outcome="family")
         cls.env.flush_all()
@@ -94,6 +124,10 @@ class TestRoleMatrix(SiaoCase):
                     .id,
                 }
             ),
+            "siao.need.tag": tag,
+            "siao.convention": convention,
+            "siao.permanence": permanence,
+            "siao.permanence.line": permanence_line,
             "siao.cpom.report.wizard": cls.env["siao.cpom.report.wizard"].create({}),
             "siao.detainee.merge": cls.env["siao.detainee.merge"].create(
                 {"detainee_ids": [(6, 0, person.ids)], "target_id": person.id}
@@ -109,7 +143,7 @@ class TestRoleMatrix(SiaoCase):
         meeting.action_close()
         cls.meeting = meeting
         cls.env.flush_all()
-        for model in cls.report_models():
+        for model in [*cls.report_models(), "siao.report.contingent"]:
             cls.records[model] = cls.env[model].search([], limit=1)
 
     @classmethod
@@ -239,7 +273,7 @@ class TestRoleMatrix(SiaoCase):
 
     def test_restricted_fields_are_refused_and_absent_from_the_figures(self):
         person = self.records["siao.detainee"]
-        for field in ("restrictions", "notes"):
+        for field in ("restrictions", "notes", "need_tag_ids"):
             with self.subTest(field=field), self.assertRaises(AccessError):
                 person.with_user(self.reader).read([field])
             with self.subTest(field=field), self.assertRaises(AccessError):

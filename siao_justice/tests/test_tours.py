@@ -445,3 +445,55 @@ class TestSpipPortalTour(SiaoTourCase):
             login="cpip_tour",
             role="spip",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestPartnershipTours(SiaoTourCase):
+    def test_coordinator_records_a_convention_and_opens_the_board(self):
+        structure = self.create_host_structure("CHRS du tour")
+        place = self.create_place(
+            structure, "Chambre du tour", date.today() - timedelta(days=30)
+        )
+        self.create_soon_released()
+        self.env["siao.permanence"].create(
+            {
+                "prison_id": self.prison.id,
+                "date": datetime.now() + timedelta(days=3),
+                "user_ids": [(6, 0, self.worker.ids)],
+            }
+        )
+        login = self.login_of("user_coordinator", self.manager)
+        self.start_tour_with_screenshot(
+            "/odoo/siao-conventions",
+            "siao_justice_partnership_tour",
+            login=login,
+            role="coordination",
+        )
+        convention = self.env["siao.convention"].search(
+            [("name", "=", "Contingent CHRS du tour 2026")]
+        )
+        self.assertEqual(
+            (convention.partner_id, convention.kind, convention.place_count),
+            (structure, "contingent", 2),
+        )
+        self.assertEqual((convention.step, convention.place_ids), ("signed", place))
+
+    def test_worker_prepares_and_closes_office_hours(self):
+        person = self.create_soon_released()
+        session = self.env["siao.permanence"].create(
+            {
+                "prison_id": self.prison.id,
+                "date": datetime.now() + timedelta(days=1),
+                "user_ids": [(6, 0, self.worker.ids)],
+            }
+        )
+        self.start_tour(
+            "/odoo/action-siao_justice.siao_permanence_action_mine",
+            "siao_justice_permanence_tour",
+            login="siao_worker",
+        )
+        self.assertEqual(session.state, "done")
+        line = session.line_ids.filtered(lambda line: line.detainee_id == person)
+        self.assertEqual(line.outcome, "request_opened")
+        self.assertEqual(line.request_id.state, "draft")
+        self.assertEqual(person.current_request_id, line.request_id)

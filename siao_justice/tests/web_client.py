@@ -92,3 +92,44 @@ def open_board(env, model, domain, groupby, spec, limit=40):
         )
         calls.append(env.cr.sql_log_count - before)
     return calls
+
+
+def board_actions(env, view_xmlid):
+    """What a board view (Odoo's ``board``) asks for, action by action, as its
+    client does: (title, model, view type, domain, specification), each read
+    with the action's own view of that type."""
+    from odoo.tools.safe_eval import safe_eval  # noqa: PLC0415
+
+    view = env.ref(view_xmlid)
+    arch = etree.fromstring(env["board.board"].get_view(view.id, "form")["arch"])
+    found = []
+    for node in arch.xpath("//action"):
+        # The client loads the action as /web/action/load does (as superuser).
+        action = env["ir.actions.act_window"].sudo().browse(int(node.get("name")))
+        view_type = node.get("view_mode")
+        own = action.view_ids.filtered(lambda v, t=view_type: v.view_mode == t)
+        view_id = own[:1].view_id.id or False
+        views = env[action.res_model].get_views([(view_id, view_type)])
+        spec = arch_specification(
+            env,
+            action.res_model,
+            etree.fromstring(views["views"][view_type]["arch"]),
+        )
+        spec.setdefault("display_name", {})
+        found.append(
+            (
+                node.get("string"),
+                action.res_model,
+                view_type,
+                safe_eval(node.get("domain") or "[]"),
+                spec,
+            )
+        )
+    return found
+
+
+def open_board_action(env, model, view_type, domain, spec, limit=80):
+    """The call a board's action makes: a page of a list, or a graph's groups."""
+    if view_type == "graph":
+        return env[model].read_group(domain, ["__count"], ["release_horizon"])
+    return env[model].web_search_read(domain, spec, limit=limit)

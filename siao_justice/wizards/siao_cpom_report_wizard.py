@@ -97,6 +97,9 @@ class SiaoCpomReportWizard(models.TransientModel):
             self._write_subject(
                 workbook, formats, sheet_name, model, columns, companies
             )
+        self._write_contingents(workbook, formats, companies)
+        self._write_permanences(workbook, formats, companies)
+        self._write_refusals_by_need(workbook, formats, companies)
         self._write_charts(workbook, formats, companies)
         workbook.close()
         return output.getvalue()
@@ -236,6 +239,145 @@ class SiaoCpomReportWizard(models.TransientModel):
                 for column, write in writers:
                     write(row, column, values[column])
         sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
+
+    @staticmethod
+    def _write_table(sheet, formats, headers, rows, row_formats=None):
+        """A header row and its rows (None: an empty cell)."""
+        for column, header in enumerate(headers):
+            sheet.write(0, column, header, formats["header"])
+            sheet.set_column(column, column, 18)
+        for row, values in enumerate(rows, start=1):
+            for column, value in enumerate(values):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    sheet.write_string(row, column, value)
+                else:
+                    cell_format = (row_formats or {}).get(column)
+                    sheet.write_number(row, column, value, cell_format)
+        sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+
+    def _write_contingents(self, workbook, formats, companies):
+        """Per contingent in force: places, days open and occupied, occupancy,
+        stays ended and their mean length (the indicators' own figures)."""
+        Indicators = self.env["siao.cpom.indicators"]
+        conventions = Indicators._contingents_in_force(
+            self.date_from, self.date_to, companies
+        )
+        figures = conventions._contingent_figures(self.date_from, self.date_to)
+        rows = []
+        for convention in conventions:
+            row = figures[convention.id]
+            rows.append(
+                [
+                    convention.name,
+                    convention.partner_id.name or "",
+                    row["places_agreed"],
+                    row["places_identified"],
+                    row["open_days"],
+                    row["occupied_days"],
+                    row["occupancy_rate"],
+                    row["stays_ended"],
+                    row["mean_stay_days"],
+                ]
+            )
+        self._write_table(
+            workbook.add_worksheet(_("Contingents")),
+            formats,
+            [
+                _("Convention"),
+                _("Structure"),
+                _("Places agreed"),
+                _("Places identified"),
+                _("Days open"),
+                _("Days occupied"),
+                _("Occupancy rate"),
+                _("Stays ended"),
+                _("Mean stay (days)"),
+            ],
+            rows,
+            {6: formats["percent"], 8: formats["number"]},
+        )
+
+    def _write_permanences(self, workbook, formats, companies):
+        """Per office hours held: the establishment, the persons listed and what
+        came of each meeting (counts, no person)."""
+        sessions = self.env["siao.cpom.indicators"]._held_permanences(
+            self.date_from, self.date_to, companies
+        )
+        Line = self.env["siao.permanence.line"].sudo()
+        outcomes = [key for key, _label in Line._fields["outcome"].selection]
+        counts = {
+            (session.id, outcome): count
+            for session, outcome, count in Line._read_group(
+                [("permanence_id", "in", sessions.ids)],
+                ["permanence_id", "outcome"],
+                ["__count"],
+            )
+        }
+        labels = dict(Line._fields["outcome"]._description_selection(self.env))
+        rows = [
+            [
+                fields.Datetime.context_timestamp(self, session.date).strftime(
+                    "%d/%m/%Y"
+                ),
+                session.prison_id.name or "",
+                sum(counts.get((session.id, o), 0) for o in [*outcomes, False]),
+                *(counts.get((session.id, o), 0) for o in outcomes),
+            ]
+            for session in sessions.sorted("date")
+        ]
+        self._write_table(
+            workbook.add_worksheet(_("Office hours in prison")),
+            formats,
+            [_("Date"), _("Establishment"), _("Persons listed")]
+            + [labels[o] for o in outcomes],
+            rows,
+        )
+
+    def _write_refusals_by_need(self, workbook, formats, companies):
+        """Refusals by structures in the period: one row per reason, one column per
+        need the persons had that day, and the refusals in all."""
+        Refusal = self.env["siao.report.refusal"]
+        domain = [
+            ("company_id", "in", companies),
+            ("date", ">=", self.date_from),
+            ("date", "<=", self.date_to),
+        ]
+        by_need = {
+            (reason, tag): count
+            for reason, tag, count in Refusal._read_group(
+                domain, ["refusal_reason", "need_tag_id"], ["__count"]
+            )
+        }
+        totals = dict(
+            self.env["siao.report.request.step"]._read_group(
+                domain + [("event", "=", "refuse"), ("refusal_by", "=", "structure")],
+                ["refusal_reason"],
+                ["__count"],
+            )
+        )
+        tags = sorted({tag for _reason, tag in by_need if tag}, key=lambda t: t.name)
+        labels = dict(
+            Refusal._fields["refusal_reason"]._description_selection(self.env)
+        )
+        rows = [
+            [
+                labels.get(reason, reason or ""),
+                totals.get(reason, 0),
+                *(by_need.get((reason, tag), 0) for tag in tags),
+                by_need.get((reason, self.env["siao.need.tag"]), 0),
+            ]
+            for reason in sorted(totals, key=lambda r: labels.get(r, r or ""))
+        ]
+        self._write_table(
+            workbook.add_worksheet(_("Refusals by need")),
+            formats,
+            [_("Reason of the refusal"), _("Refusals by structures")]
+            + [tag.name for tag in tags]
+            + [_("No need recorded")],
+            rows,
+        )
 
     @staticmethod
     def _cell_writer(sheet, info, formats):
