@@ -52,10 +52,12 @@
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/siao_need_tag_demo.xml",
         "demo/siao_detainee_demo.xml",
         "demo/siao_request_demo.xml",
         "demo/siao_commission_demo.xml",
         "demo/siao_avdl_demo.xml",
+        "demo/siao_partnership_demo.xml",
     ],
     "assets": {
         # Odoo loads its graph views (and what patches them) on first use.

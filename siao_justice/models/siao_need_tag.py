@@ -16,7 +16,7 @@ class SiaoNeedTag(models.Model):
     _inherit = ["siao.input.validation"]
     _order = "kind, name"
 
-    name = fields.Char(required=True, translate=True)
+    name = fields.Char(required=True)
     kind = fields.Selection(NEED_TAG_KINDS, required=True, default="need")
     color = fields.Integer()
     active = fields.Boolean(default=True)

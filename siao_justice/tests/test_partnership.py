@@ -359,6 +359,21 @@ class TestPermanence(SiaoCase):
         line.outcome = "absent"
         self.assertEqual(line.outcome, "absent")
 
+    def test_a_merge_moves_the_person_s_lines_to_the_file_kept(self):
+        session = self.session()
+        line = self.env["siao.permanence.line"].create(
+            {"permanence_id": session.id, "detainee_id": self.far.id, "outcome": "met"}
+        )
+        session.action_done()
+        wizard = self.env["siao.detainee.merge"].create(
+            {
+                "detainee_ids": [(6, 0, (self.far | self.arrived).ids)],
+                "target_id": self.arrived.id,
+            }
+        )
+        wizard.action_merge()
+        self.assertEqual(line.detainee_id, self.arrived)
+
     def test_closing_counts_the_lines_the_worker_may_not_read(self):
         secret = self.create_person(
             last_name="Secret", confidential=True, user_id=self.worker_2.id
