@@ -217,7 +217,7 @@ def bulk(cr, scale, ref):
         SELECT n,
                CASE WHEN random() < 0.6 THEN 0 ELSE 1 END AS company_index,
                random() AS r1, random() AS r2, random() AS r3, random() AS r4,
-               (CURRENT_DATE - (random() * 2920)::int) AS incarceration_date,
+               (siao_today(1) - (random() * 2920)::int) AS incarceration_date,
                (2 + (random() * random() * 58)::int) AS sentence_months
           FROM generate_series(1, %s) AS n
         """,
@@ -244,7 +244,7 @@ def bulk(cr, scale, ref):
                p.incarceration_date - ((18 + p.r2 * 50) * 365)::int,
                md5(p.n::text || random()::text),
                lpad((p.n * 7919 %% 999983)::text, 6, '0') || '-' || p.n,
-               CASE WHEN p.incarceration_date > CURRENT_DATE - 120 AND p.r3 < 0.5
+               CASE WHEN p.incarceration_date > siao_today(1) - 120 AND p.r3 < 0.5
                     THEN 'remand' ELSE 'convicted' END,
                'none', 'detained', p.incarceration_date, p.sentence_months,
                (p.incarceration_date
@@ -255,7 +255,7 @@ def bulk(cr, scale, ref):
                NULL, NULL, NULL, NULL,
                CASE WHEN p.r2 < 0.8 THEN p.incarceration_date + 20 END,
                CASE WHEN p.r2 < 0.8 THEN 'siao_spip' END,
-               CURRENT_DATE, true, p.r4 < 0.02, false, false,
+               siao_today(1), true, p.r4 < 0.02, false, false,
                1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
           FROM bench_person p
           JOIN (SELECT row_number() OVER (ORDER BY company_id) - 1 AS idx, *
@@ -300,7 +300,7 @@ def bulk(cr, scale, ref):
                               [1 + (abs(hashtext(d.pseudonym)) % 6)],
             last_contact_date = d.expected_release_date
                 + (abs(hashtext(d.pseudonym || 'c')) % 200)
-         WHERE d.expected_release_date < CURRENT_DATE
+         WHERE d.expected_release_date < siao_today(1)
         """,
     )
     cr.execute(
@@ -321,7 +321,7 @@ def bulk(cr, scale, ref):
           FROM bench_company c
          WHERE c.company_id = d.company_id AND d.state = 'released'
            AND d.last_contact_date
-               < (CURRENT_DATE - make_interval(months => c.retention))::date - 1
+               < (siao_today(1) - make_interval(months => c.retention))::date - 1
         """,
     )
     # SIAO requests: most persons have one; the released ones a closed one.
@@ -339,7 +339,7 @@ def bulk(cr, scale, ref):
                     THEN 'emergency' ELSE 'insertion' END,
                s.state,
                CASE WHEN s.state <> 'draft' THEN
-                   COALESCE(d.expected_release_date, CURRENT_DATE + 90)
+                   COALESCE(d.expected_release_date, siao_today(1) + 90)
                    - 20 - (abs(hashtext(d.pseudonym || 'd')) % 150) END,
                'chrs',
                CASE WHEN s.state IN ('oriented', 'proposed', 'admitted', 'refused')
@@ -351,7 +351,7 @@ def bulk(cr, scale, ref):
                CASE WHEN s.state = 'refused' THEN 'structure' END,
                CASE WHEN s.state = 'refused' THEN 'no_place' END,
                CASE WHEN s.state = 'admitted' THEN COALESCE(d.actual_release_date,
-                   d.expected_release_date, CURRENT_DATE) END,
+                   d.expected_release_date, siao_today(1)) END,
                d.release_horizon, true,
                abs(hashtext(d.pseudonym || 't')) % 3 > 0,
                1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
@@ -383,13 +383,13 @@ def bulk(cr, scale, ref):
           FROM siao_request r WHERE r.request_date IS NOT NULL
         UNION ALL
         SELECT r.id, r.company_id, r.user_id, 'orient', 'submitted', 'oriented',
-               LEAST(r.request_date + 2 + (r.id % 5), CURRENT_DATE), NULL, NULL, 1, 1,
+               LEAST(r.request_date + 2 + (r.id % 5), siao_today(1)), NULL, NULL, 1, 1,
                now() at time zone 'UTC', now() at time zone 'UTC'
           FROM siao_request r
          WHERE r.state IN ('proposed', 'admitted') AND r.request_date IS NOT NULL
         UNION ALL
         SELECT r.id, r.company_id, r.user_id, 'propose', 'oriented', 'proposed',
-               LEAST(r.request_date + 7 + (r.id % 3), CURRENT_DATE), NULL, NULL, 1, 1,
+               LEAST(r.request_date + 7 + (r.id % 3), siao_today(1)), NULL, NULL, 1, 1,
                now() at time zone 'UTC', now() at time zone 'UTC'
           FROM siao_request r
          WHERE r.state = 'admitted' AND r.request_date IS NOT NULL
@@ -402,7 +402,7 @@ def bulk(cr, scale, ref):
                (CASE r.state WHEN 'admitted' THEN 'proposed'
                     WHEN 'proposed' THEN 'oriented' ELSE 'submitted' END),
                r.state,
-               LEAST(r.request_date + 10 + (r.id % 60), CURRENT_DATE),
+               LEAST(r.request_date + 10 + (r.id % 60), siao_today(1)),
                r.refusal_by, r.refusal_reason, 1, 1, now() at time zone 'UTC',
                now() at time zone 'UTC'
           FROM siao_request r
@@ -471,7 +471,7 @@ def bulk(cr, scale, ref):
           FROM siao_detainee d
           JOIN bench_company c ON c.company_id = d.company_id
           CROSS JOIN LATERAL (SELECT CASE
-               WHEN d.actual_release_date > CURRENT_DATE - 150 THEN 'active'
+               WHEN d.actual_release_date > siao_today(1) - 150 THEN 'active'
                ELSE 'closed' END AS state) m
          WHERE d.state = 'released' AND abs(hashtext(d.pseudonym || 'a')) % 12 = 0
         """,
@@ -484,7 +484,7 @@ def bulk(cr, scale, ref):
             justice_reserved, active, create_uid, write_uid, create_date,
             write_date)
         SELECT c.structures[1 + (g %% 8)], c.company_id, 'Place ' || g, 'chrs',
-               'free', CURRENT_DATE - 3000, g %% 3 = 0, true, 1, 1,
+               'free', siao_today(1) - 3000, g %% 3 = 0, true, 1, 1,
                now() at time zone 'UTC', now() at time zone 'UTC'
           FROM bench_company c
           CROSS JOIN generate_series(1, greatest(10, (%s * c.share / 150)::int)) g
@@ -507,7 +507,7 @@ def bulk(cr, scale, ref):
                        AS rank
               FROM siao_detainee d WHERE d.state = 'released')
         SELECT s.place_id, p.id, s.company_id, 'occupation', 'confirmed',
-               CURRENT_DATE - 2900 + s.k * 200, CURRENT_DATE - 2900 + s.k * 200 + 180,
+               siao_today(1) - 2900 + s.k * 200, siao_today(1) - 2900 + s.k * 200 + 180,
                1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
           FROM slot s JOIN person p ON p.company_id = s.company_id AND p.rank = s.rank
         """,
@@ -523,8 +523,8 @@ def bulk(cr, scale, ref):
                1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
           FROM bench_company c
           CROSS JOIN generate_series(
-              date_trunc('month', CURRENT_DATE - 2920),
-              date_trunc('month', CURRENT_DATE) - interval '1 month',
+              date_trunc('month', siao_today(1) - 2920),
+              date_trunc('month', siao_today(1)) - interval '1 month',
               interval '1 month') m
         """,
     )

@@ -307,10 +307,10 @@ def measure_crons(root, scale):
                 person.write({"release_horizon": horizon})
 
     scenarios = [
-        ("tomorrow", fields.Date.today() + relativedelta(days=1), 5),
+        ("tomorrow", root.company.siao_today() + relativedelta(days=1), 5),
         (
             "in a month, every boundary crossed",
-            fields.Date.today() + relativedelta(months=1),
+            root.company.siao_today() + relativedelta(months=1),
             3,
         ),
         ("every row changed (horizons emptied)", None, 1),
@@ -321,7 +321,7 @@ def measure_crons(root, scale):
                 root, Person._cron_update_release_horizon
             )
             loop_seconds, loop_queries, _r = emptied_then(
-                root, lambda: orm_loop(fields.Date.today())
+                root, lambda: orm_loop(root.company.siao_today())
             )
         else:
             seconds, queries, changed = timed(
@@ -366,7 +366,7 @@ def measure_crons(root, scale):
     record("cron: deadline activities, daily pass", seconds, queries)
     # Retention: a day's anonymisation (rolled back so each run has the same work).
     due = Person.with_context(active_test=False).search(
-        Person._retention_domain(fields.Date.today())
+        Person._retention_domain(root.company.siao_today())
     )
     meetings = (
         root["siao.commission.line"]
@@ -395,7 +395,7 @@ def measure_crons(root, scale):
 
 def measure_agenda(manager):
     company = manager.company
-    month = date.today().replace(day=1) + relativedelta(months=1)
+    month = company.siao_today().replace(day=1) + relativedelta(months=1)
     meeting = manager["siao.commission.meeting"].create(
         {
             "date": fields.Datetime.to_datetime(month)
@@ -480,7 +480,7 @@ def plain_export_writer():
 
 
 def measure_workbook(manager, scale):
-    year = date.today().year - 1
+    year = manager.company.siao_today().year - 1
     Wizard = manager["siao.cpom.report.wizard"]
     wizard = Wizard.create(
         {"date_from": date(year, 1, 1), "date_to": date(year, 12, 31)}
@@ -637,7 +637,8 @@ def measure_dashboard(root, manager):
                     "kind": "contingent",
                     "place_count": len(places[:5]),
                     "place_ids": [(6, 0, places[:5])],
-                    "signature_date": date.today() - relativedelta(years=1),
+                    "signature_date": root.company.siao_today()
+                    - relativedelta(years=1),
                 }
                 for structure_id, company_id, places in root.cr.fetchall()
             ]
@@ -670,7 +671,7 @@ def measure_dashboard(root, manager):
 
 
 def measure_pivots(manager):
-    year = date.today().year - 1
+    year = manager.company.siao_today().year - 1
     start, end = date(year, 1, 1), date(year, 12, 31)
     for model, date_field, outcome in (
         ("siao.report.request", "request_date", "state"),

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,12 @@ class Client:
             list(args),
             kwargs,
         )
+
+
+def business_day(client):
+    """The association's day, as the server counts it (``res.company.siao_today``,
+    in the company's time zone): the day the tests build their dates from."""
+    return date.fromisoformat(client("res.company", "siao_today", []))
 
 
 def database_options():

@@ -2,14 +2,14 @@
 
 import base64
 import io
-from datetime import date
 
 import openpyxl
+from conftest import business_day
 
 
 def test_accountant_downloads_the_cpom_workbook(login):
     accountant = login("comptable")
-    year = date.today().year
+    year = business_day(accountant).year
     wizard_id = accountant(
         "siao.cpom.report.wizard",
         "create",

@@ -8,6 +8,7 @@ import io
 from datetime import date, datetime, timedelta
 
 import openpyxl
+from conftest import business_day
 
 
 def workbook(accountant, start, end):
@@ -36,7 +37,7 @@ def summary(book):
 
 def test_a_contingent_and_its_occupancy_reach_the_workbook(login):
     coordinator, accountant = login("coordinatrice"), login("comptable")
-    year = date.today().year
+    year = business_day(coordinator).year
     start = date(year, 1, 1)
     structure = coordinator(
         "res.partner",
@@ -104,7 +105,7 @@ def test_office_hours_in_prison_from_the_list_to_the_figures(login):
     [prison] = worker(
         "res.partner", "search", [("siao_partner_type", "=", "prison")], limit=1
     )
-    today = date.today()
+    today = business_day(worker)
     due = worker(
         "siao.detainee",
         "create",
@@ -167,7 +168,7 @@ def test_needs_put_the_fitting_places_first(login):
             "siao_partner_type": "host_structure",
         },
     )
-    today = str(date.today())
+    today = business_day(coordinator)
 
     def place(name, tags):
         return coordinator(
@@ -176,7 +177,7 @@ def test_needs_put_the_fitting_places_first(login):
             {
                 "name": name,
                 "structure_id": structure,
-                "available_from": today,
+                "available_from": str(today),
                 "need_tag_ids": [(6, 0, tags)],
             },
         )
@@ -193,7 +194,7 @@ def test_needs_put_the_fitting_places_first(login):
         {
             "last_name": "Besoins-RPC",
             "prison_id": prison,
-            "expected_release_date": str(date.today() + timedelta(days=40)),
+            "expected_release_date": str(today + timedelta(days=40)),
             "need_tag_ids": [(6, 0, [dog, zone])],
         },
     )

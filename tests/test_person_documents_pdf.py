@@ -3,9 +3,10 @@ live server: from the back office, and from the SPIP's portal for the officer,
 for a person without and then with a housing solution."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import requests
+from conftest import business_day
 from PyPDF2 import PdfReader
 
 
@@ -62,7 +63,8 @@ def test_the_documents_are_pdfs_for_the_back_office_and_the_portal(server, login
     prison = admin(
         "res.partner", "search", [("siao_partner_type", "=", "prison")], limit=1
     )[0]
-    release = date.today() + timedelta(days=30)
+    today = business_day(admin)
+    release = today + timedelta(days=30)
     person = admin(
         "siao.detainee",
         "create",
@@ -74,7 +76,7 @@ def test_the_documents_are_pdfs_for_the_back_office_and_the_portal(server, login
             "incarceration_date": "2025-01-01",
             "expected_release_date": release.isoformat(),
             "spip_referent_id": contact,
-            "consent_date": date.today().isoformat(),
+            "consent_date": today.isoformat(),
             "consent_scope": "partners",
         },
     )
@@ -113,7 +115,7 @@ def test_the_documents_are_pdfs_for_the_back_office_and_the_portal(server, login
             "name": "Pdf 1",
             "structure_id": structure,
             "place_type": "chrs",
-            "available_from": date.today().isoformat(),
+            "available_from": today.isoformat(),
         },
     )
     request = admin(

@@ -5,7 +5,7 @@ of the list is row 1), every such cell at once."""
 
 from datetime import datetime
 
-from odoo import _, fields, models
+from odoo import _, models
 from odoo.tools import DEFAULT_SERVER_DATE_FORMAT
 
 from odoo.addons.base_import.models.base_import import ImportValidationError
@@ -45,7 +45,9 @@ class BaseImportImport(models.TransientModel):
                                 "The column %(column)s holds cells that are not "
                                 "dates (expected as %(example)s):",
                                 column=column,
-                                example=fields.Date.today().strftime(date_format),
+                                example=self.env.company.siao_today().strftime(
+                                    date_format
+                                ),
                             ),
                             *wrong,
                         ]

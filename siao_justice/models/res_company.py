@@ -1,6 +1,17 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
+
+from odoo.addons.base.models.res_partner import _tz_get
+
+# The association's day is the company's local date, in this time zone unless the
+# company sets another (``siao_timezone``).
+DEFAULT_TIMEZONE = "Europe/Paris"
 
 # How often office hours are held in each prison.
 PERMANENCE_PERIODS = [("week", "Every week"), ("month", "Every month")]
@@ -20,8 +31,60 @@ WEEKS_OF_MONTH = [
 ]
 
 
+def local_day(instant, tz_name):
+    """The calendar day of ``instant`` (a naive UTC datetime) in ``tz_name``."""
+    zone = pytz.timezone(tz_name or DEFAULT_TIMEZONE)
+    return pytz.utc.localize(instant).astimezone(zone).date()
+
+
+def create_day_functions(cr):
+    """The same rule for SQL views, which cannot take parameters:
+    ``siao_today(company)``, the company's today on PostgreSQL's clock (the
+    transaction's instant, as Odoo's own dates), in its time zone. Created with
+    the company's setting, and again by each view that reads it."""
+    cr.execute(
+        SQL(
+            """
+            CREATE OR REPLACE FUNCTION siao_today(company integer)
+            RETURNS date LANGUAGE sql STABLE AS $$
+                SELECT (now() AT TIME ZONE COALESCE(
+                    (SELECT siao_timezone FROM res_company WHERE id = company),
+                    %(default)s))::date
+            $$;
+            """,
+            default=DEFAULT_TIMEZONE,
+        )
+    )
+
+
+def flag_domain(env, domain, operator, value):
+    """The search of a boolean field computed from ``domain``: the records that
+    match it, or those that do not."""
+    if operator not in ("=", "!=") or not isinstance(value, bool):
+        raise UserError(env._("This search is not supported."))
+    if (operator == "=") == value:
+        return domain
+    return ["!", *expression.normalize_domain(domain)]
+
+
+def company_today(records):
+    """The default of a date field that starts today: the current company's day
+    (``res.company.siao_today``)."""
+    return records.env.company.siao_today()
+
+
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    siao_timezone = fields.Selection(
+        _tz_get,
+        string="Time zone of the association's day",
+        default=DEFAULT_TIMEZONE,
+        required=True,
+        help="The business day (release today, deadlines, horizons, retention, the "
+        "CPOM's periods) is the date in this time zone, whatever the time zone of "
+        "the user or of the server.",
+    )
 
     siao_permanence_period = fields.Selection(
         PERMANENCE_PERIODS,
@@ -100,21 +163,124 @@ class ResCompany(models.Model):
         string="Commission participants",
     )
 
+    # ---- The association's day: the one clock ----
+    # Every business day of the addon is read here: computes, constraints, nightly
+    # jobs, report views, the CPOM's periods, the portal and the documents. Dates
+    # and times stay stored in UTC; a day is the company's local date.
+    def siao_today(self):
+        """Today, for the association: the current date in the company's time
+        zone (the current company when called on none)."""
+        return local_day(fields.Datetime.now(), self._siao_zone())
+
+    def siao_day_of(self, instant):
+        """The association's day of ``instant`` (a naive UTC datetime): a
+        meeting's or an office hours' day."""
+        return instant and local_day(instant, self._siao_zone())
+
+    def siao_day_start(self, day, hour=0.0):
+        """The instant (naive UTC) of ``day`` at ``hour`` (decimal hours) in the
+        company's time zone: the bounds of a period of days, a meeting's time."""
+        hours = int(hour)
+        local = datetime.combine(day, time(hours, round((hour - hours) * 60)))
+        zone = pytz.timezone(self._siao_zone())
+        # A time that does not exist (the change to summer time) is the hour after.
+        aware = zone.normalize(zone.localize(local, is_dst=False))
+        return aware.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def siao_moved(self, instant, delta):
+        """``instant`` (naive UTC) moved by ``delta`` (a relativedelta) on the
+        association's calendar: the same local time, across a change of summer
+        time."""
+        zone = pytz.timezone(self._siao_zone())
+        local = pytz.utc.localize(instant).astimezone(zone).replace(tzinfo=None)
+        moved = zone.normalize(zone.localize(local + delta, is_dst=False))
+        return moved.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _siao_zone(self):
+        """The time zone of the company (the current one when called on none),
+        read without a query."""
+        company_id = self[:1].id or self.env.company.id
+        return self._siao_zones().get(company_id) or DEFAULT_TIMEZONE
+
     @api.model
-    def _siao_threshold_domain(self, field_name, operator, limit):
-        """The records of every company whose ``field_name`` compares with the
-        date that company's own setting gives (``limit(company)``): the rules of
-        the département (request lead time, dry-exit alert, retention) each
-        company sets for itself."""
+    @tools.ormcache()
+    def _siao_zones(self):
+        """{company id: time zone} of every company, kept between requests (every
+        compute of a board reads its day): cleared on every server through the
+        database when a company is created, archived or changes its setting
+        (``cache_invalidation_fields``)."""
+        companies = self.sudo().with_context(active_test=False).search([])
+        return {company.id: company.siao_timezone for company in companies}
+
+    def cache_invalidation_fields(self):
+        return super().cache_invalidation_fields() | {
+            "siao_timezone",
+            "siao_dry_exit_alert_days",
+        }
+
+    @api.model
+    def _siao_days(self):
+        """{today: ids of the companies whose today it is}: usually one day for
+        every company of the database."""
+        days = {}
+        for company_id, zone in self._siao_zones().items():
+            day = local_day(fields.Datetime.now(), zone or DEFAULT_TIMEZONE)
+            days.setdefault(day, []).append(company_id)
+        return days
+
+    def init(self):
+        create_day_functions(self.env.cr)
+
+    @api.model
+    def _siao_per_day_domain(self, domain_for, day=None):
+        """The records that match ``domain_for(day)``, ``day`` being the one given
+        or else their company's today: a rule that reads only the day (one
+        domain when every company has the same today, as usual)."""
+        days = {day: None} if day else self._siao_days()
+        if len(days) == 1:
+            return domain_for(next(iter(days)))
         return expression.OR(
             [
-                [
-                    ("company_id", "=", company.id),
-                    (field_name, operator, limit(company)),
-                ]
-                for company in self.sudo().search([])
+                expression.AND([[("company_id", "in", ids)], domain_for(today)])
+                for today, ids in days.items()
             ]
         )
+
+    @api.model
+    def _siao_per_company_domain(self, domain_for, day=None):
+        """The records of every company that match ``domain_for(company, day)``,
+        ``day`` being the one given or else that company's today: the rules of
+        the département (request lead time, dry-exit alert, retention) each
+        company sets for itself, on its own day."""
+        return expression.OR(
+            [
+                expression.AND(
+                    [
+                        [("company_id", "=", company.id)],
+                        domain_for(company, day or company.siao_today()),
+                    ]
+                )
+                for company in self.sudo().browse(list(self._siao_zones()))
+            ]
+        )
+
+    @api.model
+    def _siao_days_domain(self, field_name, date_from=None, date_to=None):
+        """The records of every company whose instant ``field_name`` falls on the
+        days from ``date_from`` to ``date_to`` (either may be left open), in that
+        company's time zone: a period of the CPOM counts a meeting of 00:30 on
+        1 January in the new year."""
+
+        def within(company, _day):
+            domain = []
+            if date_from:
+                domain.append((field_name, ">=", company.siao_day_start(date_from)))
+            if date_to:
+                end = company.siao_day_start(date_to + timedelta(days=1))
+                domain.append((field_name, "<", end))
+            return domain
+
+        return self._siao_per_company_domain(within)
 
     @api.constrains(
         "siao_request_lead_months",
@@ -138,12 +304,6 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     _("The SIAO Justice settings must be positive numbers.")
                 )
-
-    def write(self, vals):
-        result = super().write(vals)
-        if "siao_dry_exit_alert_days" in vals:
-            self.env.registry.clear_cache()  # _siao_dry_exit_alert_days
-        return result
 
     @api.model
     @tools.ormcache("company_id")

@@ -4,6 +4,7 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    siao_timezone = fields.Selection(related="company_id.siao_timezone", readonly=False)
     siao_request_lead_months = fields.Integer(
         related="company_id.siao_request_lead_months", readonly=False
     )

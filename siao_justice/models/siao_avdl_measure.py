@@ -2,8 +2,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
+from .res_company import DEFAULT_TIMEZONE, company_today, flag_domain, local_day
 from .siao_housing_place import PLACE_TYPES
 from .siao_input_validation import one_per_person_in_states
 
@@ -39,12 +41,13 @@ CLOSING_REASONS = [
 REMINDER_DAYS = 15
 
 
-def cancel_extra_open_measures(cr):
+def cancel_extra_open_measures(cr, today=None):
     """Before the unique index exists (the upgrade, whose pre-migration has no
     models yet): a person holding several open measures keeps the most advanced
     one (in housing, then before entry, then the oldest referral); the others are
-    cancelled (closed when already in housing) and leave the active file. Returns
-    their ids."""
+    cancelled (closed when already in housing) and leave the active file on
+    ``today`` (the association's day in the default time zone when the companies
+    have no setting yet). Returns their ids."""
     cr.execute(
         SQL(
             """
@@ -60,11 +63,11 @@ def cancel_extra_open_measures(cr):
                SET state = CASE WHEN m.state = 'active'
                                 THEN 'closed' ELSE 'cancelled' END,
                    closing_date = CASE WHEN m.state = 'active'
-                                       THEN CURRENT_DATE ELSE m.closing_date END,
+                                       THEN %(today)s ELSE m.closing_date END,
                    closing_reason = CASE WHEN m.state = 'active'
                                          THEN 'other' ELSE m.closing_reason END,
                    file_until = CASE WHEN m.state IN %(in_file)s
-                                     THEN CURRENT_DATE ELSE m.file_until END
+                                     THEN %(today)s ELSE m.file_until END
               FROM ranked
              WHERE ranked.id = m.id AND ranked.rank > 1
          RETURNING m.id
@@ -72,6 +75,7 @@ def cancel_extra_open_measures(cr):
             order=["active", "pre_entry", "waiting"],
             open=OPEN_MEASURE_STATES,
             in_file=IN_FILE_STATES,
+            today=today or local_day(fields.Datetime.now(), DEFAULT_TIMEZONE),
         )
     )
     return [row[0] for row in cr.fetchall()]
@@ -107,9 +111,7 @@ class SiaoAvdlMeasure(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    referral_date = fields.Date(
-        required=True, default=fields.Date.context_today, tracking=True
-    )
+    referral_date = fields.Date(required=True, default=company_today, tracking=True)
     state = fields.Selection(
         MEASURE_STATES,
         readonly=True,
@@ -157,6 +159,13 @@ class SiaoAvdlMeasure(models.Model):
     )
     end_date = fields.Date(
         compute="_compute_end_date", store=True, index=True, tracking=True
+    )
+    ending_soon = fields.Boolean(
+        string="Ending within 15 days",
+        compute="_compute_ending_soon",
+        search="_search_ending_soon",
+        help="In housing, and the period ends within the reminder's days of the "
+        "association's today (or has ended).",
     )
     housing_type = fields.Selection(PLACE_TYPES, tracking=True)
     landlord_id = fields.Many2one(
@@ -213,7 +222,7 @@ class SiaoAvdlMeasure(models.Model):
     def _cancel_extra_open_measures(self):
         """See ``cancel_extra_open_measures``."""
         self.env.flush_all()
-        ids = cancel_extra_open_measures(self.env.cr)
+        ids = cancel_extra_open_measures(self.env.cr, self.env.company.siao_today())
         self.invalidate_model(["state", "file_until", "closing_date", "closing_reason"])
         # The flags read from the state follow it.
         measures = self.browse(ids)
@@ -410,7 +419,7 @@ class SiaoAvdlMeasure(models.Model):
         measures = self.browse()
         for vals in vals_list:  # one by one: each referral sees the previous ones
             room = self._room_in_file(vals["user_id"], vals["company_id"])
-            today = fields.Date.context_today(self)
+            today = self.env["res.company"].browse(vals["company_id"]).siao_today()
             vals.update(
                 {"state": "pre_entry", "file_from": today}
                 if room
@@ -478,7 +487,7 @@ class SiaoAvdlMeasure(models.Model):
                     )
                 )
             measure.sudo().write(
-                {"state": "pre_entry", "file_from": fields.Date.context_today(self)}
+                {"state": "pre_entry", "file_from": measure.company_id.siao_today()}
             )
         return True
 
@@ -548,8 +557,9 @@ class SiaoAvdlMeasure(models.Model):
         leaving = self.filtered("in_active_file")
         for key in {(m.user_id.id, m.company_id.id) for m in leaving}:
             self._lock_active_file(*key)
-        today = values.get("closing_date") or fields.Date.context_today(self)
-        leaving.sudo().write(dict(values, file_until=today))
+        for company, measures in leaving.grouped("company_id").items():
+            today = values.get("closing_date") or company.siao_today()
+            measures.sudo().write(dict(values, file_until=today))
         (self - leaving).sudo().write(values)
         # Its worker no longer reads a confidential file: no more of its news.
         self._siao_keep_to_readers()
@@ -635,15 +645,42 @@ class SiaoAvdlMeasure(models.Model):
 
     # ---- Crons ----
     @api.model
+    def _ending_soon_domain(self):
+        return [("state", "=", "active")] + self.env[
+            "res.company"
+        ]._siao_per_day_domain(
+            lambda today: [
+                ("end_date", "<=", today + relativedelta(days=REMINDER_DAYS))
+            ]
+        )
+
+    def _compute_ending_soon(self):
+        soon = self.filtered_domain(self._ending_soon_domain())
+        for measure in self:
+            measure.ending_soon = measure in soon
+
+    def _search_ending_soon(self, operator, value):
+        return flag_domain(self.env, self._ending_soon_domain(), operator, value)
+
+    @api.model
     def _cron_end_reminders(self):
         """15 days before the end of each period, remind the worker, once per period."""
-        today = fields.Date.context_today(self)
         due = self.search(
-            [
-                ("state", "in", MEASURE_STEPS["renew"]),
-                ("end_date", ">=", today),
-                ("end_date", "<=", today + relativedelta(days=REMINDER_DAYS)),
-            ]
+            expression.AND(
+                [
+                    [("state", "in", MEASURE_STEPS["renew"])],
+                    self.env["res.company"]._siao_per_day_domain(
+                        lambda today: [
+                            ("end_date", ">=", today),
+                            (
+                                "end_date",
+                                "<=",
+                                today + relativedelta(days=REMINDER_DAYS),
+                            ),
+                        ]
+                    ),
+                ]
+            )
         )
         sent = {
             (r.measure_id.id, r.period_index)

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .res_company import company_today
+
 
 class SiaoAvdlRenewal(models.Model):
     _name = "siao.avdl.renewal"
@@ -13,7 +15,7 @@ class SiaoAvdlRenewal(models.Model):
     company_id = fields.Many2one(
         related="measure_id.company_id", store=True, index=True
     )
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    date = fields.Date(required=True, default=company_today, index=True)
     reason = fields.Text(required=True)
     previous_end_date = fields.Date()
     new_end_date = fields.Date()

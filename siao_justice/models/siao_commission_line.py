@@ -244,7 +244,7 @@ class SiaoCommissionLine(models.Model):
     # ---- Who acts, and by when ----
     def _default_due_date(self):
         self.ensure_one()
-        return self.meeting_id.date.date() + timedelta(days=DECISION_DAYS)
+        return self.meeting_id.day + timedelta(days=DECISION_DAYS)
 
     def _default_action_user(self, decision):
         """Who carries out ``decision`` unless the commission names someone: an AVDL

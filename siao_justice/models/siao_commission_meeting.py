@@ -1,16 +1,14 @@
 import calendar
-from datetime import date, datetime, time
+from datetime import date
 
-import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
+from .res_company import flag_domain
 from .siao_input_validation import without_defaults
-
-DEFAULT_TZ = "Europe/Paris"
 
 
 def nth_weekday_of_month(year, month, week, weekday):
@@ -36,7 +34,7 @@ MEETING_STEPS = {
 class SiaoCommissionMeeting(models.Model):
     _name = "siao.commission.meeting"
     _description = "Commission justice meeting"
-    _inherit = ["mail.thread", "siao.input.validation"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "siao.input.validation"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -45,6 +43,12 @@ class SiaoCommissionMeeting(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True, readonly=False)
     date = fields.Datetime(required=True, tracking=True, index=True)
+    day = fields.Date(
+        compute="_compute_day",
+        store=True,
+        index=True,
+        help="The meeting's day in the association's time zone.",
+    )
     month = fields.Date(compute="_compute_month", store=True, index=True)
     location = fields.Char(tracking=True)
     participant_ids = fields.Many2many("res.partner", string="Participants")
@@ -59,6 +63,15 @@ class SiaoCommissionMeeting(models.Model):
     scheduled = fields.Boolean(
         readonly=True,
         help="Created by the schedule: one such meeting per company and month.",
+    )
+    not_held = fields.Boolean(
+        string="Not held",
+        compute="_compute_not_held",
+        search="_search_not_held",
+        help="Planned for a day that has passed, and never started.",
+    )
+    not_held_notice_sent = fields.Boolean(
+        string="Coordinators told it was not held", readonly=True, copy=False
     )
     line_ids = fields.One2many("siao.commission.line", "meeting_id", string="Cases")
     line_count = fields.Integer(compute="_compute_line_count")
@@ -84,24 +97,67 @@ class SiaoCommissionMeeting(models.Model):
         )
 
     # ---- Computes ----
-    @api.depends("date")
+    @api.depends("date", "company_id.siao_timezone")
+    def _compute_day(self):
+        for meeting in self:
+            meeting.day = meeting.company_id.siao_day_of(meeting.date)
+
+    @api.depends("day")
     def _compute_month(self):
         for meeting in self:
-            meeting.month = meeting.date and meeting.date.date().replace(day=1)
+            meeting.month = meeting.day and meeting.day.replace(day=1)
 
-    @api.depends("date")
+    @api.depends("day")
     def _compute_name(self):
         for meeting in self:
-            day = meeting.date and fields.Datetime.context_timestamp(
-                meeting, meeting.date
-            )
             meeting.name = (
                 self.env._(
-                    "Commission justice of %(day)s", day=day.strftime("%d/%m/%Y")
+                    "Commission justice of %(day)s",
+                    day=meeting.day.strftime("%d/%m/%Y"),
                 )
-                if day
+                if meeting.day
                 else self.env._("Commission justice")
             )
+
+    def _compute_not_held(self):
+        not_held = self.filtered_domain(self._not_held_domain())
+        for meeting in self:
+            meeting.not_held = meeting in not_held
+
+    def _search_not_held(self, operator, value):
+        return flag_domain(self.env, self._not_held_domain(), operator, value)
+
+    @api.model
+    def _not_held_domain(self):
+        """Planned meetings whose day has passed (each company's day): nobody
+        started them, they are not the next ones."""
+        return expression.AND(
+            [
+                [("state", "=", "planned")],
+                self.env["res.company"]._siao_per_company_domain(
+                    lambda company, today: [
+                        ("date", "<", company.siao_day_start(today))
+                    ]
+                ),
+            ]
+        )
+
+    @api.model
+    def _coming_domain(self):
+        """The meetings still to hold: the one in session, and the planned ones
+        whose day (each company's) is today or later. The next commission is the
+        first of them."""
+        return expression.OR(
+            [
+                [("state", "=", "in_session")],
+                expression.AND(
+                    [
+                        [("state", "=", "planned")],
+                        ["!", *expression.normalize_domain(self._not_held_domain())],
+                    ]
+                ),
+            ]
+        )
 
     @api.depends("line_ids.decision")
     def _compute_line_count(self):
@@ -125,7 +181,13 @@ class SiaoCommissionMeeting(models.Model):
             raise UserError(
                 _("This commission is closed: its minutes can no longer change.")
             )
-        return super().write(vals)
+        result = super().write(vals)
+        if "date" in vals:
+            # Moved: if its new day passes too, it gets its own notice.
+            self.sudo().filtered("not_held_notice_sent").write(
+                {"not_held_notice_sent": False}
+            )
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_without_cases(self):
@@ -136,32 +198,41 @@ class SiaoCommissionMeeting(models.Model):
 
     # ---- Schedule ----
     @api.model
+    def _meeting_day_of_month(self, company, month):
+        """The day of ``company``'s commission in the month of ``month``."""
+        return nth_weekday_of_month(
+            month.year,
+            month.month,
+            company.siao_commission_week or "2",
+            int(company.siao_commission_weekday or 1),
+        )
+
+    @api.model
     def _next_meeting_datetime(self, company, today):
         """The next meeting of ``company`` on or after ``today`` (UTC, naive)."""
-        tz = pytz.timezone(company.partner_id.tz or DEFAULT_TZ)
-        hours = int(company.siao_commission_hour)
-        minutes = round((company.siao_commission_hour - hours) * 60)
-        for months_ahead in (0, 1):
-            month = today + relativedelta(months=months_ahead)
-            day = nth_weekday_of_month(
-                month.year,
-                month.month,
-                company.siao_commission_week or "2",
-                int(company.siao_commission_weekday or 1),
-            )
-            if day >= today:
-                break
-        local = tz.localize(datetime.combine(day, time(hours, minutes)))
-        return local.astimezone(pytz.utc).replace(tzinfo=None)
+        day = self._meeting_day_of_month(company, today)
+        if day < today:
+            day = self._meeting_day_of_month(company, today + relativedelta(months=1))
+        return company.siao_day_start(day, company.siao_commission_hour)
+
+    @api.model
+    def _last_meeting_datetime(self, company, today):
+        """The last meeting day of ``company``'s schedule before ``today`` (UTC,
+        naive): the demo's past commission."""
+        day = self._meeting_day_of_month(company, today)
+        if day >= today:
+            day = self._meeting_day_of_month(company, today - relativedelta(months=1))
+        return company.siao_day_start(day, company.siao_commission_hour)
 
     @api.model
     def _cron_schedule_meetings(self):
-        """Create, for each company, its next commission: one per month, never twice."""
-        today = fields.Date.context_today(self)
+        """Create, for each company, its next commission: one per month, never
+        twice. A planned meeting whose day has passed is not held: the
+        coordinators are asked to start, close or move it, once."""
         created = self.browse()
         for company in self.env["res.company"].search([]):
-            when = self._next_meeting_datetime(company, today)
-            month = when.date().replace(day=1)
+            when = self._next_meeting_datetime(company, company.siao_today())
+            month = company.siao_day_of(when).replace(day=1)
             if self.search_count(
                 [
                     ("company_id", "=", company.id),
@@ -182,13 +253,42 @@ class SiaoCommissionMeeting(models.Model):
                     "scheduled": True,
                 }
             )
+        self._notify_not_held()
         return created
+
+    @api.model
+    def _notify_not_held(self):
+        """Each coordinator of the company gets an activity on a meeting not held,
+        once (the flag is on the meeting's row: two runs cannot both send it)."""
+        meetings = self.sudo().search(
+            expression.AND(
+                [self._not_held_domain(), [("not_held_notice_sent", "=", False)]]
+            )
+        )
+        activity_type = self.env.ref(
+            "siao_justice.mail_activity_type_commission_not_held"
+        )
+        for meeting in meetings:
+            meeting.write({"not_held_notice_sent": True})
+            for coordinator in self.env["siao.detainee"]._siao_coordinators(
+                meeting.company_id
+            ):
+                meeting.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    date_deadline=meeting.company_id.siao_today(),
+                    user_id=coordinator.id,
+                    summary=_(
+                        "Not held on %(day)s: start it, or move it to its new date.",
+                        day=meeting.day.strftime("%d/%m/%Y"),
+                    ),
+                )
+        return meetings
 
     # ---- Agenda ----
     def _agenda_domain(self):
         """The cases this meeting must review."""
         self.ensure_one()
-        day = self.date.date()
+        day = self.day
         lead = relativedelta(months=self.company_id.siao_request_lead_months)
         previous = self.search(
             [
@@ -363,16 +463,22 @@ class SiaoCommissionMeeting(models.Model):
         return action
 
     @api.model
-    def action_open_next_board(self):
-        """Menu "Next commission": the board of the coming (or running) meeting."""
-        meeting = self.search(
-            [
-                ("state", "in", ("planned", "in_session")),
-                ("company_id", "in", self.env.companies.ids),
-            ],
+    def _next_meeting(self):
+        """The next commission of the user's companies: the one in session, else
+        the first planned for today or later (``_coming_domain``)."""
+        coming = expression.AND(
+            [self._coming_domain(), [("company_id", "in", self.env.companies.ids)]]
+        )
+        return self.search(
+            expression.AND([coming, [("state", "=", "in_session")]]),
             order="date asc",
             limit=1,
-        )
+        ) or self.search(coming, order="date asc", limit=1)
+
+    @api.model
+    def action_open_next_board(self):
+        """Menu "Next commission": the board of the running or coming meeting."""
+        meeting = self._next_meeting()
         if not meeting:
             return self.env["ir.actions.act_window"]._for_xml_id(
                 "siao_justice.siao_commission_meeting_action"

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .res_company import flag_domain
 from .siao_housing_place import place_days_sql
 
 CONVENTION_KINDS = [
@@ -102,6 +103,11 @@ class SiaoConvention(models.Model):
         help="Days occupied over days open of the contingent's places, over the "
         "last twelve months.",
     )
+    ending_soon = fields.Boolean(
+        string="Ending within two months",
+        compute="_compute_ending_soon",
+        search="_search_ending_soon",
+    )
     mean_stay_days = fields.Float(
         string="Mean stay (days)", compute="_compute_occupancy"
     )
@@ -113,8 +119,8 @@ class SiaoConvention(models.Model):
     # ---- Computes ----
     @api.depends("letter_date", "meeting_date", "signature_date", "date_end")
     def _compute_step(self):
-        today = fields.Date.today()
         for convention in self:
+            today = convention.company_id.siao_today()
             if convention.date_end and convention.date_end < today:
                 convention.step = "ended"
             elif convention.signature_date:
@@ -126,13 +132,37 @@ class SiaoConvention(models.Model):
             else:
                 convention.step = "draft"
 
-    def _compute_occupancy(self):
-        today = fields.Date.context_today(self)
-        figures = self._contingent_figures(today - relativedelta(years=1), today)
+    @api.model
+    def _ending_soon_domain(self, day=None):
+        """Conventions that end within two months of ``day`` (each company's
+        today by default)."""
+        return self.env["res.company"]._siao_per_day_domain(
+            lambda today: [
+                ("date_end", ">=", today),
+                ("date_end", "<=", today + relativedelta(months=END_NOTICE_MONTHS)),
+            ],
+            day,
+        )
+
+    def _compute_ending_soon(self):
+        soon = self.filtered_domain(self._ending_soon_domain())
         for convention in self:
-            row = figures.get(convention.id, {})
-            convention.occupancy_rate = row.get("occupancy_rate") or 0.0
-            convention.mean_stay_days = row.get("mean_stay_days") or 0.0
+            convention.ending_soon = convention in soon
+
+    def _search_ending_soon(self, operator, value):
+        return flag_domain(self.env, self._ending_soon_domain(), operator, value)
+
+    def _compute_occupancy(self):
+        """Over the twelve months to each company's today."""
+        for company, conventions in self.grouped("company_id").items():
+            today = company.siao_today()
+            figures = conventions._contingent_figures(
+                today - relativedelta(years=1), today
+            )
+            for convention in conventions:
+                row = figures.get(convention.id, {})
+                convention.occupancy_rate = row.get("occupancy_rate") or 0.0
+                convention.mean_stay_days = row.get("mean_stay_days") or 0.0
 
     def _contingent_figures(self, date_from, date_to):
         """{convention id: figures} of these contingents over the period, in one
@@ -244,25 +274,25 @@ class SiaoConvention(models.Model):
     @api.model
     def _cron_notify_end(self, today=None):
         """The coordinators get an activity two months before a convention ends,
-        once (the flag is a row every run updates: two runs cannot both send it)."""
-        today = today or fields.Date.context_today(self)
+        once (the flag is a row every run updates: two runs cannot both send it).
+        ``today`` (a date) is for the tests; each company's day by default."""
+        per_day = self.env["res.company"]._siao_per_day_domain
         conventions = self.sudo().search(
-            [
-                ("end_notice_sent", "=", False),
-                ("date_end", ">=", today),
-                ("date_end", "<=", today + relativedelta(months=END_NOTICE_MONTHS)),
-            ]
+            [("end_notice_sent", "=", False)] + self._ending_soon_domain(today)
         )
         activity_type = self.env.ref("siao_justice.mail_activity_type_convention_end")
         Person = self.env["siao.detainee"]
-        ended = self.sudo().search([("step", "!=", "ended"), ("date_end", "<", today)])
+        ended = self.sudo().search(
+            [("step", "!=", "ended")]
+            + per_day(lambda day: [("date_end", "<", day)], today)
+        )
         self.env.add_to_compute(self._fields["step"], ended)
         for convention in conventions:
             convention.write({"end_notice_sent": True})
             for coordinator in Person._siao_coordinators(convention.company_id):
                 convention.activity_schedule(
                     activity_type_id=activity_type.id,
-                    date_deadline=today,
+                    date_deadline=today or convention.company_id.siao_today(),
                     user_id=coordinator.id,
                     summary=_(
                         "The convention ends on %(day)s: renew it or close it.",

@@ -3,6 +3,9 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.osv import expression
+
+from .res_company import company_today
 
 # reason: activity type (the reason's label is the activity's summary)
 DEADLINE_REASONS = {
@@ -39,7 +42,7 @@ class SiaoDeadlineAlert(models.Model):
         ],
         required=True,
     )
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=company_today)
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
     stay_id = fields.Many2one(
         "siao.detainee.stay", string="Stay in prison", ondelete="set null"
@@ -68,47 +71,63 @@ class SiaoDeadlineAlert(models.Model):
         )
 
     @api.model
-    def _candidate_domains(self, today):
-        """Who needs which activity today: one domain per reason."""
+    def _candidate_domains(self):
+        """Who needs which activity today (each company's day): one domain per
+        reason."""
         Person = self.env["siao.detainee"]
         detained = [("state", "=", "detained"), ("active", "=", True)]
+        per_day = self.env["res.company"]._siao_per_day_domain
         return {
-            "file_request": Person._request_due_domain(today),
+            "file_request": Person._request_due_domain(),
             # A date already past (short sentences) is alerted too.
-            "lsc": detained
-            + [
-                ("has_housing_solution", "=", False),
-                ("lsc_excluded", "=", False),
-                ("lsc_automatic_date", "!=", False),
-                (
-                    "lsc_automatic_date",
-                    "<=",
-                    today + relativedelta(months=LSC_NOTICE_MONTHS),
-                ),
-            ],
+            "lsc": expression.AND(
+                [
+                    detained,
+                    [
+                        ("has_housing_solution", "=", False),
+                        ("lsc_excluded", "=", False),
+                        ("lsc_automatic_date", "!=", False),
+                    ],
+                    per_day(
+                        lambda today: [
+                            (
+                                "lsc_automatic_date",
+                                "<=",
+                                today + relativedelta(months=LSC_NOTICE_MONTHS),
+                            )
+                        ]
+                    ),
+                ]
+            ),
             "dry_exit": detained + Person._search_dry_exit_risk("=", True),
-            "resources": detained
-            + [
-                ("estimated_release_date", ">=", today),
-                (
-                    "estimated_release_date",
-                    "<=",
-                    today + relativedelta(months=RESOURCES_MONTHS_BEFORE_RELEASE),
-                ),
-                ("resource_right_ids", "any", [("status", "=", "todo")]),
-            ],
+            "resources": expression.AND(
+                [
+                    detained,
+                    [("resource_right_ids", "any", [("status", "=", "todo")])],
+                    per_day(
+                        lambda today: [
+                            ("estimated_release_date", ">=", today),
+                            (
+                                "estimated_release_date",
+                                "<=",
+                                today
+                                + relativedelta(months=RESOURCES_MONTHS_BEFORE_RELEASE),
+                            ),
+                        ]
+                    ),
+                ]
+            ),
         }
 
     @api.model
     def _schedule(self, persons=None):
         """Schedule the deadline activities due today, for ``persons`` or everyone.
         Returns the alerts created."""
-        today = fields.Date.context_today(self)
         Person = self.env["siao.detainee"].sudo()
         model_id = self.env["ir.model"]._get_id("siao.detainee")
         alerts = self.sudo()
         summaries = dict(self._fields["reason"]._description_selection(self.env))
-        for reason, holds in self._candidate_domains(today).items():
+        for reason, holds in self._candidate_domains().items():
             # The reason no longer holds: its alert is archived, to come back if
             # the reason holds again.
             stale = [
@@ -125,7 +144,7 @@ class SiaoDeadlineAlert(models.Model):
             candidates = Person.search(domain)
             if not candidates:
                 continue
-            taken_back = self._take_back_open_activities(reason, candidates, today)
+            taken_back = self._take_back_open_activities(reason, candidates)
             alerts |= taken_back
             candidates -= taken_back.detainee_id
             if not candidates:
@@ -143,7 +162,7 @@ class SiaoDeadlineAlert(models.Model):
                             "res_id": person.id,
                             "activity_type_id": activity_type.id,
                             "summary": summaries[reason],
-                            "date_deadline": self._deadline(reason, person, today),
+                            "date_deadline": self._deadline(reason, person),
                             "user_id": person.user_id.id or self.env.uid,
                         }
                         for person in candidates
@@ -164,7 +183,7 @@ class SiaoDeadlineAlert(models.Model):
         return alerts
 
     @api.model
-    def _take_back_open_activities(self, reason, persons, today):
+    def _take_back_open_activities(self, reason, persons):
         """The reason holds again for these persons while the activity of its
         archived alert is still open: that alert comes back with its activity
         (one activity per reason, never a second beside it). Returns them."""
@@ -191,14 +210,13 @@ class SiaoDeadlineAlert(models.Model):
         for alert in back:
             alert.activity_id.with_context(
                 mail_activity_quick_update=True
-            ).date_deadline = self._deadline(reason, alert.detainee_id, today)
+            ).date_deadline = self._deadline(reason, alert.detainee_id)
         return back
 
     def _reschedule(self, persons):
         """The dates of these persons moved: the open activities of their alerts
         get their new deadlines, the alerts that no longer hold are archived and
         those now due are scheduled."""
-        today = fields.Date.context_today(self)
         created = self._schedule(persons)
         alerts = self.sudo().search(
             [
@@ -208,7 +226,7 @@ class SiaoDeadlineAlert(models.Model):
             ]
         )
         for alert in alerts:
-            deadline = self._deadline(alert.reason, alert.detainee_id, today)
+            deadline = self._deadline(alert.reason, alert.detainee_id)
             if deadline and alert.activity_id.date_deadline != deadline:
                 alert.activity_id.with_context(
                     mail_activity_quick_update=True
@@ -216,7 +234,10 @@ class SiaoDeadlineAlert(models.Model):
         return created
 
     @api.model
-    def _deadline(self, reason, person, today):
+    def _deadline(self, reason, person):
+        """The due date of the activity of ``reason`` for ``person``, from their
+        company's today."""
+        today = person.company_id.siao_today()
         if reason == "lsc":
             return max(person.lsc_automatic_date, today)
         if reason == "dry_exit":

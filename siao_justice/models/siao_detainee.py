@@ -12,6 +12,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .res_company import company_today, flag_domain
 from .siao_avdl_measure import CANCELLABLE_MEASURE_STATES
 from .siao_request import ANSWERING_STATES, REQUEST_STATES, TRANSITIONS
 from .siao_resource_right import DEFAULT_CHECKLIST
@@ -116,6 +117,8 @@ EARLIER_RELEASE_NOTICE_DAYS = 7
 # 24 months are served outside once 3 months remain, unless housing is impossible.
 LSC_MAX_SENTENCE_MONTHS = 24
 LSC_REMAINING_MONTHS = 3
+# The board's filter of LSC de plein droit dates coming soon.
+LSC_SOON_MONTHS = 2
 
 
 # The day a release is planned for, in this order: the expected release date, or else
@@ -147,29 +150,29 @@ def estimated_release_sql(alias=None):
 HORIZON_MONTHS = {"m1": 1, "m3": 3, "m6": 6}
 
 
-def release_horizon_rules(today):
-    """The one definition of the release horizon: ordered (horizon, domain) pairs,
-    the first domain a file matches gives its horizon (``later`` when none does).
-    The compute reads them on records, the nightly pass in SQL."""
-    return [
-        ("past", [("state", "!=", "detained")]),
-        (
-            "unknown",
-            [
-                "|",
-                ("legal_status", "=", "remand"),
-                ("estimated_release_date", "=", False),
-            ],
-        ),
-        ("past", [("estimated_release_date", "<", today)]),
-        *(
-            (
-                horizon,
-                [("estimated_release_date", "<=", today + relativedelta(months=n))],
-            )
-            for horizon, n in HORIZON_MONTHS.items()
-        ),
+def _within_months(months):
+    return lambda today: [
+        ("estimated_release_date", "<=", today + relativedelta(months=months))
     ]
+
+
+# The one definition of the release horizon: ordered (horizon, domain on a day)
+# pairs, the first domain a file matches gives its horizon (``later`` when none
+# does). The compute reads them on records, the nightly pass in SQL, each on the
+# file's company's today (``SiaoDetainee._release_horizon_domains``).
+RELEASE_HORIZON_RULES = [
+    ("past", lambda today: [("state", "!=", "detained")]),
+    (
+        "unknown",
+        lambda today: [
+            "|",
+            ("legal_status", "=", "remand"),
+            ("estimated_release_date", "=", False),
+        ],
+    ),
+    ("past", lambda today: [("estimated_release_date", "<", today)]),
+    *((horizon, _within_months(n)) for horizon, n in HORIZON_MONTHS.items()),
+]
 
 
 def solution_requests_sql(person, stay, day, planned=True):
@@ -546,7 +549,7 @@ class SiaoDetainee(models.Model):
         "identity.",
     )
     last_contact_date = fields.Date(
-        default=fields.Date.context_today,
+        default=company_today,
         readonly=True,
         copy=False,
         tracking=True,
@@ -600,6 +603,13 @@ class SiaoDetainee(models.Model):
         index=True,
         help="For sentences of 24 months or less: the day 3 months remain. "
         "From then on, only a lack of housing keeps the person in prison.",
+    )
+    lsc_soon = fields.Boolean(
+        string="LSC deadline within 2 months",
+        compute="_compute_lsc_soon",
+        search="_search_lsc_soon",
+        help="Detained, and the LSC de plein droit date falls within two months "
+        "of the association's today.",
     )
     estimated_release_date = fields.Date(
         string="Release date to plan for",
@@ -846,6 +856,29 @@ class SiaoDetainee(models.Model):
                 else False
             )
 
+    @api.model
+    def _lsc_soon_domain(self):
+        return [("state", "=", "detained")] + self.env[
+            "res.company"
+        ]._siao_per_day_domain(
+            lambda today: [
+                ("lsc_automatic_date", ">=", today),
+                (
+                    "lsc_automatic_date",
+                    "<=",
+                    today + relativedelta(months=LSC_SOON_MONTHS),
+                ),
+            ]
+        )
+
+    def _compute_lsc_soon(self):
+        soon = self.filtered_domain(self._lsc_soon_domain())
+        for person in self:
+            person.lsc_soon = person in soon
+
+    def _search_lsc_soon(self, operator, value):
+        return flag_domain(self.env, self._lsc_soon_domain(), operator, value)
+
     @api.depends(*ESTIMATED_RELEASE_SOURCES)
     def _compute_estimated_release_date(self):
         for person in self:
@@ -854,10 +887,20 @@ class SiaoDetainee(models.Model):
                 False,
             )
 
-    def _release_horizons(self, today):
-        """{file: its release horizon on ``today``}, read from the rules."""
+    @api.model
+    def _release_horizon_domains(self, today=None):
+        """The rules of the release horizon on ``today``, or else on each file's
+        company's today: ordered (horizon, domain) pairs."""
+        per_day = self.env["res.company"]._siao_per_day_domain
+        return [
+            (horizon, per_day(rule, today)) for horizon, rule in RELEASE_HORIZON_RULES
+        ]
+
+    def _release_horizons(self, today=None):
+        """{file: its release horizon on ``today`` (its company's today by
+        default)}, read from the rules."""
         horizons, remaining = {}, self
-        for horizon, domain in release_horizon_rules(today):
+        for horizon, domain in self._release_horizon_domains(today):
             matched = remaining.filtered_domain(domain)
             horizons.update(dict.fromkeys(matched, horizon))
             remaining -= matched
@@ -881,7 +924,7 @@ class SiaoDetainee(models.Model):
 
     @api.depends("state", "legal_status", "estimated_release_date")
     def _compute_release_horizon(self):
-        for person, horizon in self._release_horizons(fields.Date.today()).items():
+        for person, horizon in self._release_horizons().items():
             person.release_horizon = horizon
 
     @api.depends(
@@ -1012,7 +1055,7 @@ class SiaoDetainee(models.Model):
             person.resource_progress = f"{done}/{len(rights)}" if rights else False
 
     def _dry_exit_limit(self):
-        return fields.Date.today() + timedelta(
+        return self.company_id.siao_today() + timedelta(
             days=self.env["res.company"]._siao_dry_exit_alert_days(self.company_id.id)
         )
 
@@ -1029,15 +1072,19 @@ class SiaoDetainee(models.Model):
             )
 
     def _search_dry_exit_risk(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise ValidationError(
-                _("This search on the dry-exit risk is not supported.")
-            )
-        today = fields.Date.today()
-        within_alert = self.env["res.company"]._siao_threshold_domain(
-            "estimated_release_date",
-            "<=",
-            lambda company: today + timedelta(days=company.siao_dry_exit_alert_days),
+        within_alert = self.env["res.company"]._siao_per_company_domain(
+            lambda company, today: [
+                (
+                    "estimated_release_date",
+                    "<=",
+                    today
+                    + timedelta(
+                        days=self.env["res.company"]._siao_dry_exit_alert_days(
+                            company.id
+                        )
+                    ),
+                )
+            ]
         )
         domain = expression.AND(
             [
@@ -1045,11 +1092,7 @@ class SiaoDetainee(models.Model):
                 within_alert,
             ]
         )
-        return (
-            domain
-            if (operator == "=") == value
-            else ["!", *expression.normalize_domain(domain)]
-        )
+        return flag_domain(self.env, domain, operator, value)
 
     # ---- Constraints ----
     def _date_order_rules(self):
@@ -1092,9 +1135,9 @@ class SiaoDetainee(models.Model):
         "actual_release_date",
     )
     def _check_dates(self):
-        today = fields.Date.context_today(self)
         rules = self._date_order_rules()
         for person in self:
+            today = person.company_id.siao_today()
             if person.birthdate and person.birthdate > today:
                 raise ValidationError(_("The birth date cannot be in the future."))
             if person.consent_date and person.consent_date > today:
@@ -1433,13 +1476,14 @@ class SiaoDetainee(models.Model):
         if reason not in dict(CLOSING_REASONS):
             raise UserError(_("Give the reason of the closing."))
         self.check_access("write")
-        today = fields.Date.context_today(self)
-        self.sudo()._end_follow_up(
-            today,
-            free_from=today + timedelta(days=1),
-            reason=_("Follow-up closed"),
-            measure_reason=FILE_TO_MEASURE_CLOSING.get(reason, "other"),
-        )
+        for company, persons in self.grouped("company_id").items():
+            today = company.siao_today()
+            persons.sudo()._end_follow_up(
+                today,
+                free_from=today + timedelta(days=1),
+                reason=_("Follow-up closed"),
+                measure_reason=FILE_TO_MEASURE_CLOSING.get(reason, "other"),
+            )
         self.with_context(**{STATE_CHANGE_CONTEXT: STATE_CHANGE_TOKEN}).write(
             {"state": "closed", "closing_reason": reason}
         )
@@ -1477,11 +1521,11 @@ class SiaoDetainee(models.Model):
     def _schedule_overdue_lsc(self):
         """An LSC de plein droit date already past, or within the notice, is
         alerted at once (short sentences), not on the next night."""
-        limit = fields.Date.today() + relativedelta(months=1)
         due = self.filtered(
             lambda p: p.state == "detained"
             and p.lsc_automatic_date
-            and p.lsc_automatic_date <= limit
+            and p.lsc_automatic_date
+            <= p.company_id.siao_today() + relativedelta(months=1)
         )
         if due:
             self.env["siao.deadline.alert"]._schedule(due)
@@ -1611,15 +1655,20 @@ class SiaoDetainee(models.Model):
             )
 
     @api.model
-    def _request_due_domain(self, day):
-        """The files for which a SIAO request is due on ``day``: convicted, in
-        prison, released within their company's lead time, and no request under
-        way. The one rule of the deadline alerts and of the office hours' list."""
-        within_lead = self.env["res.company"]._siao_threshold_domain(
-            "estimated_release_date",
-            "<=",
-            lambda company: day
-            + relativedelta(months=company.siao_request_lead_months),
+    def _request_due_domain(self, day=None):
+        """The files for which a SIAO request is due on ``day`` (each company's
+        today by default): convicted, in prison, released within their company's
+        lead time, and no request under way. The one rule of the deadline alerts
+        and of the office hours' list."""
+        within_lead = self.env["res.company"]._siao_per_company_domain(
+            lambda company, day: [
+                (
+                    "estimated_release_date",
+                    "<=",
+                    day + relativedelta(months=company.siao_request_lead_months),
+                )
+            ],
+            day,
         )
         return expression.AND(
             [
@@ -1845,16 +1894,15 @@ class SiaoDetainee(models.Model):
     # ---- Crons ----
     @api.model
     def _cron_update_release_horizon(self, today=None):
-        """Daily: the horizon depends on today's date; recompute it in one SQL pass.
-        ``today`` (a date) is for tests and the benchmark."""
-        today = today or fields.Date.today()
+        """Daily: the horizon depends on today's date; recompute it in one SQL
+        pass, on each company's day. ``today`` (a date) is for the benchmark."""
         # The rules' domains, as PostgreSQL reads them on the table itself.
         Person = self.sudo().with_context(active_test=False)
         case = SQL(
             "CASE %s ELSE 'later' END",
             SQL(" ").join(
                 SQL("WHEN %s THEN %s", Person._search(domain).where_clause, horizon)
-                for horizon, domain in release_horizon_rules(today)
+                for horizon, domain in self._release_horizon_domains(today)
             ),
         )
         self.env.flush_all()
@@ -2600,7 +2648,7 @@ class SiaoDetainee(models.Model):
         move = {name: values.pop(name) for name in MOVE_FIELDS if name in values}
         prison = move.get("prison_id") or self.prison_id.id
         number = move.get("prison_number") or False
-        today = fields.Date.context_today(self)
+        today = self.company_id.siao_today()
         if self.state == "detained":
             self.action_transfer(prison, number, today)
         else:
@@ -2658,14 +2706,15 @@ class SiaoDetainee(models.Model):
 
     # ---- Last contact, kept up to date ----
     def _touch_last_contact(self):
-        today = fields.Date.context_today(self)
-        stale = self.filtered(
-            lambda p: not p.anonymised and p.last_contact_date != today
-        )
-        if stale:
-            stale.sudo().with_context(tracking_disable=True).write(
-                {"last_contact_date": today}
+        for company, persons in self.grouped("company_id").items():
+            today = company.siao_today()
+            stale = persons.filtered(
+                lambda p, today=today: not p.anonymised and p.last_contact_date != today
             )
+            if stale:
+                stale.sudo().with_context(tracking_disable=True).write(
+                    {"last_contact_date": today}
+                )
 
     def message_post(self, **kwargs):
         """Any message in the file (a note, an email, an activity done) is a contact,
@@ -2677,49 +2726,44 @@ class SiaoDetainee(models.Model):
 
     # ---- Who is due ----
     @api.model
-    def _retention_domain(self, on_day):
-        """Files whose retention period has run out on ``on_day``."""
-        per_company = self.env["res.company"]._siao_threshold_domain(
-            "last_contact_date",
-            "<",
-            lambda company: on_day
-            - relativedelta(months=company.siao_retention_months),
-        )
-        return expression.AND(
-            [
-                [
-                    ("state", "!=", "detained"),
-                    ("anonymised", "=", False),
-                    # A merged file follows the file it was merged into.
-                    ("merged_into_id", "=", False),
-                    "|",
-                    ("retention_postponed_until", "=", False),
-                    ("retention_postponed_until", "<", on_day),
-                    # Support still under way: nobody is anonymised meanwhile.
-                    (
-                        "avdl_measure_ids",
-                        "not any",
-                        [("is_open", "=", True)],
-                    ),
-                    ("request_ids", "not any", [("is_open", "=", True)]),
-                    (
-                        "reservation_ids",
-                        "not any",
-                        [
-                            ("state", "=", "confirmed"),
-                            "|",
-                            ("date_to", "=", False),
-                            ("date_to", ">=", on_day),
-                        ],
-                    ),
-                ],
-                per_company,
+    def _retention_domain(self, on_day=None, ahead=None):
+        """Files whose retention period has run out on ``on_day`` (each company's
+        today by default), or by then plus ``ahead`` (a relativedelta)."""
+
+        def due_on(company, day):
+            day += ahead or relativedelta()
+            return [
+                ("state", "!=", "detained"),
+                ("anonymised", "=", False),
+                # A merged file follows the file it was merged into.
+                ("merged_into_id", "=", False),
+                (
+                    "last_contact_date",
+                    "<",
+                    day - relativedelta(months=company.siao_retention_months),
+                ),
+                "|",
+                ("retention_postponed_until", "=", False),
+                ("retention_postponed_until", "<", day),
+                # Support still under way: nobody is anonymised meanwhile.
+                ("avdl_measure_ids", "not any", [("is_open", "=", True)]),
+                ("request_ids", "not any", [("is_open", "=", True)]),
+                (
+                    "reservation_ids",
+                    "not any",
+                    [
+                        ("state", "=", "confirmed"),
+                        "|",
+                        ("date_to", "=", False),
+                        ("date_to", ">=", day),
+                    ],
+                ),
             ]
-        )
+
+        return self.env["res.company"]._siao_per_company_domain(due_on, on_day)
 
     def action_open_retention_preview(self):
         """The files that will be anonymised within a month, for the coordinators."""
-        in_a_month = fields.Date.context_today(self) + relativedelta(months=1)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "siao_justice.siao_detainee_action"
         )
@@ -2732,7 +2776,7 @@ class SiaoDetainee(models.Model):
                 "within a month.</p><p>A released file is anonymised when its "
                 "retention period after the last contact ends.</p>"
             ),
-            domain=self._retention_domain(in_a_month),
+            domain=self._retention_domain(ahead=relativedelta(months=1)),
             context={"active_test": False},
             view_mode="list,form",
             views=[(False, "list"), (False, "form")],
@@ -2771,9 +2815,7 @@ class SiaoDetainee(models.Model):
     @api.model
     def _cron_anonymise(self):
         persons = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search(self._retention_domain(fields.Date.context_today(self)))
+            self.sudo().with_context(active_test=False).search(self._retention_domain())
         )
         persons._anonymise()
         return persons
@@ -2890,7 +2932,8 @@ class SiaoDetainee(models.Model):
             .sudo()
             .search([("detainee_id", "in", persons.ids)], order="referral_date, id")
         )
-        now = fields.Datetime.now()
+        meetings = lines.meeting_id
+        coming = meetings.filtered_domain(meetings._coming_domain())
         summaries = {
             person: {
                 "steps": steps.browse(),
@@ -2909,11 +2952,7 @@ class SiaoDetainee(models.Model):
             meeting = line.meeting_id
             if meeting.state == "closed" and line.decision:
                 summary["last_decision"] = line
-            elif (
-                meeting.state != "closed"
-                and meeting.date >= now
-                and not summary["next_meeting"]
-            ):
+            elif meeting in coming and not summary["next_meeting"]:
                 summary["next_meeting"] = meeting
         for measure in measures:
             summary = summaries[measure.detainee_id]

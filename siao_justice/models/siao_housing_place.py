@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .res_company import company_today, flag_domain
 from .siao_request import ORIENTATION_TYPES
 
 PLACE_TYPES = ORIENTATION_TYPES + [
@@ -77,7 +78,7 @@ class SiaoHousingPlace(models.Model):
         string="Reserved for people leaving prison", tracking=True, index=True
     )
     available_from = fields.Date(
-        default=fields.Date.context_today,
+        default=company_today,
         required=True,
         help="First day the place can take someone (occupancy rates count from it).",
     )
@@ -104,6 +105,12 @@ class SiaoHousingPlace(models.Model):
         group_expand=True,
         help="Today's state: recomputed every day.",
     )
+    free_today = fields.Boolean(
+        string="Free today",
+        compute="_compute_free_today",
+        search="_search_free_today",
+        help="Open today (the association's day) and neither reserved nor occupied.",
+    )
     current_reservation_id = fields.Many2one(
         "siao.housing.reservation",
         compute="_compute_state",
@@ -122,9 +129,11 @@ class SiaoHousingPlace(models.Model):
         "reservation_ids.kind",
     )
     def _compute_state(self):
-        today = fields.Date.today()
         for place in self:
-            current = place.reservation_ids.filtered(lambda r: r._covers(today))[:1]
+            today = place.company_id.siao_today()
+            current = place.reservation_ids.filtered(
+                lambda r, today=today: r._covers(today)
+            )[:1]
             place.current_reservation_id = current
             if not current:
                 place.state = "free"
@@ -184,6 +193,25 @@ class SiaoHousingPlace(models.Model):
         return occupied, open_days
 
     # ---- Fitting places first ----
+    @api.model
+    def _free_today_domain(self):
+        return [("state", "=", "free")] + self.env["res.company"]._siao_per_day_domain(
+            lambda today: [
+                ("available_from", "<=", today),
+                "|",
+                ("available_until", "=", False),
+                ("available_until", ">=", today),
+            ]
+        )
+
+    def _compute_free_today(self):
+        free = self.filtered_domain(self._free_today_domain())
+        for place in self:
+            place.free_today = place in free
+
+    def _search_free_today(self, operator, value):
+        return flag_domain(self.env, self._free_today_domain(), operator, value)
+
     def _siao_free_between(self, date_from, date_to):
         """The places of ``self`` open and without any confirmed booking over
         [date_from, date_to] (date_to empty: from date_from on)."""
@@ -241,7 +269,7 @@ class SiaoHousingPlace(models.Model):
         """These places for ``person`` over the period, the free ones that fit
         first, then the free ones that do not, then the others: a list of
         (place, free, tags the place goes against)."""
-        date_from = fields.Date.to_date(date_from) or fields.Date.context_today(self)
+        date_from = fields.Date.to_date(date_from) or self.env.company.siao_today()
         free = self._siao_free_between(date_from, fields.Date.to_date(date_to))
         ranked = [
             (place, place in free, place._siao_mismatch_for(person)) for place in self

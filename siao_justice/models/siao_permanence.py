@@ -65,13 +65,15 @@ class SiaoPermanence(models.Model):
         # Said in the record's own words (and gender, in French).
         return _("Office hours planned")
 
-    @api.depends("prison_id", "date")
+    @api.depends("prison_id", "date", "company_id.siao_timezone")
     def _compute_name(self):
         for session in self:
             session.name = _(
                 "Office hours %(prison)s, %(day)s",
                 prison=session.prison_id.name or "",
-                day=session.date and session.date.strftime("%d/%m/%Y") or "",
+                day=session.date
+                and session.company_id.siao_day_of(session.date).strftime("%d/%m/%Y")
+                or "",
             )
 
     @api.depends("line_ids.outcome")
@@ -140,14 +142,10 @@ class SiaoPermanence(models.Model):
         session there, or one period), a case the commission asked to see since."""
         self.ensure_one()
         Person = self.env["siao.detainee"]
-        day = fields.Datetime.context_timestamp(self, self.date).date()
+        day = self.company_id.siao_day_of(self.date)
         previous = self._previous_session()
         period = PERIOD_DELTAS[self.company_id.siao_permanence_period or "month"]
-        since = (
-            fields.Datetime.context_timestamp(self, previous.date).date()
-            if previous
-            else day - period
-        )
+        since = self.company_id.siao_day_of(previous.date) if previous else day - period
         here = [
             ("company_id", "=", self.company_id.id),
             ("prison_id", "=", self.prison_id.id),
@@ -188,7 +186,7 @@ class SiaoPermanence(models.Model):
                             (
                                 "meeting_id.date",
                                 ">=",
-                                fields.Datetime.to_datetime(since),
+                                self.company_id.siao_day_start(since),
                             ),
                             ("meeting_id.date", "<", self.date),
                         ]
@@ -253,7 +251,7 @@ class SiaoPermanence(models.Model):
         period = PERIOD_DELTAS[self.company_id.siao_permanence_period or "month"]
         following = self.copy(
             {
-                "date": self.date + period,
+                "date": self.company_id.siao_moved(self.date, period),
                 "user_ids": [(6, 0, self.user_ids.ids)],
                 "line_ids": [],
             }

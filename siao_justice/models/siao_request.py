@@ -308,8 +308,8 @@ class SiaoRequest(models.Model):
 
     @api.depends("request_date", "state", "admission_date")
     def _compute_age_days(self):
-        today = fields.Date.today()
         for request in self:
+            today = request.company_id.siao_today()
             if not request.request_date:
                 request.age_days = 0
                 continue
@@ -486,8 +486,8 @@ class SiaoRequest(models.Model):
                         "a reason to submit."
                     )
                 )
-        today = fields.Date.context_today(self)
         for request in self:
+            today = request.company_id.siao_today()
             values = {}
             if (
                 not request.request_date

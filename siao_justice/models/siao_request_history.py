@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from .res_company import company_today
 from .siao_request import REFUSAL_REASONS, REFUSAL_SIDES, REQUEST_EVENTS, REQUEST_STATES
 
 
@@ -15,7 +16,7 @@ class SiaoRequestHistory(models.Model):
     company_id = fields.Many2one(
         related="request_id.company_id", store=True, index=True
     )
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    date = fields.Date(required=True, default=company_today, index=True)
     event = fields.Selection(
         REQUEST_EVENTS,
         required=True,

@@ -2,9 +2,9 @@
 (the pivot views show the same rows)."""
 
 import statistics
-from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..models.siao_request import ANSWERING_STATES
@@ -376,12 +376,8 @@ class SiaoCpomIndicators(models.AbstractModel):
             self.env["siao.permanence"]
             .sudo()
             .search(
-                [
-                    ("company_id", "in", company_ids),
-                    ("state", "=", "done"),
-                    ("date", ">=", date_from),
-                    ("date", "<", date_to + timedelta(days=1)),
-                ]
+                [("company_id", "in", company_ids), ("state", "=", "done")]
+                + self.env["res.company"]._siao_days_domain("date", date_from, date_to)
             )
         )
 
@@ -437,22 +433,26 @@ class SiaoCpomIndicators(models.AbstractModel):
             .sudo()
             .with_context(active_test=False)
             .search_count(
-                [
-                    ("company_id", "in", company_ids),
-                    ("state", "=", "supervised"),
-                    "|",
-                    ("supervision_start_date", "<=", date_to),
-                    "&",
-                    ("supervision_start_date", "=", False),
-                    (
-                        "create_date",
-                        "<",
-                        fields.Datetime.to_datetime(date_to) + timedelta(days=1),
-                    ),
-                    "|",
-                    ("supervision_end_date", "=", False),
-                    ("supervision_end_date", ">=", date_from),
-                ]
+                expression.AND(
+                    [
+                        [
+                            ("company_id", "in", company_ids),
+                            ("state", "=", "supervised"),
+                            "|",
+                            ("supervision_end_date", "=", False),
+                            ("supervision_end_date", ">=", date_from),
+                        ],
+                        expression.OR(
+                            [
+                                [("supervision_start_date", "<=", date_to)],
+                                [("supervision_start_date", "=", False)]
+                                + self.env["res.company"]._siao_days_domain(
+                                    "create_date", date_to=date_to
+                                ),
+                            ]
+                        ),
+                    ]
+                )
             )
         )
 
@@ -480,16 +480,13 @@ class SiaoCpomIndicators(models.AbstractModel):
         }
 
     def _meetings_held(self, date_from, date_to, company_ids):
+        """The meetings held on the days of the period, each company's days."""
         return (
             self.env["siao.commission.meeting"]
             .sudo()
             .search_count(
-                [
-                    ("company_id", "in", company_ids),
-                    ("state", "=", "closed"),
-                    ("date", ">=", date_from),
-                    ("date", "<", date_to + timedelta(days=1)),
-                ]
+                [("company_id", "in", company_ids), ("state", "=", "closed")]
+                + self.env["res.company"]._siao_days_domain("date", date_from, date_to)
             )
         )
 

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 
 
@@ -18,7 +18,6 @@ class ReportSiaoHousingAttestation(models.AbstractModel):
             "doc_model": "siao.detainee",
             "docs": persons,
             "attestations": {person: self._attestation(person) for person in persons},
-            "today": fields.Date.context_today(self),
         }
 
     @api.model
@@ -74,6 +73,7 @@ class ReportSiaoHousingAttestation(models.AbstractModel):
             "expected_on": expected,
             "admitted": bool(admitted) or bool(reservation and not request),
             "reference": f"ATT-{reference}",
+            "issued_on": person.sudo().company_id.siao_today(),
         }
 
     @api.model

@@ -20,7 +20,7 @@ class SiaoReportCommission(models.Model):
                 "release_horizon",
                 "decision",
             ],
-            "siao.commission.meeting": ["company_id", "date", "state"],
+            "siao.commission.meeting": ["company_id", "day", "state"],
         }
     )
 
@@ -33,12 +33,12 @@ class SiaoReportCommission(models.Model):
     def _query(self):
         return SQL(
             """SELECT src.id, meeting.company_id, %(person)s,
-                      meeting.date::date AS meeting_date, meeting.id AS meeting_id,
+                      meeting.day AS meeting_date, meeting.id AS meeting_id,
                       src.release_horizon, src.decision, 1 AS case_count
                  FROM siao_commission_line src
                  JOIN siao_commission_meeting meeting ON meeting.id = src.meeting_id
                       %(join)s
                 WHERE meeting.state = 'closed'""",
-            person=person_columns("meeting.date::date"),
+            person=person_columns("meeting.day"),
             join=PERSON_JOIN,
         )

@@ -1,6 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..models.res_company import create_day_functions
 from ..models.siao_convention import CONVENTION_KINDS, contingent_days_sql
 
 
@@ -59,6 +60,7 @@ class SiaoReportContingent(models.Model):
             )
 
     def init(self):
+        create_day_functions(self.env.cr)
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
@@ -76,7 +78,7 @@ class SiaoReportContingent(models.Model):
                            date_trunc('month', COALESCE(convention.date_start,
                                                         convention.signature_date)),
                            date_trunc('month', COALESCE(convention.date_end,
-                                                        current_date)),
+                                                        siao_today(convention.company_id))),
                            interval '1 month') AS month(first_day)
             CROSS JOIN LATERAL (%(days)s) AS days
                  WHERE convention.kind = 'contingent'

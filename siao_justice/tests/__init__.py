@@ -24,3 +24,4 @@ from . import test_decisions_and_places
 from . import test_portal
 from . import test_portal_documents
 from . import test_partnership
+from . import test_business_day

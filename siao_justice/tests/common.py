@@ -7,15 +7,24 @@ from odoo.service.model import _as_validation_error
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import mute_logger
 
+# The instant every test of the addon runs at, unless it sets its own: a
+# Wednesday, 11:00 in France. No test reads the calendar.
+FROZEN_AT = "2026-12-02 10:00:00"
+TODAY = date(2026, 12, 2)
+
 
 class SiaoCase(TransactionCase):
-    """Users of every role, two companies, a prison: the stage of every test."""
+    """Users of every role, two companies, a prison: the stage of every test, at
+    one frozen instant (``FROZEN_AT``, the association's day ``TODAY``)."""
+
+    freeze_time = FROZEN_AT
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, lang="en_US"))
         cls.company = cls.env.company
+        cls.today = cls.company.siao_today()
         cls.company_b = cls.env["res.company"].create({"name": "SIAO du Bas-Rhin"})
         cls.prison = cls.env["res.partner"].create(
             {

@@ -73,9 +73,9 @@ class TestAvdlActiveFile(SiaoCase):
         self.company.siao_avdl_max_active = 2
         first, _second, next_one, after = self.fill(4)
         self.assertEqual((next_one.queue_rank, after.queue_rank), (1, 2))
-        first.housing_entry_date = date.today()
+        first.housing_entry_date = self.today
         first.action_enter_housing()
-        first.action_close(closing_date=date.today(), closing_reason="housing_kept")
+        first.action_close(closing_date=self.today, closing_reason="housing_kept")
         activity = next_one.activity_ids
         self.assertEqual(len(activity), 1)
         self.assertIn(next_one.detainee_id.name, activity.summary)
@@ -110,7 +110,7 @@ class TestAvdlActiveFile(SiaoCase):
         measure.action_close(closing_date=date(2026, 4, 1), closing_reason="rehoused")
         self.assertEqual(
             (measure.state, measure.file_from, measure.file_until),
-            ("closed", date.today(), date(2026, 4, 1)),
+            ("closed", self.today, date(2026, 4, 1)),
         )
 
     def test_nobody_deletes_a_measure(self):
@@ -201,7 +201,7 @@ class TestCommissionReferral(SiaoCase):
     def test_avdl_referral_decision_creates_a_measure_at_closing(self):
         avdl = self._user("avdl_commission", "siao_justice.group_siao_user")
         person = self.create_person(
-            expected_release_date=date.today() + timedelta(days=30)
+            expected_release_date=self.today + timedelta(days=30)
         )
         meeting = self.env["siao.commission.meeting"].create(
             {"date": "2026-12-08 13:00:00"}
@@ -344,10 +344,10 @@ class TestOneOpenMeasurePerPerson(SiaoCase):
         self.company.siao_avdl_max_active = 20
         first.action_start()
         self.assertSecondRefused()
-        first.housing_entry_date = date.today()
+        first.housing_entry_date = self.today
         first.action_enter_housing()
         self.assertSecondRefused()
-        first.action_close(date.today(), "housing_kept")
+        first.action_close(self.today, "housing_kept")
         second = self.refer()
         self.assertEqual(second.state, "pre_entry")
         second.action_cancel()
@@ -384,7 +384,7 @@ class TestOneOpenMeasurePerPerson(SiaoCase):
         self.company.siao_avdl_max_active = 2
         waiting_older = self.refer()
         active = self.refer()
-        waiting_older.write({"referral_date": date.today() - timedelta(days=30)})
+        waiting_older.write({"referral_date": self.today - timedelta(days=30)})
         other = self.create_person(last_name="Seul")
         alone = self.Measure.create(
             {"detainee_id": other.id, "user_id": self.worker.id}
@@ -393,7 +393,7 @@ class TestOneOpenMeasurePerPerson(SiaoCase):
             (waiting_older.state, active.state, alone.state),
             ("pre_entry", "pre_entry", "waiting"),
         )
-        active.housing_entry_date = date.today()
+        active.housing_entry_date = self.today
         active.action_enter_housing()
         self.env.flush_all()
         contact = self.person.last_contact_date
@@ -401,7 +401,7 @@ class TestOneOpenMeasurePerPerson(SiaoCase):
         self.assertEqual(cancelled, waiting_older)
         self.assertEqual(
             (waiting_older.state, waiting_older.file_until, active.state, alone.state),
-            ("cancelled", date.today(), "active", "waiting"),
+            ("cancelled", self.today, "active", "waiting"),
         )
         self.assertEqual(
             self.Measure._active_file_counts({(self.worker.id, self.company.id)}),
@@ -423,7 +423,7 @@ class TestOneOpenMeasurePerPerson(SiaoCase):
 @tagged("post_install", "-at_install")
 class TestAvdlEntryAfterRelease(SiaoCase):
     def test_the_entry_into_housing_comes_after_the_release(self):
-        today = date.today()
+        today = self.today
         person = self.create_person(
             last_name="Encore", expected_release_date=today + timedelta(days=90)
         )

@@ -90,7 +90,7 @@ class TestCommissionAgenda(SiaoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = date.today()
+        cls.today = cls.today
         cls.meeting = cls.env["siao.commission.meeting"].create(
             {
                 "date": datetime.combine(
@@ -263,12 +263,12 @@ class TestCommissionSession(SiaoCase):
         cls.alice = cls.create_person(
             last_name="Alice",
             first_name="Anne",
-            expected_release_date=date.today() + timedelta(days=20),
+            expected_release_date=cls.today + timedelta(days=20),
         )
         cls.bob = cls.create_person(
             last_name="Bob",
             first_name="Bernard",
-            expected_release_date=date.today() + timedelta(days=90),
+            expected_release_date=cls.today + timedelta(days=90),
         )
         Line = cls.env["siao.commission.line"]
         cls.line_alice = Line.create(
@@ -287,7 +287,7 @@ class TestCommissionSession(SiaoCase):
                 "decision": "file_request",
                 "decision_note": "<script>alert('x')</script> Dossier à monter",
                 "action_user_id": self.worker.id,
-                "due_date": date.today() + timedelta(days=10),
+                "due_date": self.today + timedelta(days=10),
             }
         )
         self.line_bob.with_context(siao_decision="maintain").action_decide()
@@ -312,7 +312,7 @@ class TestCommissionSession(SiaoCase):
         activity = self.line_alice.activity_id
         self.assertEqual(
             (activity.res_id, activity.user_id, activity.date_deadline),
-            (self.alice.id, self.worker, date.today() + timedelta(days=10)),
+            (self.alice.id, self.worker, self.today + timedelta(days=10)),
         )
         self.assertIn("Dossier à monter", activity.note)
         # Nobody in charge named: the person's referent carries the decision out.
@@ -366,7 +366,7 @@ class TestCommissionSession(SiaoCase):
 
     def test_minutes_list_every_case_and_decision_escaped(self):
         self.decide()
-        self.alice.write({"consent_date": date.today(), "consent_scope": "siao_spip"})
+        self.alice.write({"consent_date": self.today, "consent_scope": "siao_spip"})
         self.participant.siao_partner_type = "spip"
         report = self.env.ref("siao_justice.action_report_commission_minutes")
         body, _format = report.with_context(lang="fr_FR")._render_qweb_html(

@@ -79,7 +79,7 @@ class TestConfidentiality(SiaoCase):
             "portal user": cls.portal,
         }
         cls.visible = cls.create_person(
-            last_name="Visible", user_id=cls.worker_2.id, consent_date=date.today()
+            last_name="Visible", user_id=cls.worker_2.id, consent_date=cls.today
         )
         cls.secret = cls._file(cls.company, cls.worker, confidential=True, **SECRET)
         cls.foreign = cls._file(cls.company_b, cls.worker_b, prison_id=False, **FOREIGN)
@@ -91,7 +91,7 @@ class TestConfidentiality(SiaoCase):
         """A file with a record of every kind around it, and the wizards and
         uploads its referent left open."""
         env = cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
-        today = date.today()
+        today = cls.today
         person = env["siao.detainee"].create(
             {
                 **identity,
@@ -622,7 +622,7 @@ class TestConfidentiality(SiaoCase):
     # ---- Followers ----
     def test_a_confidential_file_is_followed_only_by_those_who_read_it(self):
         person = self.create_person(
-            last_name="Suivi", consent_date=date.today(), consent_scope="siao_spip"
+            last_name="Suivi", consent_date=self.today, consent_scope="siao_spip"
         )
         outsiders = (self.worker_2 | self.reader).partner_id
         person.message_subscribe(partner_ids=outsiders.ids)
@@ -699,7 +699,7 @@ class TestConfidentiality(SiaoCase):
         """The role or the companies of a user change: the files they no longer
         read lose them as follower, and their activities there go to the referent."""
         person = self.create_person(
-            last_name="Changée", consent_date=date.today(), consent_scope="siao_spip"
+            last_name="Changée", consent_date=self.today, consent_scope="siao_spip"
         )
         person.message_subscribe(
             partner_ids=(self.worker_2 | self.reader).partner_id.ids

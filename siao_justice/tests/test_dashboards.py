@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from lxml import etree
@@ -25,11 +25,6 @@ WORKER_DASHBOARDS = (
 
 @tagged("post_install", "-at_install")
 class TestDashboards(SiaoCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.today = date.today()
-
     def open_dashboard(self, xmlid, user):
         """The records a dashboard shows to a user: the action's domain and the
         filters its context selects by default, evaluated as the web client does."""
@@ -40,7 +35,6 @@ class TestDashboards(SiaoCase):
         )
         eval_context = {
             "uid": user.id,
-            "context_today": date.today,
             "relativedelta": relativedelta,
             "datetime": datetime,
         }

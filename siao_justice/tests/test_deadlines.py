@@ -191,7 +191,7 @@ class TestHousingSolutionAndRelease(SiaoCase):
         super().setUpClass()
         cls.person = cls.create_person(
             consent_date=date(2025, 1, 1),
-            expected_release_date=date.today() + timedelta(days=20),
+            expected_release_date=cls.today + timedelta(days=20),
         )
 
     def test_no_solution_by_default(self):
@@ -204,7 +204,7 @@ class TestHousingSolutionAndRelease(SiaoCase):
                 "detainee_id": self.person.id,
                 "orientation": "chrs",
                 "structure_id": self.chrs.id,
-                "admission_date": date.today() + timedelta(days=20),
+                "admission_date": self.today + timedelta(days=20),
             }
         )
         request.action_submit()
@@ -261,7 +261,7 @@ class TestHousingSolutionAndRelease(SiaoCase):
                 self.person.actual_release_date,
                 self.person.release_outcome,
             ),
-            ("released", date.today(), "shelter"),
+            ("released", self.today, "shelter"),
         )
         self.assertEqual(self.person.release_horizon, "past")
         self.assertFalse(self.person.activity_ids)
@@ -269,21 +269,21 @@ class TestHousingSolutionAndRelease(SiaoCase):
 
     def test_release_needs_an_outcome_and_a_dry_exit_needs_a_reason(self):
         with self.assertRaises(UserError):
-            self.person.action_record_release(release_date=date.today(), outcome=None)
+            self.person.action_record_release(release_date=self.today, outcome=None)
         with self.assertRaises(UserError):
             self.person.action_record_release(
-                release_date=date.today(), outcome="dry_exit"
+                release_date=self.today, outcome="dry_exit"
             )
         self.assertEqual(self.person.state, "detained")
         self.person.action_record_release(
-            release_date=date.today(), outcome="dry_exit", reason="no_place"
+            release_date=self.today, outcome="dry_exit", reason="no_place"
         )
         self.assertEqual(
             (self.person.state, self.person.dry_exit_reason), ("released", "no_place")
         )
         with self.assertRaises(UserError):
             self.person.action_record_release(
-                release_date=date.today(), outcome="housing"
+                release_date=self.today, outcome="housing"
             )
 
     def test_default_resources_checklist_for_convicted_persons_only(self):

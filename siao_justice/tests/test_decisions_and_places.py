@@ -1,12 +1,12 @@
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import SiaoCase
+from .common import TODAY, SiaoCase
 
-D = date.today()
+D = TODAY
 
 
 @tagged("post_install", "-at_install")

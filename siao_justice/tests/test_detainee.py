@@ -204,12 +204,12 @@ class TestReleaseHorizon(SiaoCase):
             company_id=self.company_b.id,
             user_id=self.worker_b.id,
             prison_id=False,
-            expected_release_date=date.today() - timedelta(days=1),
+            expected_release_date=self.today - timedelta(days=1),
         )
         self.assertEqual(columns(), ["past", "m1", "m3", "m6", "later", "unknown"])
 
     def test_board_shows_every_horizon_column(self):
-        self.create_person(expected_release_date=date.today() + timedelta(days=5))
+        self.create_person(expected_release_date=self.today + timedelta(days=5))
         groups = self.Person.read_group(
             [("state", "=", "detained")], ["release_horizon"], ["release_horizon"]
         )
@@ -253,7 +253,7 @@ class TestLscAutomatic(SiaoCase):
 class TestDryExitRisk(SiaoCase):
     def test_release_within_alert_days_without_solution_is_at_risk(self):
         self.company.siao_dry_exit_alert_days = 30
-        today = date.today()
+        today = self.today
         near = self.create_person(expected_release_date=today + timedelta(days=29))
         far = self.create_person(
             last_name="Far", expected_release_date=today + timedelta(days=31)
@@ -277,7 +277,7 @@ class TestDryExitRisk(SiaoCase):
 
     def test_alert_days_is_a_company_setting(self):
         person = self.create_person(
-            expected_release_date=date.today() + timedelta(days=45)
+            expected_release_date=self.today + timedelta(days=45)
         )
         self.assertFalse(person.dry_exit_risk)
         self.company.siao_dry_exit_alert_days = 60
@@ -332,7 +332,7 @@ class TestFileStaysInItsCompany(SiaoCase):
 
     def test_a_file_with_records_cannot_move_to_another_company(self):
         person = self.create_person(
-            prison_id=False, user_id=False, consent_date=date.today()
+            prison_id=False, user_id=False, consent_date=self.today
         )
         person.write({"company_id": self.company_b.id})  # nothing of its own yet
         person.write({"company_id": self.company.id})
@@ -346,14 +346,14 @@ class TestFileStaysInItsCompany(SiaoCase):
         secret = self.create_person(
             last_name="Secret",
             confidential=True,
-            expected_release_date=date.today() + timedelta(days=10),
+            expected_release_date=self.today + timedelta(days=10),
         )
         foreign = self.create_person(
             last_name="Ailleurs",
             company_id=self.company_b.id,
             user_id=self.worker_b.id,
             prison_id=False,
-            expected_release_date=date.today() + timedelta(days=10),
+            expected_release_date=self.today + timedelta(days=10),
         )
         for user, person in (
             (self.worker_2, secret),

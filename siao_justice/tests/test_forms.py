@@ -23,7 +23,7 @@ class TestFormsNeverLock(SiaoCase):
         super().setUpClass()
         cls.person = cls.create_person(
             consent_date=date(2025, 6, 1),
-            expected_release_date=date.today() + timedelta(days=100),
+            expected_release_date=cls.today + timedelta(days=100),
         )
 
     def test_no_form_of_the_addon_requires_a_field_by_state(self):

@@ -54,7 +54,7 @@ class TestConventions(SiaoCase):
             {
                 "signature_date": date(2026, 3, 1),
                 "date_start": date(2026, 3, 1),
-                "date_end": date.today() + timedelta(days=400),
+                "date_end": self.today + timedelta(days=400),
             }
         )
         self.assertEqual(convention.step, "signed")
@@ -135,7 +135,7 @@ class TestConventions(SiaoCase):
         self.assertEqual(Convention._cron_notify_end(today), ending)
 
     def test_a_plain_write_cannot_mark_the_notice_sent(self):
-        convention = self.convention(date_end=date.today() + timedelta(days=20))
+        convention = self.convention(date_end=self.today + timedelta(days=20))
         with self.assertRaises(ValidationError):
             convention.with_user(self.manager).write({"end_notice_sent": True})
 
@@ -233,7 +233,7 @@ class TestPermanence(SiaoCase):
         cls.other_prison = cls.env["res.partner"].create(
             {"name": "CD de Mauzac", "siao_partner_type": "prison", "prison_type": "cd"}
         )
-        today = date.today()
+        today = cls.today
         cls.due = cls.create_person(
             last_name="Due", expected_release_date=today + timedelta(days=90)
         )
@@ -308,7 +308,7 @@ class TestPermanence(SiaoCase):
 
     def test_a_transfer_in_is_a_recent_arrival(self):
         self.elsewhere.action_transfer(
-            self.prison.id, "T-1", date.today() - timedelta(days=3)
+            self.prison.id, "T-1", self.today - timedelta(days=3)
         )
         session = self.session()
         session.action_prepare_list()
@@ -442,7 +442,7 @@ class TestPermanence(SiaoCase):
             last_name="Secret",
             confidential=True,
             user_id=self.worker_2.id,
-            expected_release_date=date.today() + timedelta(days=30),
+            expected_release_date=self.today + timedelta(days=30),
         )
         session = self.session()
         session.action_prepare_list()
@@ -458,7 +458,7 @@ class TestNeedsAndPlaces(SiaoCase):
         cls.animal = Tag.create({"name": "Animal"})
         cls.mobility = Tag.create({"name": "Mobilité réduite"})
         cls.zone = Tag.create({"name": "Bordeaux centre", "kind": "prohibited_zone"})
-        start = date.today()
+        start = cls.today
         cls.fits = cls.create_place(
             cls.chrs, "Z fits", start, need_tag_ids=[(6, 0, cls.animal.ids)]
         )
@@ -490,7 +490,7 @@ class TestNeedsAndPlaces(SiaoCase):
     def test_fitting_free_places_come_first_and_the_others_say_why(self):
         context = {
             "siao_fit_person_id": self.person.id,
-            "siao_fit_date_from": str(date.today() + timedelta(days=30)),
+            "siao_fit_date_from": str(self.today + timedelta(days=30)),
         }
         found = (
             self.env["siao.housing.place"]
@@ -534,7 +534,7 @@ class TestNeedsAndPlaces(SiaoCase):
             {
                 "place_id": self.no_animal.id,
                 "detainee_id": self.person.id,
-                "date_from": date.today() + timedelta(days=100),
+                "date_from": self.today + timedelta(days=100),
             }
         )
         self.assertIn("Animal", booking.place_mismatch)
@@ -544,7 +544,7 @@ class TestNeedsAndPlaces(SiaoCase):
         self.assertFalse(any(place._siao_mismatch_for(other) for place in self.places))
 
     def test_a_structure_s_refusal_keeps_the_needs_of_that_day(self):
-        self.person.consent_date = date.today()
+        self.person.consent_date = self.today
         request = self.env["siao.request"].create(
             {"detainee_id": self.person.id, "orientation": "chrs"}
         )
@@ -563,7 +563,7 @@ class TestNeedsAndPlaces(SiaoCase):
         self.assertEqual(set(mine.mapped("refusal_reason")), {"no_place"})
 
     def test_who_may_not_read_the_needs_may_not_search_or_group_by_them(self):
-        self.person.consent_date = date.today()
+        self.person.consent_date = self.today
         self.person.consent_scope = "siao_spip"
         self.assertTrue(self.person.with_user(self.reader).has_access("read"))
         for model, field in (
@@ -630,7 +630,7 @@ class TestCoordinatorDashboard(SiaoCase):
 
     def add_a_bit_of_everything(self, tag):
         structure = self.create_host_structure(f"CHRS {tag}")
-        place = self.create_place(structure, f"P {tag}", date.today())
+        place = self.create_place(structure, f"P {tag}", self.today)
         self.env["siao.convention"].create(
             {
                 "name": f"Contingent {tag}",
@@ -638,15 +638,15 @@ class TestCoordinatorDashboard(SiaoCase):
                 "kind": "contingent",
                 "place_count": 1,
                 "place_ids": [(6, 0, place.ids)],
-                "signature_date": date.today(),
+                "signature_date": self.today,
             }
         )
         person = self.create_person(
             last_name=f"Soon {tag}",
-            expected_release_date=date.today() + timedelta(days=10),
+            expected_release_date=self.today + timedelta(days=10),
             lsc_excluded=False,
             sentence_months=12,
-            consent_date=date.today(),
+            consent_date=self.today,
         )
         self.env["siao.avdl.measure"].create(
             {"detainee_id": person.id, "user_id": self.worker_2.id}

@@ -16,7 +16,7 @@ class TestQueryCounts(SiaoCase):
     def _add_persons(self, per_column):
         """``per_column`` persons in each column, each with a request, resources to
         reopen and an activity: everything a card shows."""
-        today = date.today()
+        today = self.today
         persons = self.Person.create(
             [
                 {
@@ -119,7 +119,7 @@ class TestQueryCounts(SiaoCase):
         for month, size in ((1, 2), (2, 45)):
             self._add_persons(size)
             meeting = self.env["siao.commission.meeting"].create(
-                {"date": f"{date.today().year + 1}-0{month}-15 08:00:00"}
+                {"date": f"{self.today.year + 1}-0{month}-15 08:00:00"}
             )
             meeting.action_generate_agenda()
             self.env.flush_all()

@@ -107,7 +107,7 @@ class TestPlaces(SiaoCase):
         self.assertFalse(self.person.has_housing_solution)
 
     def test_state_of_the_day(self):
-        today = date.today()
+        today = self.today
         self.assertEqual(self.place.state, "free")
         reservation = self.Reservation.create(
             {
@@ -170,15 +170,15 @@ class TestPlaces(SiaoCase):
 class TestReserveFromThePersonsFile(SiaoCase):
     def test_a_worker_reserves_a_place_from_the_persons_places_tab(self):
         place = self.create_place(
-            self.create_host_structure(), "Studio 1", date.today() - timedelta(days=30)
+            self.create_host_structure(), "Studio 1", self.today - timedelta(days=30)
         )
         person = self.create_person(
-            last_name="Réserve", expected_release_date=date.today() + timedelta(days=40)
+            last_name="Réserve", expected_release_date=self.today + timedelta(days=40)
         )
         with Form(person.with_user(self.worker)) as form:
             with form.reservation_ids.new() as line:
                 line.place_id = place
-                line.date_from = date.today() + timedelta(days=40)
+                line.date_from = self.today + timedelta(days=40)
                 # A reservation made by hand is to confirm, not confirmed.
                 self.assertEqual(line.state, "draft")
         reservation = person.reservation_ids

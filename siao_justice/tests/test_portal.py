@@ -38,7 +38,7 @@ class SpipPortalCase(HttpCase, SiaoCase):
         cls.followed = cls.create_person(
             last_name="Suivi",
             spip_referent_id=cls.officer.partner_id.id,
-            expected_release_date=date.today() + timedelta(days=40),
+            expected_release_date=cls.today + timedelta(days=40),
             **shared,
         )
         cls.without_consent = cls.create_person(
@@ -114,7 +114,7 @@ class SpipPortalCase(HttpCase, SiaoCase):
             "prison_number": "68N001",
             "legal_status": "convicted",
             "incarceration_date": "2026-02-01",
-            "expected_release_date": (date.today() + timedelta(days=120)).isoformat(),
+            "expected_release_date": (self.today + timedelta(days=120)).isoformat(),
             "sentence_months": "14",
             "needs": "Chien, mobilité réduite",
             "consent_date": "2026-11-20",
@@ -233,7 +233,7 @@ class TestSpipPortal(SpipPortalCase):
                     "spip_referent_id": self.officer.partner_id.id,
                     "consent_date": date(2026, 9, 1),
                     "consent_scope": "siao_spip",
-                    "expected_release_date": date.today() + timedelta(days=n),
+                    "expected_release_date": self.today + timedelta(days=n),
                 }
                 for n in range(499)
             ]

@@ -28,7 +28,7 @@ def admit(case, person):
         zip="68100",
         city="Mulhouse",
     )
-    place = case.create_place(structure, "Tilleuls 4", date.today())
+    place = case.create_place(structure, "Tilleuls 4", case.today)
     request = person.request_ids.filtered("is_open")[:1]  # a referral's draft
     if request:
         request.orientation = "chrs"
@@ -120,7 +120,7 @@ class TestSpipPortalExchanges(SpipPortalCase):
     def test_a_wrong_referral_is_refused_alike_for_a_known_person_or_not(self):
         known = self.of_colleague
         known.birthdate = date(1985, 5, 5)
-        tomorrow = (date.today() + timedelta(days=1)).isoformat()
+        tomorrow = (self.today + timedelta(days=1)).isoformat()
         before = self.env["siao.detainee"].search_count([])
         for wrong in (
             {"consent_date": tomorrow},
@@ -188,7 +188,7 @@ class TestSpipPortalExchanges(SpipPortalCase):
         prison = self.prison.name
         known = self.followed
         known.write({"prison_number": "68K001", "birthdate": date(1980, 1, 1)})
-        release = date.today() + timedelta(days=90)
+        release = self.today + timedelta(days=90)
         response = self.upload(
             "cpip_muller",
             [
@@ -231,7 +231,7 @@ class TestSpipPortalExchanges(SpipPortalCase):
         """The rule: a row that is a file the portal does not show the officer
         (by prison number or identity) changes nothing of it, and the officer's
         answer is the one a new person's row gets."""
-        release = date.today() + timedelta(days=200)
+        release = self.today + timedelta(days=200)
         prison = self.prison.name
         for index, hidden in enumerate(self.hidden - self.archived):
             number = f"68H00{index}"
@@ -651,7 +651,7 @@ class TestSpipPortalExchanges(SpipPortalCase):
 
     def test_a_reservation_on_the_release_day_is_a_solution_to_attest(self):
         structure = self.create_host_structure("Pension Les Lilas")
-        place = self.create_place(structure, "Lilas 1", date.today())
+        place = self.create_place(structure, "Lilas 1", self.today)
         release = self.followed.estimated_release_date
         self.env["siao.housing.reservation"].create(
             {
@@ -682,7 +682,7 @@ class TestPersonDocuments(SiaoCase):
         super().setUpClass()
         cls.followed = cls.create_person(
             last_name="Suivi",
-            expected_release_date=date.today() + timedelta(days=40),
+            expected_release_date=cls.today + timedelta(days=40),
             consent_date=date(2026, 9, 1),
             consent_scope="siao_spip",
         )
@@ -740,7 +740,7 @@ class TestPersonDocuments(SiaoCase):
         person = self.confidential
         person.write(
             {
-                "expected_release_date": date.today() + timedelta(days=30),
+                "expected_release_date": self.today + timedelta(days=30),
                 "consent_date": date(2026, 9, 1),
                 "consent_scope": "siao",
             }

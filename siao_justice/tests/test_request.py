@@ -3,7 +3,6 @@ from datetime import date, timedelta
 import psycopg2
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
@@ -19,7 +18,7 @@ class TestRequestPipeline(SiaoCase):
         super().setUpClass()
         cls.person = cls.create_person(
             consent_date=date(2025, 6, 1),
-            expected_release_date=date.today() + timedelta(days=100),
+            expected_release_date=cls.today + timedelta(days=100),
         )
 
     def new_request(self, person=None, user=None, **values):
@@ -48,14 +47,14 @@ class TestRequestPipeline(SiaoCase):
         self.assertTrue(request.name.startswith("DS/"))
         request.action_submit()
         self.assertEqual(
-            (request.state, request.request_date), ("submitted", date.today())
+            (request.state, request.request_date), ("submitted", self.today)
         )
         request.orientation = "chrs"
         request.action_orient()
         request.structure_id = self.chrs
         request.action_propose()
         self.assertEqual(request.state, "proposed")
-        request.admission_date = date.today() + timedelta(days=90)
+        request.admission_date = self.today + timedelta(days=90)
         request.action_admit()
         self.assertEqual(request.state, "admitted")
         self.assertEqual(
@@ -96,7 +95,7 @@ class TestRequestPipeline(SiaoCase):
             {
                 "orientation": "chrs",
                 "structure_id": self.chrs.id,
-                "admission_date": date.today(),
+                "admission_date": self.today,
             }
         )
         for action in impossible_from_draft:
@@ -153,7 +152,7 @@ class TestRequestPipeline(SiaoCase):
         request.action_submit()
         self.assertEqual(request.state, "submitted")
         self.assertEqual(
-            request.request_date, date.today(), "the first submission date is kept"
+            request.request_date, self.today, "the first submission date is kept"
         )
 
     def test_the_first_orientation_and_admission_days_are_kept(self):
@@ -169,7 +168,7 @@ class TestRequestPipeline(SiaoCase):
         request.action_submit()
         request.action_orient()
         request.action_propose()
-        today = fields.Date.context_today(request)  # the worker's day
+        today = self.today  # the association's day
         request.admission_date = today
         request.action_admit()
         self.assertEqual(request.oriented_date, first, "the first orientation")
@@ -202,13 +201,13 @@ class TestRequestPipeline(SiaoCase):
         request = self.new_request()
         self.assertEqual(request.age_days, 0)
         request.action_submit()
-        request.sudo().request_date = date.today() - timedelta(days=45)
+        request.sudo().request_date = self.today - timedelta(days=45)
         self.assertEqual(request.age_days, 45)
 
     def test_release_horizon_is_stored_from_the_person(self):
         request = self.new_request()
         self.assertEqual(request.release_horizon, "m6")
-        self.person.expected_release_date = date.today() + timedelta(days=10)
+        self.person.expected_release_date = self.today + timedelta(days=10)
         self.assertEqual(request.release_horizon, "m1")
         self.assertEqual(
             self.env["siao.request"].search(
@@ -360,7 +359,7 @@ class TestRequestAtRelease(SiaoCase):
         super().setUpClass()
         cls.person = cls.create_person(
             consent_date=date(2025, 6, 1),
-            expected_release_date=date.today() + timedelta(days=10),
+            expected_release_date=cls.today + timedelta(days=10),
         )
         cls.request = (
             cls.env["siao.request"]
@@ -393,7 +392,7 @@ class TestRequestAtRelease(SiaoCase):
                 self.assertEqual(self.request.state, "to_update")
                 activity = self.request.activity_ids
                 self.assertEqual(activity.user_id, self.worker)
-                self.assertIn(date.today().strftime("%d/%m/%Y"), activity.summary)
+                self.assertIn(self.today.strftime("%d/%m/%Y"), activity.summary)
                 sp.rollback()
                 self.env.invalidate_all()
 
@@ -415,7 +414,7 @@ class TestRequestAtRelease(SiaoCase):
     def test_an_unknown_choice_changes_nothing(self):
         with self.assertRaises(UserError):
             self.person.with_user(self.worker).action_record_release(
-                date.today(), "dry_exit", "no_place", request_action="forget"
+                self.today, "dry_exit", "no_place", request_action="forget"
             )
         self.assertEqual(
             (self.person.state, self.request.state), ("detained", "submitted")

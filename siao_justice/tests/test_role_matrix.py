@@ -37,7 +37,7 @@ class TestRoleMatrix(SiaoCase):
         person = cls.create_person(
             consent_date=date(2025, 1, 1),
             consent_scope="siao_spip",
-            expected_release_date=date.today() + timedelta(days=20),
+            expected_release_date=cls.today + timedelta(days=20),
         )
         request = cls.env["siao.request"].create({"detainee_id": person.id})
         request.action_submit()
@@ -70,7 +70,7 @@ class TestRoleMatrix(SiaoCase):
         refused = cls.create_person(
             last_name="Refusé",
             consent_date=date(2025, 1, 1),
-            expected_release_date=date.today() + timedelta(days=40),
+            expected_release_date=cls.today + timedelta(days=40),
         )
         refusal = cls.env["siao.request"].create(
             {"detainee_id": refused.id, "orientation": "chrs"}
@@ -86,8 +86,8 @@ class TestRoleMatrix(SiaoCase):
                 "kind": "contingent",
                 "place_count": 1,
                 "place_ids": [(6, 0, place.ids)],
-                "signature_date": date.today() - timedelta(days=40),
-                "date_start": date.today() - timedelta(days=30),
+                "signature_date": cls.today - timedelta(days=40),
+                "date_start": cls.today - timedelta(days=30),
             }
         )
         permanence = cls.env["siao.permanence"].create(
@@ -96,8 +96,8 @@ class TestRoleMatrix(SiaoCase):
         permanence_line = cls.env["siao.permanence.line"].create(
             {"permanence_id": permanence.id, "detainee_id": person.id}
         )
-        person.action_transfer(cls.prison.id, "M-2", date.today())
-        person.action_record_release(release_date=date.today(), outcome="family")
+        person.action_transfer(cls.prison.id, "M-2", cls.today)
+        person.action_record_release(release_date=cls.today, outcome="family")
         cls.env.flush_all()
         cls.records = {
             "siao.detainee": person,

@@ -231,8 +231,8 @@ class TestStays(SiaoCase):
         self.assertNotIn(person, self.Person.search([("state", "=", "detained")]))
         self.assertIn("search_default_detained", board.context)
         year = (
-            date.today().replace(month=1, day=1),
-            date.today().replace(month=12, day=31),
+            self.today.replace(month=1, day=1),
+            self.today.replace(month=12, day=31),
         )
         figures = cpom(self.env, *year)
         person.supervision_end_date = year[0] - timedelta(days=1)
@@ -243,7 +243,7 @@ class TestStays(SiaoCase):
         self.assertEqual(figures["releases_total"], without["releases_total"])
         person.supervision_end_date = False
         # Revoked: back in prison.
-        person.action_new_stay(self.prison.id, fields_today())
+        person.action_new_stay(self.prison.id, self.today)
         self.assertEqual(person.state, "detained")
         self.assertEqual(len(person.stay_ids), 1)
 
@@ -282,7 +282,7 @@ class TestStays(SiaoCase):
         person = self.create_person(
             last_name="Clos",
             consent_date=date(2024, 1, 5),
-            expected_release_date=fields_today() + timedelta(days=20),
+            expected_release_date=self.today + timedelta(days=20),
         )
         request = self.env["siao.request"].create(
             {"detainee_id": person.id, "user_id": self.worker.id}
@@ -292,8 +292,8 @@ class TestStays(SiaoCase):
                 "place_id": self.place.id,
                 "detainee_id": person.id,
                 "state": "confirmed",
-                "date_from": fields_today() + timedelta(days=20),
-                "date_to": fields_today() + timedelta(days=200),
+                "date_from": self.today + timedelta(days=20),
+                "date_to": self.today + timedelta(days=200),
             }
         )
         measure = self.env["siao.avdl.measure"].create(
@@ -339,8 +339,8 @@ class TestStays(SiaoCase):
         person.action_close_file("housed")
         self.assertEqual(measure.state, "closed")
         self.assertEqual(measure.closing_reason, "housing_kept")
-        self.assertEqual(measure.closing_date, fields_today())
-        self.assertEqual(occupation.date_to, fields_today())
+        self.assertEqual(measure.closing_date, self.today)
+        self.assertEqual(occupation.date_to, self.today)
 
     def test_a_request_filed_under_supervision_is_not_the_next_stay_s(self):
         person = self.Person.create(
@@ -396,10 +396,6 @@ class TestStays(SiaoCase):
         self.assertEqual(admitted.detainee_id, new)
         self.assertFalse(admitted.in_current_stay)
         self.assertFalse(new.has_housing_solution)
-
-
-def fields_today():
-    return date.today()
 
 
 @tagged("post_install", "-at_install")

@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from unittest.mock import patch
 
-from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import ChromeBrowser
 
@@ -21,11 +20,29 @@ class SiaoTourCase(HttpCase, SiaoCase):
     screen in static/description/screenshots (shown by the README)."""
 
     browser_size = "1440x900"
+    # The browser and the server share the real clock: the data is built from
+    # the association's day taken once (``cls.today``), and the browser runs in
+    # the association's time zone, as a worker in France does.
+    freeze_time = None
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.speak_french(cls.worker, cls.manager, cls.accountant)
+
+    def start_tour(self, url_path, tour_name, step_delay=None, **kwargs):
+        """The tour in a browser whose clock shows the association's day."""
+        zone = self.company.siao_timezone
+        navigate = ChromeBrowser.navigate_to
+
+        def navigate_in_zone(browser, url, wait_stop=False):
+            browser._websocket_request(
+                "Emulation.setTimezoneOverride", params={"timezoneId": zone}
+            )
+            return navigate(browser, url, wait_stop=wait_stop)
+
+        with patch.object(ChromeBrowser, "navigate_to", navigate_in_zone):
+            return super().start_tour(url_path, tour_name, step_delay, **kwargs)
 
     def login_of(self, demo_user, fallback):
         """The demo user of the role when the demo data is there, so the screens
@@ -57,7 +74,7 @@ class SiaoTourCase(HttpCase, SiaoCase):
         return self.create_person(
             last_name="Tourneur",
             first_name="Lucas",
-            expected_release_date=date.today() + timedelta(days=12),
+            expected_release_date=self.today + timedelta(days=12),
         )
 
     def save_screenshot(self, role, png):
@@ -104,9 +121,9 @@ class TestReaderTour(SiaoTourCase):
         self.create_person(
             last_name="Partagé",
             first_name="Pierre",
-            consent_date=date.today() - timedelta(days=10),
+            consent_date=self.today - timedelta(days=10),
             consent_scope="siao_spip",
-            expected_release_date=date.today() + timedelta(days=60),
+            expected_release_date=self.today + timedelta(days=60),
         )
         self.assertEqual(
             self.reader.action_id.id,
@@ -139,14 +156,10 @@ class TestRoleJourneys(SiaoTourCase):
             role="worker",
         )
         person = self.Person.search([("name", "=", "TOURNEUR Lucas")])
-        self.assertEqual(person.consent_date, date.today())
+        self.assertEqual(person.consent_date, self.today)
         self.assertEqual(person.request_ids.state, "submitted")
-        # The submission day is the worker's, in their time zone.
-        worker = self.env["res.users"].search([("login", "=", login)])
-        self.assertEqual(
-            person.request_ids.request_date,
-            fields.Date.context_today(person.with_user(worker)),
-        )
+        # The submission day is the association's, whatever the worker's zone.
+        self.assertEqual(person.request_ids.request_date, self.today)
 
     def test_commission_generates_its_agenda_decides_and_closes(self):
         coordinator = self._user(
@@ -171,7 +184,7 @@ class TestRoleJourneys(SiaoTourCase):
                 last_name=last_name,
                 first_name=first_name,
                 prison_id=prison.id,
-                expected_release_date=date.today() + timedelta(days=days),
+                expected_release_date=self.today + timedelta(days=days),
                 company_id=self.company_b.id,
                 user_id=self.worker_b.id,
             )
@@ -188,7 +201,7 @@ class TestRoleJourneys(SiaoTourCase):
                 "structure_id": chrs.id,
                 "place_type": "chrs",
                 "company_id": self.company_b.id,
-                "available_from": date.today(),
+                "available_from": self.today,
             }
         )
         meeting = (
@@ -225,17 +238,17 @@ class TestRoleJourneys(SiaoTourCase):
             lambda line: line.decision == "reserve_place"
         ).reservation_id
         self.assertEqual(reservation.place_id, place)
-        self.assertEqual(reservation.date_from, date.today() + timedelta(days=45))
-        self.assertEqual(reservation.date_to, date.today() + timedelta(days=120))
+        self.assertEqual(reservation.date_from, self.today + timedelta(days=45))
+        self.assertEqual(reservation.date_to, self.today + timedelta(days=120))
 
     def test_avdl_worker_opens_a_measure_records_housing_and_renews(self):
         person = self.create_person(
             last_name="Tourneur",
             first_name="Lucas",
-            expected_release_date=date.today() - timedelta(days=1),
+            expected_release_date=self.today - timedelta(days=1),
         )
         # Out since yesterday: the measure's entry into housing comes after.
-        person.action_record_release(date.today() - timedelta(days=1), "housing")
+        person.action_record_release(self.today - timedelta(days=1), "housing")
         self.start_tour_with_screenshot(
             "/odoo/action-siao_justice.siao_avdl_measure_action",
             "siao_justice_avdl_tour",
@@ -244,7 +257,7 @@ class TestRoleJourneys(SiaoTourCase):
         )
         measure = person.avdl_measure_ids
         self.assertEqual(measure.state, "active")
-        self.assertEqual(measure.housing_entry_date, date.today())
+        self.assertEqual(measure.housing_entry_date, self.today)
         self.assertEqual(measure.renewal_count, 1)
 
     def test_coordinator_goes_through_every_dashboard(self):
@@ -255,7 +268,7 @@ class TestRoleJourneys(SiaoTourCase):
         self.create_person(
             last_name="Tourneur",
             first_name="Lucas",
-            expected_release_date=date.today() + timedelta(days=12),
+            expected_release_date=self.today + timedelta(days=12),
             user_id=referent.id,
         )
         place = self.env["siao.housing.place"].create(
@@ -265,15 +278,15 @@ class TestRoleJourneys(SiaoTourCase):
                 "structure_id": self.env["res.partner"]
                 .create({"name": "CHRS du tour", "siao_partner_type": "host_structure"})
                 .id,
-                "available_from": date.today() - timedelta(days=30),
+                "available_from": self.today - timedelta(days=30),
             }
         )
         self.assertEqual(place.state, "free")
         person = self.create_person(
             last_name="Keller",
             first_name="Sophie",
-            consent_date=date.today(),
-            expected_release_date=date.today() + timedelta(days=60),
+            consent_date=self.today,
+            expected_release_date=self.today + timedelta(days=60),
             user_id=referent.id,
         )
         self.env["siao.request"].create({"detainee_id": person.id}).action_submit()
@@ -316,7 +329,7 @@ class TestRoleJourneys(SiaoTourCase):
                 ("Centre de détention du transfert", "cd"),
             )
         )
-        today = date.today()
+        today = self.today
         person = self.create_person(
             last_name="Retour",
             first_name="Samir",
@@ -452,7 +465,7 @@ class TestPartnershipTours(SiaoTourCase):
     def test_coordinator_records_a_convention_and_opens_the_board(self):
         structure = self.create_host_structure("CHRS du tour")
         place = self.create_place(
-            structure, "Chambre du tour", date.today() - timedelta(days=30)
+            structure, "Chambre du tour", self.today - timedelta(days=30)
         )
         self.create_soon_released()
         self.env["siao.permanence"].create(

@@ -77,14 +77,14 @@ class TestBadInput(SiaoCase):
                 self.assertEqual(person[later], day)
 
     def test_a_birth_or_a_consent_in_the_future_is_refused(self):
-        tomorrow = date.today() + timedelta(days=1)
+        tomorrow = self.today + timedelta(days=1)
         self.assertRefused(
             self.Person, {"last_name": "A", "birthdate": tomorrow}, "birth date"
         )
         self.assertRefused(
             self.Person, {"last_name": "A", "consent_date": tomorrow}, "consent date"
         )
-        person = self.create_person(consent_date=date.today())
+        person = self.create_person(consent_date=self.today)
         self.assertRefused(
             self.Person, {"consent_date": tomorrow}, "consent date", record=person
         )

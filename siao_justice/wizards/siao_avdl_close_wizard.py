@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from ..models.res_company import company_today
 from ..models.siao_avdl_measure import CLOSING_REASONS
 
 
@@ -14,7 +15,7 @@ class SiaoAvdlCloseWizard(models.TransientModel):
         required=True,
         default="close",
     )
-    closing_date = fields.Date(required=True, default=fields.Date.context_today)
+    closing_date = fields.Date(required=True, default=company_today)
     closing_reason = fields.Selection(CLOSING_REASONS)
 
     def action_confirm(self):

@@ -34,7 +34,7 @@ class SiaoCpomReportWizard(models.TransientModel):
     def _default_period(self):
         """The last calendar year, the one a CPOM report covers; the current year
         to date when the last one holds nothing yet (a new install)."""
-        today = fields.Date.context_today(self)
+        today = self.env.company.siao_today()
         start, end = date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
         dated = (
             ("siao.request", "request_date"),

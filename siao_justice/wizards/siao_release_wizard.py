@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..models.res_company import company_today
 from ..models.siao_detainee import (
     DRY_EXIT_REASONS,
     RELEASE_OUTCOMES,
@@ -13,7 +14,7 @@ class SiaoReleaseWizard(models.TransientModel):
     _description = "Record a release"
 
     detainee_id = fields.Many2one("siao.detainee", string="Person", required=True)
-    release_date = fields.Date(required=True, default=fields.Date.context_today)
+    release_date = fields.Date(required=True, default=company_today)
     outcome = fields.Selection(
         RELEASE_OUTCOMES, string="Where the person went", required=True
     )

@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from ..models.res_company import company_today
 from ..models.siao_detainee import CLOSING_REASONS, LEGAL_STATUSES
 
 
@@ -27,7 +28,7 @@ class SiaoStayWizard(models.TransientModel):
         domain="[('siao_partner_type', '=', 'prison')]",
     )
     prison_number = fields.Char(string="Prison number")
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=company_today)
     legal_status = fields.Selection(LEGAL_STATUSES, default="convicted")
     closing_reason = fields.Selection(CLOSING_REASONS, string="Reason of the closing")
     note = fields.Text()

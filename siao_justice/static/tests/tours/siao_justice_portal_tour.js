@@ -1,5 +1,14 @@
 import { registry } from "@web/core/registry";
 
+function inDays(days) {
+    // The day ``days`` from today in the browser's zone (the association's), as
+    // the date picker writes it.
+    const day = new Date();
+    day.setDate(day.getDate() + days);
+    const pad = (number) => String(number).padStart(2, "0");
+    return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
+}
+
 function setDate(selector, value) {
     // A date field of the form, filled as the browser's date picker fills it.
     return {
@@ -39,12 +48,12 @@ registry.category("web_tour.tours").add("siao_justice_portal_referral_tour", {
             trigger: "#prison_number",
             run: "edit 68T777",
         },
-        setDate("#expected_release_date", "2027-03-01"),
+        setDate("#expected_release_date", inDays(90)),
         {
             trigger: "#needs",
             run: "edit Logement accessible, suivi addictologie",
         },
-        setDate("#consent_date", "2026-11-30"),
+        setDate("#consent_date", inDays(-6)),
         {
             content: "Send the referral",
             trigger: ".o_siao_portal_referral_submit",
