@@ -210,6 +210,7 @@ class TestStays(SiaoCase):
                 "first_name": "Ouvert",
                 "state": "supervised",
                 "supervision_type": "ddse",
+                "supervision_start_date": self.today - timedelta(days=30),
                 "supervision_end_date": date(2027, 1, 1),
                 "user_id": self.worker.id,
             }
