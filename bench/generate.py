@@ -149,7 +149,7 @@ def reference_data(env, scale):
                 "email": f"spip{n}@siao-justice.example",
             }
         )
-        Users.create(
+        officer = Users.create(
             {
                 "login": f"spip{n}",
                 "password": LOAD_PASSWORD,
@@ -159,6 +159,17 @@ def reference_data(env, scale):
                 "groups_id": [(6, 0, portal.ids)],
             }
         )
+        # The coordinators' decision that makes them the SPIP's staff; it opens the
+        # account afresh (an invitation), then the officer sets their password.
+        env["siao.spip.access"].create(
+            {
+                "partner_id": contact.id,
+                "spip_id": out[main.id]["spip"].id,
+                "role": "cpip",
+                "company_id": main.id,
+            }
+        )
+        officer.write({"login": f"spip{n}", "password": LOAD_PASSWORD})
     return out
 
 

@@ -3,7 +3,8 @@
 # install it into a fresh virtual environment that sees Odoo but not this checkout, and
 # install the module from there into a fresh database. Fails if the module is not
 # found in site-packages (odoo/addons/siao_justice), if it does not end up
-# 'installed', or if the Odoo log has any line that is not an INFO record (log_check).
+# 'installed' with French (its users' language) active, or if the Odoo log has any
+# line that is not an INFO record (log_check).
 # The temporary environment and database are removed afterwards.
 source "$(dirname "$0")/common.sh"
 ensure_odoo
@@ -80,6 +81,14 @@ if [ "$state" = installed ]; then
     say "siao_justice is installed from the wheel"
 else
     say "siao_justice is '${state:-absent}' in '$DB', not installed"
+    status=1
+fi
+# Its users work in French: French comes with the addon, without --load-language.
+french=$(psql -qAt -d "$DB" -c "SELECT active FROM res_lang WHERE code = 'fr_FR'" 2>/dev/null || true)
+if [ "$french" = t ]; then
+    say "French is installed with siao_justice"
+else
+    say "French is not installed with siao_justice"
     status=1
 fi
 exit $status

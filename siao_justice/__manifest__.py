@@ -2,7 +2,7 @@
     "name": "SIAO Justice",
     "summary": "Prepare the release of people in prison towards shelter or housing "
     "(SIAO, SPIP, AVDL Justice): no sortie sèche",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Services/SIAO",
     "website": "https://github.com/siao-justice/siao_justice",
     "author": "SIAO Justice contributors",
@@ -11,6 +11,7 @@
     "development_status": "Alpha",
     "application": True,
     "installable": True,
+    "post_init_hook": "post_init_hook",
     "depends": ["mail", "base_import", "portal", "board"],
     "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
@@ -28,6 +29,7 @@
         "views/siao_request_views.xml",
         "views/siao_housing_place_views.xml",
         "views/siao_spip_exchange_views.xml",
+        "views/siao_spip_views.xml",
         "views/siao_detainee_views.xml",
         "views/siao_commission_views.xml",
         "views/siao_avdl_views.xml",

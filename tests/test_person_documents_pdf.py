@@ -45,12 +45,17 @@ def test_the_documents_are_pdfs_for_the_back_office_and_the_portal(server, login
     contact = admin(
         "res.partner",
         "create",
-        {"name": "Cpip Pdf", "parent_id": spip, "siao_spip_role": "cpip"},
+        {
+            "name": "Cpip Pdf",
+            "parent_id": spip,
+            "siao_spip_role": "cpip",
+            "email": "cpip.pdf@spip.example.com",
+        },
     )
     _model, portal = admin(
         "ir.model.data", "check_object_reference", "base", "group_portal"
     )
-    admin(
+    officer = admin(
         "res.users",
         "create",
         {
@@ -59,6 +64,19 @@ def test_the_documents_are_pdfs_for_the_back_office_and_the_portal(server, login
             "partner_id": contact,
             "groups_id": [(6, 0, [portal])],
         },
+    )
+    # The coordinators' decision: this account is the SPIP's staff on the portal.
+    # It opens the account afresh (an invitation); the officer sets a password.
+    login("coordinatrice")(
+        "siao.spip.access",
+        "create",
+        {"partner_id": contact, "spip_id": spip, "role": "cpip"},
+    )
+    admin(
+        "res.users",
+        "write",
+        [officer],
+        {"login": "cpip_pdf", "password": "cpip_pdf_password"},
     )
     prison = admin(
         "res.partner", "search", [("siao_partner_type", "=", "prison")], limit=1

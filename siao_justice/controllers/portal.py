@@ -1,13 +1,19 @@
-import psycopg2
-
-from odoo import SUPERUSER_ID, _, fields, http
+from odoo import SUPERUSER_ID, _, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import content_disposition, request
-from odoo.osv.expression import FALSE_DOMAIN
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager
 
+from ..models.siao_spip_access import PROPOSALS_PER_DAY
+from ..models.siao_spip_proposal import (
+    LIST_MAX_BYTES,
+    LIST_MAX_ROWS,
+    PROPOSALS_PER_UPLOAD,
+)
+
 PAGE_SIZE = 50
+# The form around the uploaded list (its fields and multipart boundaries).
+UPLOAD_FORM_BYTES = 64 * 2**10
 
 
 class SiaoPortal(CustomerPortal):
@@ -112,24 +118,56 @@ class SiaoPortal(CustomerPortal):
         auth="user",
         methods=["GET", "POST"],
         website=True,
+        # Past this, werkzeug refuses the body unread (ir.http refuses it first,
+        # with the page and its message, when the size is announced).
+        max_content_length=LIST_MAX_BYTES + UPLOAD_FORM_BYTES,
     )
     def siao_portal_release_list(self, upload=None, **post):
-        Person = request.env["siao.detainee"]
-        if Person._siao_portal_domain(request.env.user) == FALSE_DOMAIN:
+        if not request.env["siao.spip.access"]._access_of(request.env.user):
             raise request.not_found()
-        values = self._prepare_portal_layout_values()
-        values.update({"page_name": "siao_release_list", "result": None, "error": None})
+        result = error = None
         if request.httprequest.method == "POST":
             try:
                 with request.env.cr.savepoint():
-                    values["result"] = Person._siao_portal_import(
+                    is_file = hasattr(upload, "read")
+                    result = request.env["siao.spip.proposal"]._propose_release_list(
                         request.env.user,
-                        upload.read() if upload else b"",
-                        upload.filename if upload else "",
+                        upload.read(LIST_MAX_BYTES + 1) if is_file else b"",
+                        upload.filename if is_file else "",
                     )
             except (UserError, ValidationError, AccessError) as exc:
-                values["error"] = exc.args[0]
-        return request.render("siao_justice.portal_my_siao_release_list", values)
+                error = exc.args[0]
+        return self._siao_release_list_page(result, error)
+
+    def _siao_release_list_page(self, result=None, error=None, lazy=True):
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "siao_release_list",
+                "result": result,
+                "error": error,
+                "limits": {
+                    "rows": LIST_MAX_ROWS,
+                    "megabytes": LIST_MAX_BYTES // 2**20,
+                    "proposals": PROPOSALS_PER_UPLOAD,
+                    "per_day": PROPOSALS_PER_DAY,
+                },
+            }
+        )
+        return request.render(
+            "siao_justice.portal_my_siao_release_list", values, lazy=lazy
+        )
+
+    def _siao_refuse_too_large(self):
+        """The page that refuses a list announced larger than the limit, before
+        its body is read (ir.http._pre_dispatch); not found for whoever may not
+        upload a list."""
+        if not request.env["siao.spip.access"]._access_of(request.env.user):
+            return request.not_found().get_response()
+        page = self._siao_release_list_page(
+            error=request.env["siao.spip.proposal"]._too_large_message(), lazy=False
+        )
+        return request.make_response(page, status=413)
 
     def _siao_portal_person(self, person_id):
         """The person, if the logged-in officer may see them; else not found (a
@@ -150,72 +188,26 @@ class SiaoPortal(CustomerPortal):
         website=True,
     )
     def siao_portal_referral(self, **post):
-        Person = request.env["siao.detainee"]
-        if Person._siao_portal_domain(request.env.user) == FALSE_DOMAIN:
+        access = request.env["siao.spip.access"]._access_of(request.env.user)
+        if not access:
             raise request.not_found()
+        Proposal = request.env["siao.spip.proposal"]
         error = None
         if request.httprequest.method == "POST":
             try:
-                values = self._siao_referral_values(post)
                 with request.env.cr.savepoint():
-                    Person._siao_portal_referral(
-                        request.env.user,
-                        values,
-                        needs=(post.get("needs") or "").strip(),
-                    )
+                    Proposal._propose_referral(request.env.user, post)
             except (UserError, ValidationError, AccessError) as exc:
                 error = exc.args[0]
-            except psycopg2.IntegrityError:
-                # Two referrals at once for one prison number: the one recorded
-                # first is found when the form is sent again (naming no one).
-                error = _(
-                    "Another referral was being recorded at the same moment: "
-                    "send the form again."
-                )
             else:
                 return request.redirect("/my/siao?referral=sent")
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "siao_referral",
-                "prisons": request.env["res.partner"]
-                .sudo()
-                .search([("siao_partner_type", "=", "prison")], order="name"),
+                "prisons": Proposal._prisons(access),
                 "error": error,
                 "post": post,
             }
         )
         return request.render("siao_justice.portal_my_siao_referral", values)
-
-    @staticmethod
-    def _siao_referral_values(post):
-        """The form's values as the file's fields, or a clear error."""
-        values = {}
-        for name in ("last_name", "first_name", "prison_number"):
-            values[name] = (post.get(name) or "").strip() or False
-        if not values["last_name"]:
-            raise UserError(_("Give the person's last name."))
-        for name, label in (
-            ("birthdate", _("birth date")),
-            ("incarceration_date", _("date of incarceration")),
-            ("expected_release_date", _("expected release date")),
-            ("consent_date", _("date of the consent")),
-        ):
-            raw = (post.get(name) or "").strip()
-            try:
-                values[name] = fields.Date.to_date(raw) if raw else False
-            except ValueError:
-                raise UserError(
-                    _("The %(field)s is not a date.", field=label)
-                ) from None
-        for name in ("prison_id", "sentence_months"):
-            raw = (post.get(name) or "").strip()
-            if raw and not raw.isdigit():
-                raise UserError(_("Choose the establishment and give whole months."))
-            values[name] = int(raw) if raw else False
-        prison = request.env["res.partner"].sudo().browse(values["prison_id"]).exists()
-        if not prison or prison.siao_partner_type != "prison":
-            raise UserError(_("Choose the establishment."))
-        values["legal_status"] = post.get("legal_status") or "convicted"
-        values["consent_scope"] = post.get("consent_scope")
-        return values

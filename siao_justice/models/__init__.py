@@ -25,11 +25,15 @@ from . import siao_avdl_file
 from . import siao_avdl_renewal
 from . import siao_avdl_reminder
 from . import siao_spip_exchange
+from . import siao_spip_access
+from . import siao_spip_proposal
 from . import siao_convention
 from . import siao_permanence
 from . import siao_permanence_line
 from . import ir_actions_report
 from . import ir_model_access
 from . import ir_ui_menu
+from . import ir_http
 from . import base_import_import
 from . import board_board
+from . import base_partner_merge

@@ -1,7 +1,7 @@
 from stdnum.fr import siret
 
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 
 PARTNER_TYPES = [
     ("prison", "Prison"),
@@ -30,6 +30,21 @@ SPIP_ROLES = [
     ("social_worker", "SPIP social worker"),
 ]
 SIAO_FIELDS = ("siao_partner_type", "prison_type", "siret", "siao_spip_role")
+# The partner types only the coordinators give (or take back).
+OFFICIAL_PARTNER_TYPES = ("prison", "spip")
+# What only a coordinator changes on the contact of SPIP staff with access to the
+# portal: who they are, where their mail goes, which SPIP they belong to.
+OFFICER_CONTACT_FIELDS = frozenset(
+    {
+        "name",
+        "email",
+        "parent_id",
+        "company_id",
+        "siao_spip_role",
+        "siao_partner_type",
+        "active",
+    }
+)
 
 
 class ResPartner(models.Model):
@@ -79,11 +94,42 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._siao_check_own_values(vals_list)
+        for vals in vals_list:
+            self._siao_check_official_type(vals)
         return super().create(vals_list)
 
     def write(self, vals):
         self._siao_check_own_values([vals])
+        self._siao_check_officer_contact(vals)
+        self._siao_check_official_type(vals)
         return super().write(vals)
+
+    def _siao_check_official_type(self, vals):
+        """Which partners are prisons and SPIPs (what the portal's forms offer, what
+        a SPIP's staff is) is the coordinators' to say."""
+        if "siao_partner_type" not in vals:
+            return
+        official = set(OFFICIAL_PARTNER_TYPES)
+        if vals["siao_partner_type"] not in official and not any(
+            partner.siao_partner_type in official for partner in self
+        ):
+            return
+        user = self.env.user
+        if not (
+            self.env.uid == SUPERUSER_ID
+            or user.has_group("siao_justice.group_siao_manager")
+            or user.has_group("base.group_system")
+        ):
+            raise AccessError(
+                _("Only a coordinator records a prison or a SPIP among the partners.")
+            )
+
+    def _siao_check_officer_contact(self, vals):
+        """The contact of SPIP staff with access to the portal (who they are, where
+        their mail goes, which SPIP) changes only through the coordinators: anyone
+        else could send an invitation to their own address."""
+        if OFFICER_CONTACT_FIELDS & set(vals):
+            self.env["siao.spip.access"]._guard_staff(self)
 
     def _siao_check_own_values(self, vals_list):
         """The addon's own fields get the same boundary checks as its models."""

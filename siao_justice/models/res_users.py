@@ -16,6 +16,11 @@ ROLE_HOME_ACTIONS = (
 )
 
 
+# What only a coordinator changes on the account of SPIP staff with a portal access
+# (besides the groups and the company): its login, its contact.
+STAFF_ACCOUNT_FIELDS = frozenset({"login", "email", "name", "partner_id"})
+
+
 def changes_access(vals):
     return any(
         name in ACCESS_FIELDS or name.startswith(REIFIED_GROUP_PREFIXES)
@@ -33,6 +38,8 @@ class ResUsers(models.Model):
         return users
 
     def write(self, vals):
+        if STAFF_ACCOUNT_FIELDS & set(vals) or changes_access(vals):
+            self.env["siao.spip.access"]._guard_staff(self.partner_id)
         result = super().write(vals)
         if changes_access(vals):
             self._siao_recheck_followed_records()

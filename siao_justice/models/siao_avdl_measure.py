@@ -596,11 +596,12 @@ class SiaoAvdlMeasure(models.Model):
             )
             next_measure.activity_schedule(
                 act_type_xmlid="mail.mail_activity_data_todo",
+                # The person is the activity's record, named to who may read it
+                # (never stored in the summary's text).
                 summary=_(
-                    "A place is free in the AVDL file of %(worker)s: next is "
-                    "%(person)s",
+                    "A place is free in the AVDL file of %(worker)s: this measure "
+                    "is next",
                     worker=next_measure.user_id.name,
-                    person=next_measure.detainee_id.name,
                 ),
                 user_id=(coordinator or self.env.user).id,
             )

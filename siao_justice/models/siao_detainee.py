@@ -4,10 +4,9 @@ import uuid
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
 from stdnum.fr import nir as stdnum_nir
 
-from odoo import SUPERUSER_ID, _, api, fields, models, tools
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -421,38 +420,6 @@ def erase_thread(records):
 
 # The largest release list a SPIP officer uploads on the portal (a list of a
 # département's releases is a few hundred rows, some tens of kilobytes).
-PORTAL_LIST_MAX_BYTES = 5 * 2**20
-# What the SPIP's release list uploaded on the portal may fill: the columns of the
-# sample list (static/import/liste_spip_exemple.csv), nothing else of a file.
-PORTAL_LIST_FIELDS = (
-    "last_name",
-    "first_name",
-    "birthdate",
-    "prison_id",
-    "prison_number",
-    "legal_status",
-    "incarceration_date",
-    "sentence_end_date",
-    "expected_release_date",
-)
-# What the SPIP's liaison form fills in a file (the rest is the SIAO's to write).
-REFERRAL_FIELDS = (
-    "last_name",
-    "first_name",
-    "birthdate",
-    "prison_id",
-    "prison_number",
-    "legal_status",
-    "incarceration_date",
-    "expected_release_date",
-    "sentence_months",
-)
-
-
-class ImportDryRun(Exception):
-    """Raised to roll back an import tried for its errors only."""
-
-
 class SiaoDetainee(models.Model):
     _name = "siao.detainee"
     _description = "Person in prison"
@@ -1250,7 +1217,7 @@ class SiaoDetainee(models.Model):
             self._schedule_overdue_lsc()
         if vals.get("legal_status") == "convicted":
             self._add_default_checklist()
-        if "company_id" in vals:
+        if "company_id" in vals and not self.env.context.get("siao_company_move"):
             self._check_records_in_company()
         if vals.get("confidential") or {"consent_date", "consent_scope"} & set(vals):
             # The minutes now show it without name, or as a case number.
@@ -1602,6 +1569,40 @@ class SiaoDetainee(models.Model):
             owned[model] = owned.get(model, self.env[model].browse()) | records
         del owned[self._name]
         return owned
+
+    def action_move_to_company(self, company_id):
+        """A coordinator's transfer of files to another company they work in: each
+        file goes with every record of its own (stays, requests, measures, rights,
+        alerts...), as the superuser, the coordinator its referent unless its
+        referent works there too; refused while a record of it belongs to its
+        company (a commission's case, a booking of one of its places)."""
+        company = self.env["res.company"].browse(company_id).exists()
+        user = self.env.user
+        if not user.has_group("siao_justice.group_siao_manager"):
+            raise AccessError(_("Only a coordinator moves a file to another company."))
+        if not company or not (company | self.company_id) <= user.company_ids:
+            raise AccessError(
+                _("A file moves only between companies you both work in.")
+            )
+        self.check_access("write")
+        persons = self.sudo().with_context(active_test=False, siao_company_move=True)
+        owned = persons._siao_owned_records()
+        # A referent who does not work there hands the file to the coordinator.
+        persons.filtered(lambda p: company not in p.user_id.company_ids).write(
+            {"user_id": user.id}
+        )
+        persons.write({"company_id": company.id})
+        for records in owned.values():
+            field = records._fields.get("company_id")
+            if records and field and field.store and not field.related:
+                records.write({"company_id": company.id})
+        persons._check_records_in_company()  # nothing of theirs stays behind
+        for person in persons:
+            person.message_post(
+                body=_("File moved to %(company)s.", company=company.name),
+                message_type="notification",
+            )
+        return True
 
     def _check_records_in_company(self):
         """A file's own records stay in its company: a file whose requests,
@@ -2262,77 +2263,7 @@ class SiaoDetainee(models.Model):
             errors += self._siao_import_resolve_referents(fields, data)
         if errors:
             return {"ids": False, "messages": errors, "nextrow": 0}
-        if self.env.su and self.env.context.get("siao_portal_officer"):
-            return self._siao_portal_load(fields, data)
         return self._siao_import_rows(fields, data)
-
-    @api.model
-    def _siao_portal_load(self, fields, listed):
-        """load() of a release list uploaded on the portal: the rows that are a
-        file the officer may not see are withheld for the coordinators, after
-        the same checks as every other row (a wrong value is refused alike,
-        whether the row is a hidden file or not); the others are imported as the
-        back office imports them. Rows are numbered as the officer's list
-        numbers them, errors in the order of the rows."""
-        errors = self._siao_portal_repeated_rows(fields, listed)
-        if errors:
-            return {"ids": False, "messages": errors, "nextrow": 0}
-        data, indexes, withheld = self._siao_portal_withhold(fields, listed)
-        errors = self._siao_import_dry_run(
-            fields, [listed[index] for index in withheld], list(withheld), new=True
-        )
-        if errors:
-            errors += self._siao_import_dry_run(fields, data, indexes)
-            errors.sort(key=lambda message: message.get("record") or 0)
-            return {"ids": False, "messages": errors, "nextrow": 0}
-        result = self._siao_import_rows(fields, data)
-        self._siao_import_renumber(result.get("messages") or [], indexes)
-        if result.get("ids") is not False:
-            self._siao_portal_tell_withheld(withheld, fields, listed)
-            result["siao_withheld"] = list(withheld)
-        return result
-
-    @staticmethod
-    def _siao_import_renumber(messages, indexes):
-        """Number the import's messages as the rows of the whole list (``indexes``:
-        the list's index of each row imported)."""
-        for message in messages:
-            for holder, key in (
-                (message, "record"),
-                *((message.get("rows") or {}, end) for end in ("from", "to")),
-            ):
-                if isinstance(holder.get(key), int) and holder[key] < len(indexes):
-                    holder[key] = indexes[holder[key]]
-
-    @api.model
-    def _siao_import_dry_run(self, fields, rows, indexes, new=False):
-        """The errors the import gives ``rows`` (as new files, with ``new``),
-        numbered as the list's rows; nothing is recorded."""
-        if not rows:
-            return []
-        rows = [list(row) for row in rows]
-        if new and NUMBER_COLUMN in fields:
-            # A number the import would accept is replaced by one no file has (its
-            # file is the hidden one); a wrong one stays, to be refused as such.
-            number = fields.index(NUMBER_COLUMN)
-            field = self._fields["prison_number"]
-            for index, row in zip(indexes, rows, strict=True):
-                value = (row[number] or "").strip()
-                if value and not self._siao_value_problem(field, value):
-                    row[number] = f"{value[:40]}~{index}~{uuid.uuid4().hex[:12]}"
-        try:
-            with self.env.cr.savepoint():
-                result = (
-                    super().load(fields, rows)
-                    if new
-                    else self._siao_import_rows(fields, rows)
-                )
-                raise ImportDryRun(result)
-        except ImportDryRun as done:
-            result = done.args[0]
-        errors = [m for m in result.get("messages") or [] if m.get("type") == "error"]
-        self._siao_import_renumber(errors, indexes)
-        return errors
 
     @api.model
     def _siao_import_rows(self, fields, data):
@@ -2876,29 +2807,31 @@ class SiaoDetainee(models.Model):
     @api.model
     def _siao_portal_domain(self, user):
         """The one rule of what a SPIP officer with a portal account sees: the files
-        they are SPIP referent of (a SPIP social worker: also those of their SPIP,
-        where the company says so), shared with the SPIP by the person's consent
-        (``sharing_group_id``: consent covering the SPIP, not confidential), neither
-        archived nor anonymised. Nothing for anyone else."""
-        partner = user.partner_id
-        spip = partner.commercial_partner_id
-        if not user.share or user._is_public() or spip.siao_partner_type != "spip":
+        of their company they are SPIP referent of (a SPIP social worker: also those
+        of their SPIP, where the company says so), shared with the SPIP by the
+        person's consent (``sharing_group_id``: consent covering the SPIP, not
+        confidential), neither archived nor anonymised. Who is an officer, of which
+        SPIP and company, is the coordinators' decision (``siao.spip.access``).
+        Nothing for anyone else."""
+        access = self.env["siao.spip.access"]._access_of(user)
+        if not access:
             return expression.FALSE_DOMAIN
-        mine = [("spip_referent_id", "=", partner.id)]
-        if partner.siao_spip_role == "social_worker":
-            mine = expression.OR(
-                [
-                    mine,
-                    [
-                        ("company_id.siao_portal_spip_service", "=", True),
-                        ("spip_referent_id.commercial_partner_id", "=", spip.id),
-                    ],
-                ]
+        mine = [("spip_referent_id", "=", access.partner_id.id)]
+        if (
+            access.role == "social_worker"
+            and access.company_id.siao_portal_spip_service
+        ):
+            # The SPIP's staff is who holds an access of it: never read from a
+            # contact's company, which anyone may edit.
+            colleagues = access.search(
+                [("spip_id", "=", access.spip_id.id), ("active", "=", True)]
             )
+            mine = [("spip_referent_id", "in", colleagues.partner_id.ids)]
         readers = self.env.ref("siao_justice.group_siao_reader")
         return expression.AND(
             [
                 [
+                    ("company_id", "=", access.company_id.id),
                     ("active", "=", True),
                     ("anonymised", "=", False),
                     ("referral_to_confirm", "=", False),
@@ -2995,210 +2928,6 @@ class SiaoDetainee(models.Model):
         )
 
     @api.model
-    def _siao_portal_withhold(self, fields, data):
-        """The rows of a release list uploaded on the portal that are a file the
-        officer may not see there (by its prison number or its identity, as the
-        import matches them): taken out of ``data`` before the import, for the
-        coordinators. Return (the rows kept, their indexes in ``data``,
-        {row index: file} of those withheld)."""
-        officer = self.env["res.users"].browse(self.env.context["siao_portal_officer"])
-        Person = self.sudo()
-        cols = {
-            name: fields.index(name) for name in IMPORT_KEY_COLUMNS if name in fields
-        }
-        keys = [import_row_keys(row, cols) for row in data]
-        numbers = {key[0][1] for key in keys if key[0]}
-        birthdates = {key[1][2] for key in keys if key[1]}
-        candidates = Person.search(
-            [
-                ("company_id", "=", self.env.company.id),
-                "|",
-                ("prison_number", "in", list(numbers)),
-                "&",
-                ("birthdate", "in", list(birthdates)),
-                ("anonymised", "=", False),
-            ]
-        )
-        visible = Person.search(
-            [("id", "in", candidates.ids)] + self._siao_portal_domain(officer)
-        )
-        by_key = {}
-        for person in candidates - visible:
-            by_key.setdefault(person._prison_key(), person)
-            by_key.setdefault(
-                (
-                    identity_text(person.last_name),
-                    identity_text(person.first_name),
-                    person.birthdate,
-                ),
-                person,
-            )
-        kept, indexes, withheld = [], [], {}
-        for index, row in enumerate(data):
-            prison_key, identity = keys[index]
-            hidden = by_key.get(prison_key) or by_key.get(identity)
-            if hidden:
-                withheld[index] = hidden
-                continue
-            kept.append(row)
-            indexes.append(index)
-        return kept, indexes, withheld
-
-    @api.model
-    def _siao_portal_repeated_rows(self, fields, data):
-        """An error per row of a list whose person (identity) or prison number is
-        already on an earlier row: one person, one row."""
-        cols = {
-            name: fields.index(name) for name in IMPORT_KEY_COLUMNS if name in fields
-        }
-        errors = self._siao_import_repeated_persons(data, cols)
-        for index, first in self._siao_import_repeated_keys(data, cols, 0):
-            message = _(
-                "This prison number is already on row %(row)s of the list: keep "
-                "one row per person.",
-                row=first + 1,
-            )
-            errors.append(import_row_error(index, message, NUMBER_COLUMN))
-        return errors
-
-    def _siao_portal_tell_withheld(self, withheld, fields, data):
-        """Each withheld row, as a note on its file and an activity for the
-        coordinators: the officer learns nothing, the SIAO misses nothing."""
-        officer = self.env["res.users"].browse(self.env.context["siao_portal_officer"])
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        for index, person in withheld.items():
-            person = person.sudo()
-            cells = []
-            for name, value in zip(fields, data[index], strict=False):
-                field = self._fields.get(name.split("/")[0])
-                if field and field.type == "many2one" and (value or "").isdigit():
-                    value = self.env[field.comodel_name].browse(int(value)).display_name
-                if field and value:
-                    cells.append(f"{field._description_string(self.env)}: {value}")
-            person.with_context(siao_file_notice=True).message_post(
-                body=Markup("<p>%s</p><p>%s</p>")
-                % (
-                    _(
-                        "The release list uploaded on the portal by %(officer)s "
-                        "(%(spip)s) has a row for this file, not recorded:",
-                        officer=officer.partner_id.name,
-                        spip=officer.partner_id.commercial_partner_id.name,
-                    ),
-                    "; ".join(cells),
-                ),
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
-            for coordinator in self._siao_coordinators(person.company_id):
-                person.activity_schedule(
-                    activity_type_id=todo.id,
-                    user_id=coordinator.id,
-                    summary=_("A SPIP release list has a row for this file: check it"),
-                )
-
-    @api.model
-    def _siao_portal_import(self, user, content, file_name):
-        """A SPIP officer's release list, uploaded on the portal: read by Odoo's
-        import exactly as the back office reads it (the columns of the sample
-        list, the same matching of prisons and persons, the same checks), for the
-        officer's company, the new files having the officer as SPIP referent.
-        Return {"count": rows recorded, "errors": [the rows refused, by number]}.
-        It runs as superuser in a dedicated context (``siao_portal_officer``):
-        only the sample list's columns are read (``PORTAL_LIST_FIELDS``), only
-        the files the portal shows the officer are matched and updated, and a row
-        that is a file they may not see is withheld for the coordinators
-        (``_siao_portal_withhold``); the answer is the same either way."""
-        if self._siao_portal_domain(user) == expression.FALSE_DOMAIN:
-            raise AccessError(_("Only SPIP staff with a portal account may import."))
-        if not content:
-            raise UserError(_("Choose the list to upload (a CSV file)."))
-        if len(content) > PORTAL_LIST_MAX_BYTES:
-            raise UserError(
-                _(
-                    "The list is larger than %(size)s MB: split it, or send it to "
-                    "the SIAO.",
-                    size=PORTAL_LIST_MAX_BYTES // 2**20,
-                )
-            )
-        company = user.company_id
-        referent = self._siao_coordinators(company)[:1]
-        lang = user.lang or self.env.lang
-        # As the superuser (the files and their activities are named as for the
-        # SIAO), within the rules of the portal branch of load().
-        Import = (
-            self.env["base_import.import"]
-            .with_user(SUPERUSER_ID)
-            .with_company(company)
-            .with_context(
-                lang=lang,
-                default_spip_referent_id=user.partner_id.id,
-                default_user_id=referent.id or False,
-                tracking_disable=True,
-                mail_create_nosubscribe=True,
-                siao_portal_officer=user.id,
-            )
-        )
-        wizard = Import.create(
-            {
-                "res_model": self._name,
-                "file": content,
-                "file_name": file_name or "liste_spip.csv",
-                "file_type": "text/csv",
-            }
-        )
-        options = {
-            "has_headers": True,
-            "quoting": '"',
-            "encoding": "utf-8",
-            "date_format": "%d/%m/%Y",
-            "separator": "",
-        }
-        # The sample list's headers are French: they are matched in French.
-        preview = wizard.with_context(lang="fr_FR").parse_preview(options)
-        if preview.get("error"):
-            raise UserError(
-                _("The file is not a CSV list: %(error)s", error=preview["error"])
-            )
-        matches = preview.get("matches") or {}
-        columns = [
-            "/".join(matches.get(index, [])) or False
-            for index in range(len(preview["headers"] or []))
-        ]
-        if (
-            "last_name" not in columns
-            or PRISON_COLUMN not in columns
-            or not set(columns) <= set(PORTAL_LIST_FIELDS)
-        ):
-            raise UserError(
-                _(
-                    "The list's columns are not those of the sample SPIP list "
-                    "(Nom, Prénom, Date de naissance, Établissement, Numéro "
-                    "d'écrou...)."
-                )
-            )
-        result = wizard.execute_import(
-            columns, preview["headers"], dict(preview["options"] or options)
-        )
-        errors = []
-        for message in result.get("messages") or []:
-            if message.get("type") != "error":
-                continue  # what the import says of a known person stays inside
-            record = message.get("record")
-            errors.append(
-                _(
-                    "Row %(row)s: %(message)s",
-                    row=record + 1,
-                    message=message["message"],
-                )
-                if isinstance(record, int)
-                else message["message"]
-            )
-        if errors or result.get("ids") is False:
-            return {"count": 0, "errors": errors}
-        count = len(result["ids"]) + len(result.get("siao_withheld") or ())
-        return {"count": count, "errors": []}
-
-    @api.model
     def _siao_referral_match(self, probe):
         """(file, number_taken) for a referral: the file it is added to, one the
         duplicate banner finds with the same identity (last name, first name,
@@ -3220,117 +2949,3 @@ class SiaoDetainee(models.Model):
         ):
             return numbered[:1], False
         return found.browse(), bool(numbered)
-
-    @api.model
-    def _siao_portal_referral(self, user, values, needs=""):
-        """A SPIP officer's referral from the portal (the paper liaison form, typed
-        once): the person's file, found as the duplicate banner finds it or created,
-        a draft SIAO request prescribed by the SPIP, and an activity for the
-        coordinators to assign a referent. The officer learns nothing of a file
-        that already existed: the answer is the same either way."""
-        if self._siao_portal_domain(user) == expression.FALSE_DOMAIN:
-            raise AccessError(_("Only SPIP staff with a portal account may refer."))
-        if not values.get("consent_date") or values.get("consent_scope") not in (
-            SPIP_CONSENT_SCOPES
-        ):
-            raise UserError(
-                _(
-                    "Give the date of the person's consent and its scope (SIAO and "
-                    "SPIP, or SIAO, SPIP and host structures)."
-                )
-            )
-        company = user.company_id
-        # As the superuser: the file, its request and activities are named as for
-        # the SIAO (the officer's own rights would name it "Confidential file").
-        Person = (
-            self.with_user(SUPERUSER_ID)
-            .with_company(company)
-            .with_context(tracking_disable=True, mail_create_nosubscribe=True)
-        )
-        coordinators = self._siao_coordinators(company)
-        new_values = {
-            name: values[name]
-            for name in REFERRAL_FIELDS
-            if values.get(name) not in (None, "", False)
-        }
-        new_values.update(
-            company_id=company.id,
-            spip_referent_id=user.partner_id.id,
-            consent_date=values["consent_date"],
-            consent_scope=values["consent_scope"],
-        )
-        # Every check a new file's values go through, before any file is looked
-        # for: a wrong value is refused alike whether the person is known or not.
-        Person._siao_check_values([new_values], creating=True)
-        probe = Person.new(new_values)
-        probe._validate_fields(new_values)
-        person, number_taken = self._siao_referral_match(probe)
-        known = bool(person)
-        if not person:
-            if number_taken:
-                new_values.pop("prison_number")
-            person = Person.create(
-                dict(
-                    new_values,
-                    user_id=coordinators[:1].id or False,
-                    referral_to_confirm=True,
-                )
-            )
-        if not person.request_ids.filtered("is_open"):
-            # Not a contact with the person: a referral does not move the date
-            # retention counts from.
-            referent = person.user_id
-            if not person._siao_readable_by(referent):  # one who no longer reads it
-                referent = coordinators[:1]
-            Person.env["siao.request"].with_context(
-                mail_create_nosubscribe=True, siao_not_a_contact=True
-            ).create(
-                {
-                    "detainee_id": person.id,
-                    "prescriber_type": "spip",
-                    "user_id": referent.id or False,
-                }
-            )
-        scope = dict(self._fields["consent_scope"]._description_selection(self.env))
-        person.with_context(siao_file_notice=True).message_post(
-            body=Markup("<p>%s</p><p>%s</p><p>%s</p>")
-            % (
-                _(
-                    "Referral from the SPIP by %(officer)s (%(spip)s), consent of "
-                    "%(date)s (%(scope)s).",
-                    officer=user.partner_id.name,
-                    spip=user.partner_id.commercial_partner_id.name,
-                    date=fields.Date.to_date(values["consent_date"]).strftime(
-                        "%d/%m/%Y"
-                    ),
-                    scope=scope.get(values["consent_scope"], ""),
-                ),
-                _(
-                    "Prison number given: %(number)s.",
-                    number=values.get("prison_number") or "-",
-                ),
-                _("Needs and constraints for housing: %(needs)s", needs=needs or "-"),
-            ),
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-        )
-        if number_taken:
-            summary = _(
-                "Referral from the SPIP: its prison number is another file's; "
-                "check the identity (merge or correct), then assign a referent"
-            )
-        elif known:
-            summary = _(
-                "Referral from the SPIP on a known file: check the consent given "
-                "and the SPIP referent"
-            )
-        else:
-            summary = _(
-                "Referral from the SPIP: assign a referent, then confirm the referral"
-            )
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        for coordinator in coordinators:
-            person.activity_schedule(
-                activity_type_id=todo.id, user_id=coordinator.id, summary=summary
-            )
-        return True

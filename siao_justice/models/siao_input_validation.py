@@ -264,6 +264,7 @@ class SiaoInputValidation(models.AbstractModel):
             self._siao_check_references(field, ids)
         if not creating:
             self._siao_check_same_person(vals_list)
+        self._siao_check_company_wall(vals_list, creating)
         self._siao_check_protected(vals_list)
         for vals in vals_list:
             for name, value in vals.items():
@@ -295,6 +296,71 @@ class SiaoInputValidation(models.AbstractModel):
                 if ids:
                     references.setdefault(field, set()).update(ids)
         return references
+
+    def _siao_check_company_wall(self, vals_list, creating):
+        """No record goes into a company its user is not in; a record with a
+        history (any record of the addon points at it: a file's stay, a meeting's
+        cases, a place's bookings) stays in its company: a file moves with all
+        its records through a coordinator's transfer (``action_move_to_company``)."""
+        if self.env.su or self._transient or "company_id" not in self._fields:
+            return
+        field = self._fields["company_id"]
+        if not field.store or field.related or field.compute:
+            return
+        for vals in vals_list:
+            if "company_id" not in vals:
+                continue
+            target = vals["company_id"] or False
+            if target and target not in self.env.user.company_ids.ids:
+                raise AccessError(
+                    _("A record cannot be put in a company you do not work in.")
+                )
+            moving = (
+                self.browse()
+                if creating
+                else self.filtered(
+                    lambda record, target=target: record.company_id.id != target
+                )
+            )
+            if moving._siao_has_history():
+                raise ValidationError(
+                    _(
+                        "This record has a history in its company: it stays there "
+                        "(a coordinator moves a file with all of its records)."
+                    )
+                )
+
+    def _siao_history_fields(self):
+        """(model, field) of every stored relation of the addon's models to this
+        model (many2one, many2many): what makes a record's history, found from
+        the registry."""
+        found = []
+        for name in sorted(self.env.registry):
+            Model = self.env[name]
+            if not name.startswith("siao.") or Model._transient or not Model._auto:
+                continue
+            for fname, field in Model._fields.items():
+                if (
+                    field.type in ("many2one", "many2many")
+                    and field.comodel_name == self._name
+                    and field.store
+                    and not field.compute
+                    and not field.related
+                ):
+                    found.append((name, fname))
+        return found
+
+    def _siao_has_history(self):
+        if not self:
+            return False
+        self.env.flush_all()
+        return any(
+            self.env[model]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([(fname, "in", self.ids)], limit=1)
+            for model, fname in self._siao_history_fields()
+        )
 
     def _siao_check_same_person(self, vals_list):
         """A record stays with its person: moving it to another file would show

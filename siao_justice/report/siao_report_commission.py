@@ -32,7 +32,7 @@ class SiaoReportCommission(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT src.id, meeting.company_id, %(person)s,
+            """SELECT src.id AS source_key, meeting.company_id, %(person)s,
                       meeting.day AS meeting_date, meeting.id AS meeting_id,
                       src.release_horizon, src.decision, 1 AS case_count
                  FROM siao_commission_line src

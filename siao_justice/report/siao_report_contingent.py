@@ -3,6 +3,7 @@ from odoo.tools import SQL
 
 from ..models.res_company import create_day_functions
 from ..models.siao_convention import CONVENTION_KINDS, contingent_days_sql
+from .siao_report_mixin import opaque_id_sql
 
 
 class SiaoReportContingent(models.Model):
@@ -65,9 +66,7 @@ class SiaoReportContingent(models.Model):
         self.env.cr.execute(
             SQL(
                 """CREATE OR REPLACE VIEW %(view)s AS (
-                SELECT convention.id::bigint * 10000
-                           + (extract(year FROM month.first_day)::int - 2000) * 12
-                           + extract(month FROM month.first_day)::int AS id,
+                SELECT %(id)s AS id,
                        convention.id AS convention_id,
                        convention.partner_id, convention.kind, convention.company_id,
                        month.first_day::date AS month, convention.place_count,
@@ -85,6 +84,15 @@ class SiaoReportContingent(models.Model):
                    AND convention.signature_date IS NOT NULL
                    AND convention.active)""",
                 view=SQL.identifier(self._table),
+                id=opaque_id_sql(
+                    self.env,
+                    self._name,
+                    SQL(
+                        "convention.id::bigint * 10000"
+                        " + (extract(year FROM month.first_day)::int - 2000) * 12"
+                        " + extract(month FROM month.first_day)::int"
+                    ),
+                ),
                 days=contingent_days_sql(
                     SQL("convention"),
                     SQL("month.first_day::date"),

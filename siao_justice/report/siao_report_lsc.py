@@ -47,7 +47,7 @@ class SiaoReportLsc(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT s.id, d.company_id, %(person)s,
+            """SELECT s.id AS source_key, d.company_id, %(person)s,
                       s.lsc_automatic_date AS lsc_date,
                       ((s.actual_release_date IS NULL
                         OR s.actual_release_date > s.lsc_automatic_date)

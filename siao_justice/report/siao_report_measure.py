@@ -57,7 +57,7 @@ class SiaoReportMeasure(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT src.id, src.company_id, %(person)s,
+            """SELECT src.id AS source_key, src.company_id, %(person)s,
                       src.referral_date, src.file_from, src.file_until,
                       src.housing_entry_date, src.closing_date, src.closing_reason,
                       src.housing_type, src.state, src.renewal_count,

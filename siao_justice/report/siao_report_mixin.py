@@ -1,7 +1,14 @@
-"""Anonymised report views for the figures: a random person key instead of any name,
-birth date, prison number, address or free text."""
+"""Anonymised report views for the figures: no name, birth date, prison number,
+address or free text. An accountant cannot tell that two rows of different views
+belong to one person: each view's ids are opaque (a keyed permutation of its own),
+and the person's random key stays inside the database, where the figures that
+count persons read it; the ORM offers it to no one."""
+
+import hashlib
+import hmac
 
 from odoo import fields, models, tools
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..models.res_partner import PRISON_TYPES
@@ -49,6 +56,51 @@ def age_band_sql(on):
     )
 
 
+# The ids of the report views: a keyed permutation of each row's source key (a
+# four-round Feistel network on 52 bits, each round a keyed hash, so that ids stay
+# exact in the browser and never collide), its key derived from the database's
+# secret and the view's name. No arithmetic on ids ties a row of one view to a row
+# of another, or to a record of the association.
+ID_HALF_BITS = 26
+
+
+def create_opaque_id_function(cr):
+    cr.execute(
+        SQL(
+            """
+            CREATE OR REPLACE FUNCTION siao_opaque_id(source bigint, key text)
+            RETURNS bigint LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+            DECLARE
+                mask bigint := (1::bigint << %(half)s) - 1;
+                l bigint := (source >> %(half)s) & mask;
+                r bigint := source & mask;
+                t bigint;
+            BEGIN
+                FOR i IN 1..4 LOOP
+                    t := r;
+                    r := l # (hashtextextended(key || ':' || i || ':' || r, 0)
+                              & mask);
+                    l := t;
+                END LOOP;
+                RETURN (l << %(half)s) | r;
+            END $$;
+            """,
+            half=ID_HALF_BITS,
+        )
+    )
+
+
+def opaque_id_sql(env, view, source):
+    """The opaque id of the rows of ``view`` whose source key is ``source`` (an
+    SQL expression below 2**52)."""
+    secret = env["ir.config_parameter"].sudo().get_param("database.secret")
+    if not secret:
+        raise UserError(env._("The database has no secret: the report views need one."))
+    key = hmac.new(secret.encode(), view.encode(), hashlib.sha256).hexdigest()
+    create_opaque_id_function(env.cr)
+    return SQL("siao_opaque_id((%s)::bigint, %s)", source, key)
+
+
 def person_columns(on):
     return SQL(
         """d.pseudonym AS person_key, d.gender AS gender, %(age)s AS age_band,
@@ -91,7 +143,6 @@ class SiaoReportMixin(models.AbstractModel):
     _name = "siao.report.mixin"
     _description = "Anonymised report view"
 
-    person_key = fields.Char(string="Person key", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     gender = fields.Selection(GENDERS, readonly=True)
     age_band = fields.Selection(AGE_BANDS, readonly=True)
@@ -110,13 +161,22 @@ class SiaoReportMixin(models.AbstractModel):
         raise NotImplementedError
 
     def init(self):
+        """The view of ``_query`` (whose rows carry their ``source_key``), with
+        opaque ids; the column ``person_key`` stays in SQL only."""
         if self._abstract:
             return
+        columns = [
+            name
+            for name, field in self._fields.items()
+            if field.store and field.column_type and name != "id"
+        ] + ["person_key"]
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
+                "CREATE OR REPLACE VIEW %s AS (SELECT %s AS id, %s FROM (%s) AS q)",
                 SQL.identifier(self._table),
+                opaque_id_sql(self.env, self._name, SQL("q.source_key")),
+                SQL(", ").join(SQL.identifier("q", name) for name in columns),
                 self._query(),
             )
         )

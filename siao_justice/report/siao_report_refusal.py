@@ -2,21 +2,21 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.siao_request import REFUSAL_REASONS
-from .siao_report_mixin import PERSON_JOIN, age_band_sql, with_person_depends
+from .siao_report_mixin import with_person_depends
 
 
 class SiaoReportRefusal(models.Model):
-    """One row per refusal by a structure and need the person had that day (one
-    row without a need when they had none): the refusals by reason and by need,
-    the evidence the association brings to the State. Without the person key of
-    the other views: a person's needs are not to be linked to the rest of their
-    figures."""
+    """The refusals by structures, counted by month, reason and need the persons
+    had that day (a refusal without a need counts under none): the evidence the
+    association brings to the State. A row is a count, never one person's
+    refusal: nothing of the person (no key, gender, age, prison, day) ties a
+    person's needs to the rest of their figures."""
 
     _name = "siao.report.refusal"
     _inherit = "siao.report.mixin"
     _description = "Refusals by structures and needs (anonymised)"
     _auto = False
-    _order = "date desc"
+    _order = "month desc"
     _depends = with_person_depends(
         {
             "siao.request": ["detainee_id", "company_id"],
@@ -31,24 +31,26 @@ class SiaoReportRefusal(models.Model):
         }
     )
 
-    date = fields.Date(readonly=True)
+    month = fields.Date(readonly=True)
     refusal_reason = fields.Selection(REFUSAL_REASONS, readonly=True)
     need_tag_id = fields.Many2one("siao.need.tag", string="Need", readonly=True)
     refusal_count = fields.Integer(string="Refusals", readonly=True, aggregator="sum")
 
     def _query(self):
         return SQL(
-            """SELECT step.id::bigint * 100000 + COALESCE(need.tag_id, 0)
-                          AS id,
-                      src.company_id, NULL::varchar AS person_key, d.gender,
-                      %(age_band)s AS age_band, prison.prison_type, d.legal_status,
-                      step.date, step.refusal_reason,
-                      need.tag_id AS need_tag_id, 1 AS refusal_count
+            """SELECT min(step.id)::bigint * 100000 + COALESCE(need.tag_id, 0)
+                          AS source_key,
+                      src.company_id, NULL::varchar AS person_key,
+                      NULL::varchar AS gender, NULL::varchar AS age_band,
+                      NULL::varchar AS prison_type, NULL::varchar AS legal_status,
+                      date_trunc('month', step.date)::date AS month,
+                      step.refusal_reason, need.tag_id AS need_tag_id,
+                      count(*) AS refusal_count
                  FROM siao_request_history step
-                 JOIN siao_request src ON src.id = step.request_id %(join)s
+                 JOIN siao_request src ON src.id = step.request_id
             LEFT JOIN siao_request_history_need_tag_rel need
                    ON need.history_id = step.id
-                WHERE step.event = 'refuse' AND step.refusal_by = 'structure'""",
-            age_band=age_band_sql("step.date"),
-            join=PERSON_JOIN,
+                WHERE step.event = 'refuse' AND step.refusal_by = 'structure'
+             GROUP BY src.company_id, date_trunc('month', step.date),
+                      step.refusal_reason, need.tag_id"""
         )

@@ -38,7 +38,7 @@ class SiaoReportRelease(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT s.id, d.company_id, %(person)s,
+            """SELECT s.id AS source_key, d.company_id, %(person)s,
                       s.actual_release_date AS release_date, s.release_outcome,
                       s.release_outcome IN %(solutions)s AS with_solution,
                       s.dry_exit_reason, 1 AS release_count

@@ -57,7 +57,7 @@ class SiaoReportRequest(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT src.id, src.company_id, %(person)s,
+            """SELECT src.id AS source_key, src.company_id, %(person)s,
                       src.request_date, src.request_kind, src.orientation, src.state,
                       src.filed_in_time, src.refusal_by, src.refusal_reason,
                       src.oriented_date, src.admitted_date,

@@ -39,8 +39,9 @@ class SiaoReportRequestStep(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT step.id, src.company_id, %(person)s, step.date, step.event,
-                      step.refusal_by, step.refusal_reason, 1 AS step_count
+            """SELECT step.id AS source_key, src.company_id, %(person)s,
+                      step.date, step.event, step.refusal_by, step.refusal_reason,
+                      1 AS step_count
                  FROM siao_request_history step
                  JOIN siao_request src ON src.id = step.request_id %(join)s""",
             person=person_columns("step.date"),

@@ -82,6 +82,41 @@ class SiaoCase(TransactionCase):
         return cls.env["siao.detainee"].create(vals)
 
     @classmethod
+    def create_officer(cls, login, spip, role="cpip", company=None, name=None):
+        """A SPIP staff member with a portal account (password = login) and the
+        access a coordinator of ``company`` gave them."""
+        company = company or cls.company
+        contact = cls.env["res.partner"].create(
+            {
+                "name": name or login.replace("_", " ").title(),
+                "parent_id": spip.id,
+                "siao_spip_role": role,
+                "email": f"{login}@spip.example.com",
+            }
+        )
+        user = new_test_user(
+            cls.env,
+            login=login,
+            groups="base.group_portal",
+            partner_id=contact.id,
+            name=contact.name,
+            company_id=company.id,
+            company_ids=[(6, 0, company.ids)],
+        )
+        cls.env["siao.spip.access"].with_company(company).create(
+            {
+                "partner_id": contact.id,
+                "spip_id": spip.id,
+                "role": role,
+                "company_id": company.id,
+            }
+        )
+        # The access opened the account afresh (its invitation sent): the officer
+        # chooses their password.
+        user.write({"login": login, "password": login})
+        return user
+
+    @classmethod
     def create_host_structure(cls, name="CHRS Test", **values):
         return cls.env["res.partner"].create(
             dict(

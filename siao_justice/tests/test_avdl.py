@@ -78,7 +78,10 @@ class TestAvdlActiveFile(SiaoCase):
         first.action_close(closing_date=self.today, closing_reason="housing_kept")
         activity = next_one.activity_ids
         self.assertEqual(len(activity), 1)
-        self.assertIn(next_one.detainee_id.name, activity.summary)
+        # The activity is the measure's: its record names the person to who may
+        # read it, its summary never does.
+        self.assertEqual(activity.res_id, next_one.id)
+        self.assertNotIn(next_one.detainee_id.last_name.upper(), activity.summary)
         self.assertTrue(activity.user_id.has_group("siao_justice.group_siao_manager"))
         self.assertFalse(after.activity_ids)
 

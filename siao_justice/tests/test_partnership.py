@@ -554,11 +554,20 @@ class TestNeedsAndPlaces(SiaoCase):
         self.person.need_tag_ids = self.mobility
         step = request.history_ids.filtered(lambda s: s.event == "refuse")
         self.assertEqual(step.need_tag_ids, self.animal | self.zone)
-        mine = self.env["siao.report.refusal"].search(
-            [("id", "in", [step.id * 100000 + tag.id for tag in step.need_tag_ids])]
+        Refusal = self.env["siao.report.refusal"]
+        mine = Refusal.search(
+            [
+                ("month", "=", step.date.replace(day=1)),
+                ("need_tag_id", "in", step.need_tag_ids.ids),
+            ]
         )
-        # No person key: a person's needs are not linked to the rest of their figures.
-        self.assertFalse(any(mine.mapped("person_key")))
+        # Nothing of the person: a person's needs are not linked to the rest of
+        # their figures, by a key or by the row's id.
+        self.assertNotIn("person_key", Refusal._fields)
+        self.assertFalse(any(mine.mapped("gender") + mine.mapped("age_band")))
+        self.assertFalse(
+            set(mine.ids) & {step.id * 100000 + tag.id for tag in step.need_tag_ids}
+        )
         self.assertEqual(mine.need_tag_id, self.animal | self.zone)
         self.assertEqual(set(mine.mapped("refusal_reason")), {"no_place"})
 

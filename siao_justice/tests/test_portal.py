@@ -1,8 +1,8 @@
 import re
 from datetime import date, datetime, timedelta
 
-from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from .common import SiaoCase
@@ -77,21 +77,7 @@ class SpipPortalCase(HttpCase, SiaoCase):
 
     @classmethod
     def _officer(cls, login, spip, role):
-        contact = cls.env["res.partner"].create(
-            {
-                "name": login.replace("_", " ").title(),
-                "parent_id": spip.id,
-                "siao_spip_role": role,
-                "email": f"{login}@spip.example.com",
-            }
-        )
-        return new_test_user(
-            cls.env,
-            login=login,
-            groups="base.group_portal",
-            partner_id=contact.id,
-            name=contact.name,
-        )
+        return cls.create_officer(login, spip, role)
 
     def page(self, login, url):
         self.env.flush_all()
@@ -240,36 +226,51 @@ class TestSpipPortal(SpipPortalCase):
         )
         self.assertEqual(self.list_queries(), few)
 
-    def test_a_referral_files_the_person_and_a_draft_request(self):
+    def proposals(self):
+        return self.env["siao.spip.proposal"].search([], order="id")
+
+    def test_a_referral_is_a_proposal_the_coordinator_accepts(self):
+        persons, before = self.env["siao.detainee"].search_count([]), self.proposals()
         response = self.refer()
         self.assertIn(response.status_code, (302, 303))
-        person = self.env["siao.detainee"].search([("last_name", "=", "Nouveau")])
-        self.assertEqual(len(person), 1)
+        # Nothing of a file changes: a proposal waits for the coordinators.
+        self.assertEqual(self.env["siao.detainee"].search_count([]), persons)
+        proposal = self.proposals() - before
+        self.assertEqual(
+            (proposal.kind, proposal.state, proposal.last_name),
+            ("referral", "pending", "Nouveau"),
+        )
+        self.assertFalse(proposal.detainee_id)
+        self.assertIn(self.manager, proposal.activity_ids.user_id)
+        # A social worker may not decide it; a coordinator accepts it.
+        with self.assertRaises(AccessError):
+            proposal.with_user(self.worker).action_accept()
+        proposal.write({"user_id": self.worker.id})
+        proposal.with_user(self.manager).action_accept()
+        person = proposal.detainee_id
+        self.assertEqual(person.last_name, "Nouveau")
         self.assertEqual(person.spip_referent_id, self.officer.partner_id)
-        self.assertEqual(person.consent_scope, "siao_spip")
-        self.assertEqual(person.request_ids.prescriber_type, "spip")
-        self.assertEqual(person.request_ids.state, "draft")
-        self.assertIn(
-            self.manager,
-            self.env["mail.activity"]
-            .search([("res_model", "=", "siao.detainee"), ("res_id", "=", person.id)])
-            .user_id,
+        self.assertEqual(person.user_id, self.worker)
+        self.assertEqual(
+            (person.consent_scope, person.consent_date),
+            ("siao_spip", date(2026, 11, 20)),
+        )
+        self.assertEqual(
+            (person.request_ids.prescriber_type, person.request_ids.state),
+            ("spip", "draft"),
         )
         self.assertIn("Chien", " ".join(person.message_ids.mapped("body")))
-        # On the officer's list once a coordinator has confirmed the referral
-        # (until then a new file and a known one look the same there).
-        self.assertTrue(person.referral_to_confirm)
+        self.assertFalse(person.referral_to_confirm)
         self.authenticate("cpip_muller", "cpip_muller")
-        self.assertNotIn("NOUVEAU", self.url_open("/my/siao").text.upper())
-        with self.assertRaises(AccessError):
-            person.with_user(self.worker).action_confirm_referral()
-        person.with_user(self.manager).action_confirm_referral()
         self.assertIn("NOUVEAU", self.url_open("/my/siao").text.upper())
+        with self.assertRaises(UserError):
+            proposal.with_user(self.manager).action_accept()
 
-    def test_a_referral_of_a_known_person_reveals_nothing(self):
+    def test_a_referral_of_a_known_person_changes_nothing_until_accepted(self):
         known = self.of_colleague
         known.birthdate = date(1985, 5, 5)
         before = self.env["siao.detainee"].search_count([])
+        messages = len(known.message_ids)
         response = self.refer(
             last_name=known.last_name,
             first_name=known.first_name,
@@ -282,33 +283,46 @@ class TestSpipPortal(SpipPortalCase):
             re.findall(r"o_siao_portal_error[^>]*>([^<]*)", response.text),
         )
         self.assertEqual(self.env["siao.detainee"].search_count([]), before)
-        self.assertIn(self.officer.name, known.message_ids[0].body)
+        self.assertEqual(len(known.message_ids), messages)
+        # The coordinators see the file it may be; the officer sees nothing.
+        proposal = self.proposals()[-1:]
+        self.assertEqual(proposal.detainee_id, known)
         self.authenticate("cpip_muller", "cpip_muller")
         self.assertNotIn(
             known.last_name.upper(), self.url_open("/my/siao").text.upper()
         )
+        proposal.with_user(self.manager).action_accept()
+        self.assertEqual(known.spip_referent_id, self.officer.partner_id)
+        self.assertIn(self.officer.name, known.message_ids[0].body)
 
     def test_bad_referrals_are_refused_and_save_nothing(self):
-        before = self.env["siao.detainee"].search_count([])
+        before, proposals = self.env["siao.detainee"].search_count([]), self.proposals()
         for values in (
             {"last_name": ""},
-            {"birthdate": "02/04/1990"},
+            {"birthdate": "1990-02-31"},
             {"consent_date": ""},
             {"consent_scope": "siao"},
             {"prison_id": str(self.spip.id)},
             {"prison_id": "abc"},
             {"sentence_months": "-3"},
             {"last_name": "x" * 5000},
+            {"last_name": '=HYPERLINK("http://x")'},
+            {"first_name": "@SUM(A1)"},
+            {"prison_number": "+33"},
+            {"needs": "-2+3"},
+            {"last_name": "Nul\x01"},
+            {"birthdate": (self.today + timedelta(days=1)).isoformat()},
         ):
             with self.subTest(values=values):
                 response = self.refer(**values)
                 self.assertEqual(response.status_code, 200)
                 self.assertIn("o_siao_portal_error", response.text)
         self.assertEqual(self.env["siao.detainee"].search_count([]), before)
+        self.assertEqual(self.proposals(), proposals)
         # Without the form's CSRF token: refused by Odoo itself.
         with mute_logger("odoo.http"):
             self.assertEqual(self.refer(csrf=False).status_code, 400)
-        self.assertEqual(self.env["siao.detainee"].search_count([]), before)
+        self.assertEqual(self.proposals(), proposals)
 
     def test_only_spip_staff_may_refer(self):
         for login in (None, "siao_portal"):

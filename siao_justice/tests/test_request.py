@@ -173,7 +173,9 @@ class TestRequestPipeline(SiaoCase):
         request.action_admit()
         self.assertEqual(request.oriented_date, first, "the first orientation")
         self.assertEqual(request.admitted_date, today)
-        row = self.env["siao.report.request"].browse(request.id)
+        row = self.env["siao.report.request"].search(
+            [("request_date", "=", date(2025, 2, 1)), ("oriented_date", "=", first)]
+        )
         self.assertEqual(
             (row.oriented_date, row.days_to_orientation, row.days_to_admission),
             (first, 29, (today - date(2025, 2, 1)).days),

@@ -5,7 +5,7 @@ import csv
 import os
 from datetime import date, datetime, timedelta
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models.res_users import ROLE_HOME_ACTIONS
@@ -96,6 +96,15 @@ class TestRoleMatrix(SiaoCase):
         permanence_line = cls.env["siao.permanence.line"].create(
             {"permanence_id": permanence.id, "detainee_id": person.id}
         )
+        spip = cls.env["res.partner"].create(
+            {
+                "name": "SPIP de la matrice",
+                "is_company": True,
+                "siao_partner_type": "spip",
+            }
+        )
+        officer = cls.create_officer("cpip_matrice", spip)
+        access = cls.env["siao.spip.access"]._access_of(officer)
         person.action_transfer(cls.prison.id, "M-2", cls.today)
         person.action_record_release(release_date=cls.today, outcome="family")
         cls.env.flush_all()
@@ -125,6 +134,15 @@ class TestRoleMatrix(SiaoCase):
                 }
             ),
             "siao.need.tag": tag,
+            "siao.spip.access": access,
+            "siao.spip.proposal": cls.env["siao.spip.proposal"].create(
+                {
+                    "kind": "referral",
+                    "access_id": access.id,
+                    "company_id": cls.company.id,
+                    "last_name": "Proposé",
+                }
+            ),
             "siao.convention": convention,
             "siao.permanence": permanence,
             "siao.permanence.line": permanence_line,
@@ -270,6 +288,105 @@ class TestRoleMatrix(SiaoCase):
                     self.assertEqual(
                         self.allowed(record, user, operation), row[operation] == "1"
                     )
+
+    def company_models(self):
+        """Every model of the addon whose records carry a company of their own."""
+        return [
+            name
+            for name, record in self.records.items()
+            if not record._transient
+            and (field := record._fields.get("company_id"))
+            and field.store
+            and not field.related
+            and not field.compute
+        ]
+
+    def test_no_record_moves_into_another_company(self):
+        """Each role, on every model of the addon with a company: a record never
+        goes into a company its user does not work in, by a change or at its
+        creation; a coordinator of both companies moves no record with a history
+        (its file's records move with it, through the file's transfer)."""
+        models = self.company_models()
+        self.assertGreaterEqual(len(models), 10, models)
+        self.assertTrue(self.records["siao.detainee"]._siao_has_history())
+        both = self._user("siao_manager_ab", "siao_justice.group_siao_manager")
+        both.company_ids = self.company | self.company_b
+        refused = UserError  # access errors and validation errors are user errors
+        for model in models:
+            record = self.records[model]
+            company = record.company_id  # its own, or none (shared)
+            for group, user in self.users.items():
+                with self.subTest(model=model, group=group):
+                    with self.assertRaises(refused), self.env.cr.savepoint():
+                        record.with_user(user).write({"company_id": self.company_b.id})
+                    self.assertEqual(record.company_id, company)
+            # A coordinator of both companies: a record with a history stays.
+            if getattr(record, "_siao_has_history", lambda: True)():
+                with self.subTest(model=model, group="both companies"):
+                    with self.assertRaises(refused), self.env.cr.savepoint():
+                        record.with_user(both).write({"company_id": self.company_b.id})
+                    self.assertEqual(record.company_id, company)
+            for group, user in self.users.items():
+                Model = self.env[model].with_user(user)
+                if not Model.has_access("create"):
+                    continue
+                with self.subTest(model=model, group=group, creation=True):
+                    with self.assertRaises(refused), self.env.cr.savepoint():
+                        Model.create({"company_id": self.company_b.id})
+
+    def test_a_coordinator_moves_a_file_with_its_records(self):
+        both = self._user("siao_manager_both", "siao_justice.group_siao_manager")
+        both.company_ids = self.company | self.company_b
+        person = self.create_person(last_name="Demenage")
+        request = self.env["siao.request"].create({"detainee_id": person.id})
+        with self.assertRaises(AccessError):
+            person.with_user(self.manager).action_move_to_company(self.company_b.id)
+        with self.assertRaises(AccessError):
+            person.with_user(self.worker).action_move_to_company(self.company_b.id)
+        person.with_user(both).action_move_to_company(self.company_b.id)
+        self.assertEqual(
+            (person.company_id, request.company_id, person.stay_ids.company_id),
+            (self.company_b, self.company_b, self.company_b),
+        )
+        # A file whose records belong to its company (a commission's case) stays.
+        kept = self.records["siao.detainee"]
+        with self.assertRaises(ValidationError):
+            kept.with_user(both).action_move_to_company(self.company_b.id)
+        self.assertEqual(kept.company_id, self.company)
+
+    def test_an_accountant_cannot_join_the_rows_of_report_views(self):
+        """The rule: what an accountant reads ties no two rows of different report
+        views (nor a refusal's need and any other row) to one person: no person
+        key is offered, and each view's ids are its own, unrelated to the ids of
+        another view or of the association's records."""
+        views = [*self.report_models(), "siao.report.contingent"]
+        ids = {}
+        for model in views:
+            Model = self.env[model].with_user(self.accountant)
+            self.assertNotIn("person_key", Model._fields)
+            self.assertFalse(
+                [
+                    name
+                    for name, field in Model._fields.items()
+                    if field.type in ("char", "text", "html") and name != "display_name"
+                ],
+                model,
+            )
+            with self.assertRaises(ValueError):
+                Model.search_read([], ["person_key"])
+            ids[model] = set(Model.search([]).ids)
+            self.assertTrue(ids[model], model)
+        for index, first in enumerate(views):
+            for second in views[index + 1 :]:
+                self.assertFalse(ids[first] & ids[second], (first, second))
+        # Nor the source's ids, by any arithmetic the views once used.
+        sources = set()
+        for model in ("siao.request", "siao.request.history", "siao.avdl.measure"):
+            sources |= set(self.env[model].search([]).ids)
+        for model in views:
+            derived = ids[model] | {i // 100000 for i in ids[model]}
+            derived |= {i // 10000 for i in ids[model]}
+            self.assertFalse(derived & sources, model)
 
     def test_restricted_fields_are_refused_and_absent_from_the_figures(self):
         person = self.records["siao.detainee"]

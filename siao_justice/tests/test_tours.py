@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from unittest.mock import patch
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
 from .common import SiaoCase
@@ -414,30 +414,23 @@ class TestSpipPortalTour(SiaoTourCase):
                 "siao_partner_type": "spip",
             }
         )
-        contact = self.env["res.partner"].create(
-            {
-                "name": "Claire Muller",
-                "parent_id": spip.id,
-                "siao_spip_role": "cpip",
-                "email": "cpip.tour@spip.example.com",
-            }
-        )
-        officer = new_test_user(
-            self.env,
-            login="cpip_tour",
-            groups="base.group_portal",
-            partner_id=contact.id,
-            name=contact.name,
-        )
+        officer = self.create_officer("cpip_tour", spip, "cpip", name="Claire Muller")
+        contact = officer.partner_id
         self.speak_french(officer)
         self.start_tour(
             "/my/siao", "siao_justice_portal_referral_tour", login="cpip_tour"
         )
-        person = self.env["siao.detainee"].search([("last_name", "=", "Tourdepart")])
+        self.assertFalse(
+            self.env["siao.detainee"].search([("last_name", "=", "Tourdepart")])
+        )
+        # A coordinator assigns the referent and accepts the referral.
+        proposal = self.env["siao.spip.proposal"].search(
+            [("last_name", "=", "Tourdepart")]
+        )
+        proposal.user_id = self.worker
+        proposal.with_user(self.manager).action_accept()
+        person = proposal.detainee_id
         self.assertEqual(person.spip_referent_id, contact)
-        # A coordinator assigns the referent and confirms the referral.
-        person.user_id = self.worker
-        person.with_user(self.manager).action_confirm_referral()
         self.start_tour(
             "/my/siao", "siao_justice_portal_exchange_tour", login="cpip_tour"
         )

@@ -51,6 +51,16 @@ class SiaoCpomReportWizard(models.TransientModel):
             return start, end
         return date(today.year, 1, 1), today
 
+    @api.constrains("company_ids")
+    def _check_companies(self):
+        """The workbook covers only companies its user works in (cut before
+        anything is read)."""
+        for wizard in self:
+            if wizard.company_ids - self.env.user.company_ids:
+                raise ValidationError(
+                    _("The workbook covers only the companies you work in.")
+                )
+
     @api.constrains("date_from", "date_to")
     def _check_period(self):
         for wizard in self:
@@ -148,7 +158,7 @@ class SiaoCpomReportWizard(models.TransientModel):
         sheet.autofilter(2, 0, 2 + len(indicators), len(headers) - 1)
 
     def _subject_sheets(self):
-        common = ["person_key", "gender", "age_band", "prison_type", "legal_status"]
+        common = ["gender", "age_band", "prison_type", "legal_status"]
         return [
             (
                 _("Measures"),
@@ -337,7 +347,8 @@ class SiaoCpomReportWizard(models.TransientModel):
 
     def _write_refusals_by_need(self, workbook, formats, companies):
         """Refusals by structures in the period: one row per reason, one column per
-        need the persons had that day, and the refusals in all."""
+        need the persons had that day (counted by whole months), and the refusals
+        in all."""
         Refusal = self.env["siao.report.refusal"]
         domain = [
             ("company_id", "in", companies),
@@ -347,7 +358,13 @@ class SiaoCpomReportWizard(models.TransientModel):
         by_need = {
             (reason, tag): count
             for reason, tag, count in Refusal._read_group(
-                domain, ["refusal_reason", "need_tag_id"], ["__count"]
+                [
+                    ("company_id", "in", companies),
+                    ("month", ">=", self.date_from.replace(day=1)),
+                    ("month", "<=", self.date_to),
+                ],
+                ["refusal_reason", "need_tag_id"],
+                ["refusal_count:sum"],
             )
         }
         totals = dict(

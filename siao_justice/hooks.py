@@ -1,0 +1,19 @@
+FRENCH = "fr_FR"
+
+
+def install_french(env):
+    """The addon's users work in French: French is installed with the addon (the
+    interface's terms of every installed module), as Settings > Languages does."""
+    lang = (
+        env["res.lang"].with_context(active_test=False).search([("code", "=", FRENCH)])
+    )
+    if lang.active:
+        return
+    lang.active = True
+    env["ir.module.module"].search([("state", "=", "installed")])._update_translations(
+        [FRENCH]
+    )
+
+
+def post_init_hook(env):
+    install_french(env)
