@@ -56,6 +56,9 @@ def reference_data(env, scale):
     main = env.ref("base.main_company")
     main.name = "SIAO du Haut-Rhin"
     second = env["res.company"].create({"name": "SIAO du Bas-Rhin"})
+    # The simulated users log in with their password alone: a load test reads no
+    # e-mailed code (a real database keeps two-factor authentication on).
+    (main | second).siao_require_2fa = False
     workers_per_company = max(4, min(60, scale // 1500))
     group_user = env.ref("siao_justice.group_siao_user")
     group_manager = env.ref("siao_justice.group_siao_manager")

@@ -261,6 +261,8 @@ def run(root, scale):
     # 7. Office hours in prison, and the coordinator's dashboard.
     measure_permanence(worker)
     measure_dashboard(root, manager)
+    # 8. Who read a file: the log's cost per request.
+    measure_access_log(worker)
     # 3. Daily crons, last: their rolled-back runs leave dead rows behind them.
     measure_crons(root, scale)
 
@@ -616,6 +618,60 @@ def measure_permanence(worker):
 
     samples = sorted(rolled_back(worker, prepare_then_open)() for _run in range(3))
     record("office hours: the form with its list", samples[1][0], samples[1][1])
+
+
+def measure_access_log(worker):
+    """Who read a file: a list page of persons and a person's form, each with the
+    request's end (its one INSERT into the log), beside the same reads unlogged
+    (rolled back)."""
+    logged = worker["siao.detainee"]
+    unlogged = logged.with_context(siao_read_logged=True)
+    domain = [("state", "=", "detained")]
+    list_spec = view_specification(worker, "siao.detainee", "list")
+    person = logged.search(domain + [("user_id", "=", worker.uid)], limit=1)
+
+    def ending(func):
+        def run():
+            result = func()
+            worker.cr.flush()  # the request's commit: the log's INSERT
+            return result
+
+        return rolled_back(worker, run)
+
+    for label, model in (("logged", logged), ("unlogged (reference)", unlogged)):
+        seconds, queries, result = timed(
+            worker,
+            ending(
+                lambda model=model: model.web_search_read(domain, list_spec, limit=80)
+            ),
+        )
+        record(
+            f"person list of 80 (web_search_read), {label}",
+            seconds,
+            queries,
+            persons_read=len(result["records"]),
+        )
+        seconds, queries, _result = timed(
+            worker,
+            ending(
+                lambda model=model: person.with_env(model.env).web_read(SPECS["form"])
+            ),
+        )
+        record(f"person form (web_read), {label}", seconds, queries)
+    # One INSERT for the whole list, whatever its length.
+    inserts = []
+
+    def count_inserts():
+        before = worker.cr.sql_log_count
+        logged.web_search_read(domain, list_spec, limit=80)
+        worker.flush_all()
+        after_reads = worker.cr.sql_log_count
+        worker.cr.flush()
+        inserts.append(worker.cr.sql_log_count - after_reads)
+        return after_reads - before
+
+    rolled_back(worker, count_inserts)()
+    record("who read a file: statements its log adds to a request", queries=inserts[0])
 
 
 def measure_dashboard(root, manager):

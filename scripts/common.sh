@@ -75,7 +75,7 @@ PY
 }
 
 requirements_stamp() {
-    cat "$ROOT"/requirements/{constraints,dev,odoo}.txt | "$PYTHON" -c 'import hashlib,sys; print(hashlib.sha1(sys.stdin.buffer.read()).hexdigest()[:12])'
+    cat "$ROOT"/requirements/{constraints,dev,odoo,addons}.txt | "$PYTHON" -c 'import hashlib,sys; print(hashlib.sha1(sys.stdin.buffer.read()).hexdigest()[:12])'
 }
 
 ensure_odoo() {
@@ -105,6 +105,11 @@ ensure_odoo() {
         [ -d "$ODOO_HOME/src" ] && reqs+=(-r "$ROOT/requirements/odoo.txt")
         "$ODOO_HOME/venv/bin/python" -m pip install -q "${reqs[@]}" -c "$ROOT/requirements/constraints.txt" \
             || die "installing the Python dependencies failed (see above); Odoo 18.0 needs Python 3.10 to 3.12 and libpq-dev."
+        # OCA's addons require the 'odoo' distribution, which a source checkout is
+        # not: they are installed without their dependencies (Odoo's are above).
+        say "installing OCA's addons (requirements/addons.txt)"
+        "$ODOO_HOME/venv/bin/python" -m pip install -q --no-deps -r "$ROOT/requirements/addons.txt" \
+            || die "installing OCA's addons failed (see above)."
         rm -f "$ODOO_HOME"/venv/.requirements-*
         touch "$ODOO_HOME/venv/.requirements-$stamp"
     fi

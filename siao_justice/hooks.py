@@ -17,3 +17,5 @@ def install_french(env):
 
 def post_init_hook(env):
     install_french(env)
+    # The register's entries, in French too.
+    env["privacy.activity"]._siao_refresh_register()

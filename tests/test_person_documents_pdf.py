@@ -3,10 +3,12 @@ live server: from the back office, and from the SPIP's portal for the officer,
 for a person without and then with a housing solution."""
 
 import io
+import json
+import zipfile
 from datetime import timedelta
 
 import requests
-from conftest import business_day
+from conftest import RpcError, business_day
 from PyPDF2 import PdfReader
 
 
@@ -161,3 +163,86 @@ def test_the_documents_are_pdfs_for_the_back_office_and_the_portal(server, login
         ),
         "CHRS Pdf",
     )
+
+
+def test_an_access_request_is_answered_and_every_reading_is_logged(server, login):
+    """A coordinator answers a person's access request on a live server: an archive
+    with the PDF of all their data and one JSON file per kind of record; the file
+    opened by the web client, a document and the export, each read logged."""
+    url, db = server
+    admin = login("admin")
+    coordinator = login("coordinatrice")
+    prison = admin(
+        "res.partner", "search", [("siao_partner_type", "=", "prison")], limit=1
+    )[0]
+    today = business_day(admin)
+    person = admin(
+        "siao.detainee",
+        "create",
+        {
+            "last_name": "Droitdacces",
+            "first_name": "Maël",
+            "prison_id": prison,
+            "legal_status": "convicted",
+            "incarceration_date": "2025-01-01",
+            "expected_release_date": (today + timedelta(days=90)).isoformat(),
+            "consent_date": today.isoformat(),
+            "consent_scope": "siao_spip",
+        },
+    )
+    admin("siao.detainee", "message_post", [person], body="Premier entretien")
+    browser = session(url, db, "coordinatrice", "coordinatrice")
+    # The web client opens the file (its form), then prints the liaison sheet.
+    answer = browser.post(
+        f"{url}/web/dataset/call_kw/siao.detainee/web_read",
+        json={
+            "params": {
+                "model": "siao.detainee",
+                "method": "web_read",
+                "args": [[person], {"name": {}, "prison_number": {}}],
+                "kwargs": {},
+            }
+        },
+        timeout=60,
+    ).json()
+    assert answer["result"][0]["name"] == "DROITDACCES Maël", answer
+    assert_pdf(
+        browser.get(
+            f"{url}/report/pdf/siao_justice.report_liaison_sheet/{person}", timeout=300
+        ),
+        "DROITDACCES",
+    )
+    # The access request: an archive to download.
+    action = coordinator("siao.detainee", "action_export_person_data", [person])
+    response = browser.get(f"{url}{action['url']}", timeout=300)
+    assert response.status_code == 200, response.text[:500]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = set(archive.namelist())
+    assert {"donnees.pdf", "siao.detainee.json", "mail.message.json"} <= names, names
+    pdf = archive.read("donnees.pdf")
+    assert pdf.startswith(b"%PDF")
+    text = " ".join(
+        page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    if text.strip():
+        assert "DROITDACCES" in text, text[:2000]
+    [row] = json.loads(archive.read("siao.detainee.json"))
+    assert row["last_name"] == "Droitdacces", row
+    assert "Premier entretien" in archive.read("mail.message.json").decode()
+    # Every reading, logged once each, read by the coordinator.
+    entries = coordinator(
+        "siao.access.log",
+        "search_read",
+        [("detainee_id", "=", person)],
+        ["way", "user_id"],
+    )
+    assert sorted(entry["way"] for entry in entries) == ["form", "pdf", "rights"], (
+        entries
+    )
+    # Nobody rewrites it, not even the administrator.
+    try:
+        admin("siao.access.log", "unlink", [entries[0]["id"]])
+    except RpcError as error:
+        assert "never deleted" in error.message or "jamais" in error.message
+    else:
+        raise AssertionError("an entry of the log was deleted")

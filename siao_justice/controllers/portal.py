@@ -4,6 +4,7 @@ from odoo.http import content_disposition, request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager
 
+from ..models.siao_access_log import record_access
 from ..models.siao_spip_access import PROPOSALS_PER_DAY
 from ..models.siao_spip_proposal import (
     LIST_MAX_BYTES,
@@ -33,12 +34,12 @@ class SiaoPortal(CustomerPortal):
             values["siao_person_count"] = Person.search_count(domain)
         return values
 
+    # The pages of persons write who read them (siao.access.log): read/write.
     @http.route(
         ["/my/siao", "/my/siao/page/<int:page>"],
         type="http",
         auth="user",
         website=True,
-        readonly=True,
     )
     def siao_portal_persons(self, page=1, **kw):
         Person, domain = self._siao_persons()
@@ -50,6 +51,7 @@ class SiaoPortal(CustomerPortal):
             limit=PAGE_SIZE,
             offset=page_pager["offset"],
         )
+        record_access(request.env, persons.ids, "portal")
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -66,6 +68,7 @@ class SiaoPortal(CustomerPortal):
     @http.route("/my/siao/<int:person_id>", type="http", auth="user", website=True)
     def siao_portal_person(self, person_id, **kw):
         person = self._siao_portal_person(person_id)
+        record_access(request.env, person.ids, "portal")
         requests, reservations = person._siao_housing_solution()
         values = self._prepare_portal_layout_values()
         values.update(
@@ -84,7 +87,6 @@ class SiaoPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
-        readonly=True,
     )
     def siao_portal_attestation(self, person_id, **kw):
         """The housing solution attestation for the judge, as a PDF; not found
@@ -99,6 +101,7 @@ class SiaoPortal(CustomerPortal):
             )
         except UserError:
             raise request.not_found() from None
+        record_access(request.env, person.ids, "pdf")
         if kind != "pdf":  # a server run with its tests renders the HTML
             return request.make_response(pdf)
         filename = _("Housing attestation - %(name)s.pdf", name=person.name)

@@ -30,6 +30,11 @@ from . import siao_spip_proposal
 from . import siao_convention
 from . import siao_permanence
 from . import siao_permanence_line
+from . import siao_access_log
+from . import siao_consent
+from . import siao_detainee_rights
+from . import privacy_activity
+from . import privacy_lookup
 from . import ir_actions_report
 from . import ir_model_access
 from . import ir_ui_menu

@@ -1,9 +1,14 @@
 from odoo import models
 
+from .siao_access_log import record_access
+
 BANDLESS_REPORTS = (
     "siao_justice.report_commission_minutes",
     "siao_justice.report_liaison_sheet",
     "siao_justice.report_housing_attestation",
+    "siao_justice.report_person_data",
+    "siao_justice.report_person_notice",
+    "siao_justice.report_dpia",
 )
 
 
@@ -20,3 +25,14 @@ class IrActionsReport(models.Model):
         if self.report_name in BANDLESS_REPORTS:
             header = footer = None
         return bodies, res_ids, header, footer, paperformat_args
+
+    def _render_qweb_html(self, report_ref, docids, data=None):
+        """A document of a person's file, or of a record of it (the minutes: of
+        the persons of their cases), read by a user is an opening of it, logged
+        (``siao.access.log``, the way 'pdf')."""
+        report = self._get_report(report_ref)
+        Model = self.env[report.model] if report.model in self.env else None
+        if docids and hasattr(Model, "_siao_persons_printed"):
+            persons = Model.browse(docids)._siao_persons_printed()
+            record_access(self.env, persons.ids, "pdf")
+        return super()._render_qweb_html(report_ref, docids, data=data)

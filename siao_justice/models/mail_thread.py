@@ -56,7 +56,11 @@ class MailThread(models.AbstractModel):
         """A message on a record of a person's support (a request, a measure, a
         place held) is a contact with the person. A file's messages reach only
         those who may receive it (its readers; outside partners its consent
-        covers); a confidential file's name no one in their header."""
+        covers); a confidential file's name no one in their header. Nothing is
+        written on a limited file, nor on its records, but by the application's own
+        notices."""
+        if not self.env.su and hasattr(self, "_siao_check_frozen"):
+            self._siao_check_frozen([{}], creating=False)
         of_a_file = getattr(self, "_siao_may_receive", None) and (
             self._name == "siao.detainee" or "detainee_id" in self._fields
         )

@@ -142,6 +142,27 @@ class ResCompany(models.Model):
         help="On the portal, a SPIP social worker sees the persons of every officer "
         "of their SPIP (consent allowing), not only those they are referent of.",
     )
+    siao_access_log_months = fields.Integer(
+        string="Keep the log of who read a file (months)",
+        default=6,
+        help="Each opening of a file is recorded (who, when, how) and kept this "
+        "long, from 6 to 12 months (CNIL, October 2021), then purged.",
+    )
+    siao_dpo_name = fields.Char(
+        string="Data protection officer",
+        help="Named in the notice given to the person and in the register.",
+    )
+    siao_dpo_address = fields.Text(
+        string="Data protection officer's postal address",
+        help="Where a person in prison writes to use their rights (no internet in "
+        "prison): printed on the notice given to them.",
+    )
+    siao_require_2fa = fields.Boolean(
+        string="Two-factor authentication for SIAO Justice users",
+        default=True,
+        help="Every user with a SIAO Justice role confirms each new login with a "
+        "code: from an authenticator app when set, else sent by e-mail.",
+    )
     siao_collect_nir = fields.Boolean(
         string="Collect the NIR",
         help="Only for health, medico-social care or exchanges with social "
@@ -211,6 +232,22 @@ class ResCompany(models.Model):
         (``cache_invalidation_fields``)."""
         companies = self.sudo().with_context(active_test=False).search([])
         return {company.id: company.siao_timezone for company in companies}
+
+    # ---- The register of processing activities reads the settings ----
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["privacy.activity"]._siao_refresh_register(companies)
+        return companies
+
+    def write(self, vals):
+        result = super().write(vals)
+        if any(name.startswith("siao_") for name in vals) or {
+            "name",
+            "partner_id",
+        } & set(vals):
+            self.env["privacy.activity"]._siao_refresh_register(self)
+        return result
 
     def cache_invalidation_fields(self):
         return super().cache_invalidation_fields() | {
@@ -311,6 +348,14 @@ class ResCompany(models.Model):
         """The company's dry-exit alert, kept between requests: every column of a
         board computes the dry-exit risk of its cards."""
         return self.browse(company_id).sudo().siao_dry_exit_alert_days
+
+    @api.constrains("siao_access_log_months")
+    def _check_siao_access_log_months(self):
+        for company in self:
+            if not 6 <= company.siao_access_log_months <= 12:
+                raise ValidationError(
+                    _("The log of who read a file is kept from 6 to 12 months (CNIL).")
+                )
 
     @api.constrains("siao_commission_hour")
     def _check_siao_commission_hour(self):

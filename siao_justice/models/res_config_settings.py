@@ -29,6 +29,16 @@ class ResConfigSettings(models.TransientModel):
     siao_portal_spip_service = fields.Boolean(
         related="company_id.siao_portal_spip_service", readonly=False
     )
+    siao_access_log_months = fields.Integer(
+        related="company_id.siao_access_log_months", readonly=False
+    )
+    siao_dpo_name = fields.Char(related="company_id.siao_dpo_name", readonly=False)
+    siao_dpo_address = fields.Text(
+        related="company_id.siao_dpo_address", readonly=False
+    )
+    siao_require_2fa = fields.Boolean(
+        related="company_id.siao_require_2fa", readonly=False
+    )
     siao_collect_nir = fields.Boolean(
         related="company_id.siao_collect_nir", readonly=False
     )
@@ -47,3 +57,16 @@ class ResConfigSettings(models.TransientModel):
     siao_commission_partner_ids = fields.Many2many(
         related="company_id.siao_commission_partner_ids", readonly=False
     )
+
+    def action_siao_open_register(self):
+        """The register's entries of SIAO Justice (OCA's privacy.activity)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "privacy.activity_action"
+        )
+        action["domain"] = [("siao_activity", "!=", False)]
+        return action
+
+    def action_siao_print_dpia(self):
+        return self.env.ref("siao_justice.action_report_dpia").report_action(
+            self.company_id
+        )

@@ -21,6 +21,13 @@ ROLE_HOME_ACTIONS = (
 STAFF_ACCOUNT_FIELDS = frozenset({"login", "email", "name", "partner_id"})
 
 
+# Every role of the addon: who reads its files.
+SIAO_ROLES = (
+    "siao_justice.group_siao_reader",
+    "siao_justice.group_siao_reporting",
+)
+
+
 def changes_access(vals):
     return any(
         name in ACCESS_FIELDS or name.startswith(REIFIED_GROUP_PREFIXES)
@@ -45,6 +52,29 @@ class ResUsers(models.Model):
             self._siao_recheck_followed_records()
             self._siao_set_home_action()
         return result
+
+    def _mfa_type(self):
+        """Two-factor authentication for every user with a SIAO Justice role, and
+        the SPIP's staff on the portal, when their company requires it: a code
+        from their authenticator app if they set one, else a code sent by e-mail at
+        each new login (Odoo's own)."""
+        mfa = super()._mfa_type()
+        if mfa is None and self._siao_needs_2fa():
+            return "totp_mail"
+        return mfa
+
+    def _siao_needs_2fa(self):
+        """A user with a SIAO Justice role, or SPIP staff with a portal access (they
+        read files from the internet), of a company that requires it."""
+        self.ensure_one()
+        user = self.sudo()
+        if not any(user.company_ids.mapped("siao_require_2fa")):
+            return False
+        return any(user.has_group(group) for group in SIAO_ROLES) or bool(
+            self.env["siao.spip.access"]
+            .sudo()
+            .search_count([("user_id", "=", user.id)], limit=1)
+        )
 
     def _siao_set_home_action(self):
         """Each internal user opens on their role's screen; a home action someone

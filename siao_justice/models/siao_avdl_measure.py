@@ -669,7 +669,10 @@ class SiaoAvdlMeasure(models.Model):
         due = self.search(
             expression.AND(
                 [
-                    [("state", "in", MEASURE_STEPS["renew"])],
+                    [
+                        ("state", "in", MEASURE_STEPS["renew"]),
+                        ("detainee_id.frozen", "=", False),
+                    ],
                     self.env["res.company"]._siao_per_day_domain(
                         lambda today: [
                             ("end_date", ">=", today),

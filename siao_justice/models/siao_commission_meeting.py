@@ -310,6 +310,8 @@ class SiaoCommissionMeeting(models.Model):
                     ("company_id", "=", self.company_id.id),
                     ("state", "=", "detained"),
                     ("active", "=", True),
+                    # A file whose processing is limited is out of the board.
+                    ("frozen", "=", False),
                 ],
                 expression.OR(
                     [
@@ -448,6 +450,10 @@ class SiaoCommissionMeeting(models.Model):
             "url": f"/web/content/{minutes.id}",
             "target": "new",
         }
+
+    def _siao_persons_printed(self):
+        """The minutes show the persons of the meeting's cases."""
+        return self.sudo().line_ids.detainee_id
 
     def action_open_board(self):
         self.ensure_one()

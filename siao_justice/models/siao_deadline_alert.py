@@ -75,7 +75,11 @@ class SiaoDeadlineAlert(models.Model):
         """Who needs which activity today (each company's day): one domain per
         reason."""
         Person = self.env["siao.detainee"]
-        detained = [("state", "=", "detained"), ("active", "=", True)]
+        detained = [
+            ("state", "=", "detained"),
+            ("active", "=", True),
+            ("frozen", "=", False),
+        ]
         per_day = self.env["res.company"]._siao_per_day_domain
         return {
             "file_request": Person._request_due_domain(),

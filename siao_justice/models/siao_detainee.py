@@ -13,6 +13,7 @@ from odoo.tools import SQL
 
 from .res_company import company_today, flag_domain
 from .siao_avdl_measure import CANCELLABLE_MEASURE_STATES
+from .siao_consent import MARK, RECORDED
 from .siao_request import ANSWERING_STATES, REQUEST_STATES, TRANSITIONS
 from .siao_resource_right import DEFAULT_CHECKLIST
 
@@ -416,6 +417,21 @@ def erase_thread(records):
         )
     )
     messages.invalidate_recordset(["body", "subject", "record_name"])
+
+
+def erase_files(records):
+    """Delete every file of ``records``: their attachments and the files of their
+    binary fields (a signed consent form...)."""
+    if records:
+        records.env["ir.attachment"].sudo().search(
+            [
+                ("res_model", "=", records._name),
+                ("res_id", "in", records.ids),
+                "|",
+                ("res_field", "=", False),
+                ("res_field", "!=", False),
+            ]
+        ).unlink()
 
 
 # The largest release list a SPIP officer uploads on the portal (a list of a
@@ -1534,11 +1550,18 @@ class SiaoDetainee(models.Model):
             grew = False
             for name in sorted(self.env.registry):
                 model = self.env[name]
-                if model._abstract or not model._auto or name == self._name:
+                if (
+                    model._abstract
+                    or not model._auto
+                    or name == self._name
+                    or getattr(model, "_siao_apart", False)
+                ):
                     continue
+                not_owning = getattr(model, "_siao_not_owning", ())
                 for fname, field in model._fields.items():
                     if (
-                        field.type == "many2one"
+                        fname not in not_owning
+                        and field.type == "many2one"
                         and field.store
                         and not field.compute
                         and not field.related
@@ -1585,6 +1608,7 @@ class SiaoDetainee(models.Model):
                 _("A file moves only between companies you both work in.")
             )
         self.check_access("write")
+        self._siao_check_frozen([{}], creating=False)
         persons = self.sudo().with_context(active_test=False, siao_company_move=True)
         owned = persons._siao_owned_records()
         # A referent who does not work there hands the file to the coordinator.
@@ -1676,6 +1700,7 @@ class SiaoDetainee(models.Model):
                 [
                     ("state", "=", "detained"),
                     ("active", "=", True),
+                    ("frozen", "=", False),
                     ("legal_status", "=", "convicted"),
                 ],
                 within_lead,
@@ -1910,7 +1935,9 @@ class SiaoDetainee(models.Model):
         self.env.cr.execute(
             SQL(
                 "UPDATE siao_detainee SET release_horizon = %(case)s "
-                "WHERE release_horizon IS DISTINCT FROM %(case)s RETURNING id",
+                "WHERE release_horizon IS DISTINCT FROM %(case)s "
+                # A file whose processing is limited is left as it is.
+                "AND frozen IS NOT TRUE RETURNING id",
                 case=case,
             )
         )
@@ -2666,6 +2693,7 @@ class SiaoDetainee(models.Model):
             return [
                 ("state", "!=", "detained"),
                 ("anonymised", "=", False),
+                ("frozen", "=", False),
                 # A merged file follows the file it was merged into.
                 ("merged_into_id", "=", False),
                 (
@@ -2757,7 +2785,10 @@ class SiaoDetainee(models.Model):
         the registry) loses its free text, messages, activities and files."""
         if not self:
             return
-        self = self.sudo().with_context(active_test=False, tracking_disable=True)
+        # Blanking the consent is no withdrawal by the person (siao.consent).
+        self = self.sudo().with_context(
+            active_test=False, tracking_disable=True, **{RECORDED: MARK}
+        )
         merged = self.search([("merged_into_id", "in", self.ids)]) - self
         while merged:
             self |= merged
@@ -2772,6 +2803,8 @@ class SiaoDetainee(models.Model):
         ]
         for records in threads:
             erase_thread(records)
+        for records in [self, *owned.values()]:
+            erase_files(records)
         for records in owned.values():
             erase_free_text(records)
         # What every file loses, in one write (the followers and the records'

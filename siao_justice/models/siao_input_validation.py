@@ -3,7 +3,7 @@ import re
 from datetime import date, datetime
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, clean_context
 
 MAX_CHAR = 1024
@@ -265,6 +265,7 @@ class SiaoInputValidation(models.AbstractModel):
         if not creating:
             self._siao_check_same_person(vals_list)
         self._siao_check_company_wall(vals_list, creating)
+        self._siao_check_frozen(vals_list, creating)
         self._siao_check_protected(vals_list)
         for vals in vals_list:
             for name, value in vals.items():
@@ -330,6 +331,40 @@ class SiaoInputValidation(models.AbstractModel):
                     )
                 )
 
+    def _siao_check_frozen(self, vals_list, creating):
+        """A file whose processing the person asked to limit (RGPD art. 18) is
+        read-only for everyone, with everything of it (found from the registry,
+        through the records it owns): only a coordinator's act lifts it
+        (``action_unfreeze``)."""
+        if self.env.su or self._transient:
+            return
+        Person = self.env["siao.detainee"].sudo()
+        persons = Person if creating else self._siao_persons_read().sudo()
+        for model, fname in Person._siao_belonging_fields():
+            if model != self._name:
+                continue
+            parents = (
+                self.env[self._fields[fname].comodel_name]
+                .sudo()
+                .browse(
+                    vals[fname]
+                    for vals in vals_list
+                    if isinstance(vals.get(fname), int)
+                )
+            )
+            persons |= parents._siao_persons_read().sudo()
+        if persons.filtered("frozen"):
+            raise UserError(
+                _(
+                    "The processing of this file is limited at the person's request: "
+                    "nothing of it changes until a coordinator lifts the limitation."
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _siao_unlink_nothing_of_a_limited_file(self):
+        self._siao_check_frozen([{}], creating=False)
+
     def _siao_history_fields(self):
         """(model, field) of every stored relation of the addon's models to this
         model (many2one, many2many): what makes a record's history, found from
@@ -337,7 +372,12 @@ class SiaoInputValidation(models.AbstractModel):
         found = []
         for name in sorted(self.env.registry):
             Model = self.env[name]
-            if not name.startswith("siao.") or Model._transient or not Model._auto:
+            if (
+                not name.startswith("siao.")
+                or Model._transient
+                or not Model._auto
+                or getattr(Model, "_siao_apart", False)  # the log of who read it
+            ):
                 continue
             for fname, field in Model._fields.items():
                 if (

@@ -112,6 +112,9 @@ class SiaoSpipProposal(models.Model):
     _description = "Proposal from the SPIP"
     _inherit = ["mail.thread", "mail.activity.mixin", "siao.input.validation"]
     _order = "id desc"
+    # A file the proposal only names (another identity with its prison number) is
+    # not the proposal's person: the proposal is no record of that file.
+    _siao_not_owning = ("number_elsewhere_id",)
     _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)

@@ -286,6 +286,12 @@ class TestConfidentiality(SiaoCase):
         as_referent["siao.detainee.merge"].create(
             {"detainee_ids": [(6, 0, person.ids)], "target_id": person.id}
         )
+        as_referent["siao.person.rights.wizard"].create(
+            {"detainee_id": person.id, "act": "freeze", "reason": FREE_TEXT}
+        )
+        as_referent["siao.person.data.export"].create(
+            {"detainee_id": person.id, "file_name": "donnees.zip"}
+        )
         as_referent["base_import.import"].create(
             {
                 "res_model": "siao.detainee",

@@ -78,7 +78,7 @@ class TestQueryCounts(SiaoCase):
         # A worker's access check reads the AVDL workers of the cards' persons
         # (confidential files are theirs too) and whom each file is shared with:
         # a few queries per column, whatever the number of cards.
-        with self.assertQueryCount(siao_worker=53, siao_manager=41):
+        with self.assertQueryCount(siao_worker=54, siao_manager=42):
             calls = open_board(
                 self.env, "siao.detainee", domain, "release_horizon", spec, limit
             )
@@ -104,13 +104,14 @@ class TestQueryCounts(SiaoCase):
         person = self._add_persons(1)[0]
         self.env.invalidate_all()
         # The file, its relations' names, its tabs (the Path tab's stays and their
-        # prisons among them), its needs' tags, the count of its exchanges with the
-        # SPIP: a constant number of queries, whatever the database.
-        with self.assertQueryCount(siao_worker=14):
+        # prisons among them, the consents given and withdrawn), its needs' tags,
+        # the count of its exchanges with the SPIP: a constant number of queries,
+        # whatever the database.
+        with self.assertQueryCount(siao_worker=16):
             person.web_read(spec)
         self._add_persons(40)
         self.env.invalidate_all()
-        with self.assertQueryCount(siao_worker=14):
+        with self.assertQueryCount(siao_worker=16):
             person.web_read(spec)
 
     @users("siao_manager")

@@ -146,6 +146,8 @@ class TestRoleMatrix(SiaoCase):
             "siao.convention": convention,
             "siao.permanence": permanence,
             "siao.permanence.line": permanence_line,
+            "siao.consent": person.consent_ids[:1],
+            "siao.access.log": cls._read_by_the_worker(person),
             "siao.cpom.report.wizard": cls.env["siao.cpom.report.wizard"].create({}),
             "siao.detainee.merge": cls.env["siao.detainee.merge"].create(
                 {"detainee_ids": [(6, 0, person.ids)], "target_id": person.id}
@@ -163,6 +165,15 @@ class TestRoleMatrix(SiaoCase):
         cls.env.flush_all()
         for model in [*cls.report_models(), "siao.report.contingent"]:
             cls.records[model] = cls.env[model].search([], limit=1)
+
+    @classmethod
+    def _read_by_the_worker(cls, person):
+        """The log's entry of the worker's reading of ``person``."""
+        person.with_user(cls.worker).read(["name"])
+        cls.env.cr.flush()  # the request's end writes the log
+        return cls.env["siao.access.log"].search(
+            [("detainee_id", "=", person.id), ("user_id", "=", cls.worker.id)]
+        )
 
     @classmethod
     def report_models(cls):

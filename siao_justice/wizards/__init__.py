@@ -9,3 +9,4 @@ from . import siao_avdl_close_wizard
 from . import siao_cpom_report_wizard
 from . import siao_detainee_merge
 from . import siao_stay_wizard
+from . import siao_person_rights_wizard
