@@ -21,7 +21,7 @@ from benchlib import (
 )
 
 from odoo import SUPERUSER_ID, api
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 LAST_NAMES = (
     "MARTIN BERNARD THOMAS PETIT ROBERT RICHARD DURAND DUBOIS MOREAU LAURENT SIMON "
@@ -193,7 +193,8 @@ def sql_arrays(ref):
     return rows
 
 
-def bulk(cr, scale, ref):
+def bulk(env, scale, ref):
+    cr = env.cr
     cr.execute("SELECT setseed(0.42)")
     cr.execute(
         """
@@ -282,20 +283,30 @@ def bulk(cr, scale, ref):
             "nfirst": len(FIRST_NAMES),
         },
     )
-    # Derived columns: name, remand without date, releases in the past, LSC date.
+    # Derived columns (remand without date, then the name and the LSC date by the
+    # addon's own SQL definitions of its computes), releases in the past.
+    from odoo.addons.siao_justice.models.siao_detainee_retention import (  # noqa: PLC0415
+        anonymised_last_name_sql,
+    )
+    from odoo.addons.siao_justice.models.siao_rules import (  # noqa: PLC0415
+        estimated_release_sql,
+        lsc_automatic_date_sql,
+        person_name_sql,
+    )
+
     cr.execute(
         """
         UPDATE siao_detainee d SET
-            name = d.last_name || ' ' || d.first_name,
             expected_release_date = CASE WHEN d.legal_status = 'remand' THEN NULL
-                                         ELSE d.expected_release_date END,
-            lsc_automatic_date = CASE
-                WHEN d.legal_status = 'convicted' AND d.sentence_months <= 24
-                THEN (d.sentence_end_date - interval '3 months')::date END
+                                         ELSE d.expected_release_date END
         """,
     )
-    from odoo.addons.siao_justice.models.siao_detainee import (  # noqa: PLC0415
-        estimated_release_sql,
+    cr.execute(
+        SQL(
+            "UPDATE siao_detainee d SET name = %s, lsc_automatic_date = %s",
+            person_name_sql("d"),
+            lsc_automatic_date_sql("d"),
+        )
     )
 
     cr.execute(
@@ -325,18 +336,26 @@ def bulk(cr, scale, ref):
     )
     # The history has already been anonymised day after day by the nightly job.
     cr.execute(
-        """
-        UPDATE siao_detainee d SET
-            last_name = 'Anonymisé ' || left(d.pseudonym, 8),
-            first_name = NULL, name = 'ANONYMISÉ ' || left(d.pseudonym, 8),
-            prison_number = NULL, consent_scope = NULL, anonymised = true,
-            active = false,
-            birthdate = date_trunc('year', d.birthdate)::date
-          FROM bench_company c
-         WHERE c.company_id = d.company_id AND d.state = 'released'
-           AND d.last_contact_date
-               < (siao_today(1) - make_interval(months => c.retention))::date - 1
-        """,
+        SQL(
+            """
+            UPDATE siao_detainee d SET
+                last_name = %s, first_name = NULL,
+                prison_number = NULL, consent_scope = NULL, anonymised = true,
+                active = false,
+                birthdate = date_trunc('year', d.birthdate)::date
+              FROM bench_company c
+             WHERE c.company_id = d.company_id AND d.state = 'released'
+               AND d.last_contact_date
+                   < (siao_today(1) - make_interval(months => c.retention))::date - 1
+            """,
+            anonymised_last_name_sql(env, "d"),
+        )
+    )
+    cr.execute(
+        SQL(
+            "UPDATE siao_detainee d SET name = %s WHERE d.anonymised",
+            person_name_sql("d"),
+        )
     )
     # SIAO requests: most persons have one; the released ones a closed one.
     cr.execute(
@@ -574,11 +593,11 @@ def finish(env):
         IN_FILE_STATES,
         OPEN_MEASURE_STATES,
     )
-    from odoo.addons.siao_justice.models.siao_detainee import housing_solution_sql
     from odoo.addons.siao_justice.models.siao_request import (
         ANSWERING_STATES,
         OPEN_STATES,
     )
+    from odoo.addons.siao_justice.models.siao_rules import housing_solution_sql
 
     cr = env.cr
     env["siao.detainee"]._cron_update_release_horizon()
@@ -648,12 +667,13 @@ def finish(env):
             env["siao.detainee"]._siao_portal_domain(officers[0])
         )
         print(f"portal: {len(officers)} SPIP officers, {seen} persons shown to each")
-    cr.execute(
-        """
-        UPDATE siao_request r SET release_horizon = d.release_horizon
-          FROM siao_detainee d WHERE d.id = r.detainee_id
-        """,
-    )
+    # The requests' horizon is their person's (a stored related value): the ORM
+    # writes it, by batches.
+    Request = env["siao.request"].with_context(active_test=False)
+    for batch in split_every(20000, Request.search([]).ids):
+        env.add_to_compute(Request._fields["release_horizon"], Request.browse(batch))
+        Request.flush_model(["release_horizon"])
+        env.invalidate_all()
     env["siao.housing.place"]._cron_update_state()
     # The activities the nightly job has already scheduled in a running database:
     # the cards show them.
@@ -670,10 +690,12 @@ def main():
     registry = open_registry(sys.argv[sys.argv.index("--") + 1 :])
     started = time.perf_counter()
     with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        env = api.Environment(
+            cr, SUPERUSER_ID, {"tracking_disable": True, "lang": "fr_FR"}
+        )
         ref = reference_data(env, scale)
         env.flush_all()
-        bulk(cr, scale, ref)
+        bulk(env, scale, ref)
         env.invalidate_all()
         finish(env)
         env.flush_all()

@@ -16,6 +16,12 @@ from . import siao_housing_reservation
 from . import siao_resource_right
 from . import siao_deadline_alert
 from . import siao_detainee
+from . import siao_detainee_records
+from . import siao_detainee_release
+from . import siao_detainee_merge
+from . import siao_detainee_import
+from . import siao_detainee_retention
+from . import siao_detainee_portal
 from . import siao_detainee_stay
 from . import siao_detainee_transfer
 from . import siao_commission_meeting

@@ -52,6 +52,7 @@ class MailThread(models.AbstractModel):
             info["has_activities"] = False
         return res
 
+    @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
         """A message on a record of a person's support (a request, a measure, a
         place held) is a contact with the person. A file's messages reach only

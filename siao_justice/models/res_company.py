@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 
 import pytz
+from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
@@ -192,6 +193,16 @@ class ResCompany(models.Model):
         """Today, for the association: the current date in the company's time
         zone (the current company when called on none)."""
         return local_day(fields.Datetime.now(), self._siao_zone())
+
+    def siao_request_lead_end(self, day=None):
+        """The last release date for which a SIAO request is due on ``day`` (the
+        company's today by default): the request lead time's one rule, read by the
+        deadline activities, the commission's agenda, the dashboard and a request
+        filed in time."""
+        self.ensure_one()
+        return (day or self.siao_today()) + relativedelta(
+            months=self.siao_request_lead_months
+        )
 
     def siao_day_of(self, instant):
         """The association's day of ``instant`` (a naive UTC datetime): a

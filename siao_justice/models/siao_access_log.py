@@ -72,7 +72,7 @@ def record_access(env, person_ids, way):
         pending = env.cr.precommit.data[PENDING] = {}
         env.cr.precommit.add(lambda: flush_access_log(env.cr))
     for person_id in person_ids:
-        if isinstance(person_id, int) and (env.uid, person_id) not in logged:
+        if type(person_id) is int and (env.uid, person_id) not in logged:
             pending.setdefault((env.uid, person_id), way)
 
 

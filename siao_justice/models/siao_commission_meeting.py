@@ -289,7 +289,7 @@ class SiaoCommissionMeeting(models.Model):
         """The cases this meeting must review."""
         self.ensure_one()
         day = self.day
-        lead = relativedelta(months=self.company_id.siao_request_lead_months)
+        lead_end = self.company_id.siao_request_lead_end(day)
         previous = self.search(
             [
                 ("company_id", "=", self.company_id.id),
@@ -318,7 +318,7 @@ class SiaoCommissionMeeting(models.Model):
                         [("request_ids", "any", [("is_open", "=", True)])],
                         [
                             ("legal_status", "=", "convicted"),
-                            ("estimated_release_date", "<=", day + lead),
+                            ("estimated_release_date", "<=", lead_end),
                         ],
                         Person._search_dry_exit_risk("=", True),
                         [("id", "in", postponed.ids)],

@@ -349,7 +349,8 @@ class SiaoInputValidation(models.AbstractModel):
                 .browse(
                     vals[fname]
                     for vals in vals_list
-                    if isinstance(vals.get(fname), int)
+                    # An id; any other value is the type checks' to refuse.
+                    if type(vals.get(fname)) is int
                 )
             )
             persons |= parents._siao_persons_read().sudo()

@@ -1,5 +1,3 @@
-from dateutil.relativedelta import relativedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -493,10 +491,10 @@ class SiaoRequest(models.Model):
                 not request.request_date
             ):  # the first submission, kept as it was that day
                 expected = request.detainee_id.estimated_release_date
-                lead = relativedelta(months=request.company_id.siao_request_lead_months)
+                lead_end = request.company_id.siao_request_lead_end(today)
                 values = {
                     "request_date": today,
-                    "filed_in_time": bool(expected and expected >= today + lead),
+                    "filed_in_time": bool(expected and expected >= lead_end),
                 }
             request._transition("submit", **values)
             if request in missing:

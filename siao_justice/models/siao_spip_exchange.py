@@ -124,6 +124,7 @@ class SiaoSpipExchange(models.Model):
             return exchange
         return self.browse()
 
+    @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
         """The person's referent follows the exchange: they are the one asked.
         Who may no longer receive it (an officer whose person left the portal)

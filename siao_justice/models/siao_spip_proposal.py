@@ -15,13 +15,9 @@ from markupsafe import Markup
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .siao_detainee import (
-    LEGAL_STATUSES,
-    MOVE_FIELDS,
-    SPIP_CONSENT_SCOPES,
-    identity_text,
-    normalise_text,
-)
+from .siao_detainee import LEGAL_STATUSES, SPIP_CONSENT_SCOPES
+from .siao_detainee_import import MOVE_FIELDS
+from .siao_rules import identity_text, normalise_text
 
 # A release list: a CSV file of at most this size and this many rows (a large
 # prison's whole list fits), of which at most this many rows may become proposals

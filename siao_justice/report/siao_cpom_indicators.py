@@ -259,7 +259,7 @@ class SiaoCpomIndicators(models.AbstractModel):
         )
         lengths = [m.length_days for m in closed if m.housing_entry_date]
         releases = Release.search_fetch(
-            dated("release_date"), ["release_outcome", "with_solution"]
+            dated("release_date"), ["release_outcome", "outcome_is_solution"]
         )
         filed = Request.search_fetch(dated("request_date"), ["filed_in_time"])
         oriented = Request.search_fetch(dated("oriented_date"), ["days_to_orientation"])
@@ -333,7 +333,7 @@ class SiaoCpomIndicators(models.AbstractModel):
             ),
             "releases_total": self._count(len(releases)),
             "releases_with_solution": self._count(
-                len(releases.filtered("with_solution"))
+                len(releases.filtered("outcome_is_solution"))
             ),
             "dry_exits": self._count(dry),
             "dry_exit_rate": self._rate(dry, len(releases)),

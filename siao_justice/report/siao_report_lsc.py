@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.siao_detainee import housing_solution_sql
+from ..models.siao_rules import housing_solution_sql
 from .siao_report_mixin import person_columns, with_person_depends
 
 

@@ -1,11 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.siao_detainee import (
-    DRY_EXIT_REASONS,
-    RELEASE_OUTCOMES,
-    SOLUTION_OUTCOMES,
-)
+from ..models.siao_detainee import DRY_EXIT_REASONS
+from ..models.siao_rules import RELEASE_OUTCOMES, SOLUTION_OUTCOMES
 from .siao_report_mixin import person_columns, with_person_depends
 
 
@@ -32,7 +29,11 @@ class SiaoReportRelease(models.Model):
 
     release_date = fields.Date(readonly=True)
     release_outcome = fields.Selection(RELEASE_OUTCOMES, readonly=True)
-    with_solution = fields.Boolean(string="Prepared with a solution", readonly=True)
+    # The outcome the release was recorded with is a place to live (not the
+    # housing-solution rule of a file, ``housing_solution_sql``).
+    outcome_is_solution = fields.Boolean(
+        string="Released to a place to live", readonly=True
+    )
     dry_exit_reason = fields.Selection(DRY_EXIT_REASONS, readonly=True)
     release_count = fields.Integer(string="Releases", readonly=True, aggregator="sum")
 
@@ -40,7 +41,7 @@ class SiaoReportRelease(models.Model):
         return SQL(
             """SELECT s.id AS source_key, d.company_id, %(person)s,
                       s.actual_release_date AS release_date, s.release_outcome,
-                      s.release_outcome IN %(solutions)s AS with_solution,
+                      s.release_outcome IN %(solutions)s AS outcome_is_solution,
                       s.dry_exit_reason, 1 AS release_count
                  FROM siao_detainee_stay s
                  JOIN siao_detainee d ON d.id = s.detainee_id

@@ -26,3 +26,4 @@ from . import test_portal_documents
 from . import test_partnership
 from . import test_business_day
 from . import test_person_rights
+from . import test_rules

@@ -6,7 +6,7 @@ from odoo.tests import tagged
 from .common import SiaoCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_access")
 class TestAccess(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -90,7 +90,7 @@ class TestAccess(SiaoCase):
         self.assertFalse(person.exists())
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_access")
 class TestAccessErrorsSpeakPlainly(SiaoCase):
     """A refusal on any record of the addon says what the role does not allow, in
     the user's language, without Odoo's technical model name."""

@@ -13,7 +13,7 @@ from ..models.siao_input_validation import one_per_person_in_states
 from .common import SiaoCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_avdl")
 class TestAvdlActiveFile(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -134,7 +134,7 @@ class TestAvdlActiveFile(SiaoCase):
             measure.with_user(self.worker).action_cancel()
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_avdl")
 class TestAvdlPeriod(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -199,7 +199,7 @@ class TestAvdlPeriod(SiaoCase):
         self.assertEqual(len(measure.activity_ids), 2)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_avdl")
 class TestCommissionReferral(SiaoCase):
     def test_avdl_referral_decision_creates_a_measure_at_closing(self):
         avdl = self._user("avdl_commission", "siao_justice.group_siao_user")
@@ -224,7 +224,7 @@ class TestCommissionReferral(SiaoCase):
         self.assertEqual(person.avdl_measure_count, 1)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_avdl")
 class TestAvdlEveryKindOfWrite(SiaoCase):
     """The cap and the workflow hold for any write, however many records it
     changes at once."""
@@ -300,7 +300,7 @@ class TestAvdlEveryKindOfWrite(SiaoCase):
         self.assertEqual(self.measures[0].company_id, self.company)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_avdl")
 class TestOneOpenMeasurePerPerson(SiaoCase):
     """A person holds one open measure (waiting, before entry or in housing) at a
     time: PostgreSQL refuses a second one, with the module's translated message."""
@@ -423,7 +423,7 @@ class TestOneOpenMeasurePerPerson(SiaoCase):
         self.assertSecondRefused()
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_avdl")
 class TestAvdlEntryAfterRelease(SiaoCase):
     def test_the_entry_into_housing_comes_after_the_release(self):
         today = self.today

@@ -11,7 +11,7 @@ from ..models.siao_commission_line import DECISION_DAYS, DECISION_FIELDS, DECISI
 from .common import SiaoCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_commission")
 class TestCommissionSchedule(SiaoCase):
     def scheduled(self, company=None):
         return self.env["siao.commission.meeting"].search(
@@ -85,7 +85,7 @@ class TestCommissionSchedule(SiaoCase):
         self.assertFalse(extra.scheduled)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_commission")
 class TestCommissionAgenda(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -244,7 +244,7 @@ class TestCommissionAgenda(SiaoCase):
         self.assertEqual(len(self.meeting.line_ids), 3 + 1 + 2 + 20)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_commission")
 class TestCommissionSession(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -479,7 +479,7 @@ class TestCommissionSession(SiaoCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_commission")
 class TestCommissionCaseBoundaries(SiaoCase):
     def test_a_case_of_another_companys_person_is_refused(self):
         meeting = self.env["siao.commission.meeting"].create(
@@ -519,7 +519,7 @@ class TestCommissionCaseBoundaries(SiaoCase):
         self.assertTrue(line.activity_id)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_commission")
 class TestCommissionDecisionRules(SiaoCase):
     """Decisions are taken in session; a decision always says who acts and by when
     (the commission's choice, else the defaults); an AVDL referral goes to an AVDL

@@ -66,7 +66,7 @@ def tokens(identity):
     ]
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_access")
 class TestConfidentiality(SiaoCase):
     @classmethod
     def setUpClass(cls):

@@ -14,7 +14,7 @@ from .common import SiaoCase
 START, END = date(2025, 1, 1), date(2025, 12, 31)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_cpom")
 class TestCpomIndicators(SiaoCase):
     """A hand-built year in a company of its own, with answers worked out by hand."""
 
@@ -513,7 +513,7 @@ class TestCpomIndicators(SiaoCase):
             )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_cpom")
 class TestCpomDefaultPeriod(SiaoCase):
     def test_the_workbook_opens_on_the_last_year_once_it_holds_data(self):
         Wizard = self.env["siao.cpom.report.wizard"].with_user(self.accountant)
@@ -535,7 +535,7 @@ class TestCpomDefaultPeriod(SiaoCase):
             )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_cpom")
 class TestReportDrillDown(SiaoCase):
     """A pivot cell opens a list that says what its rows are: every report model
     has its list view, its action offers it, its rows have a name."""

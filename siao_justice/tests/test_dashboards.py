@@ -23,7 +23,7 @@ WORKER_DASHBOARDS = (
 )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_partnership")
 class TestDashboards(SiaoCase):
     def open_dashboard(self, xmlid, user):
         """The records a dashboard shows to a user: the action's domain and the

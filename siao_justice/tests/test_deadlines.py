@@ -11,7 +11,7 @@ from .common import SiaoCase
 DAY_ONE = date(2026, 1, 5)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_request")
 class TestDeadlineActivities(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -184,7 +184,7 @@ class TestDeadlineActivities(SiaoCase):
         self.assertFalse(self.activities(other, "mail_activity_type_file_request"))
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_request")
 class TestHousingSolutionAndRelease(SiaoCase):
     @classmethod
     def setUpClass(cls):

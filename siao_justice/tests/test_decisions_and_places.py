@@ -9,7 +9,7 @@ from .common import TODAY, SiaoCase
 D = TODAY
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_commission")
 class TestDecisionsThatAct(SiaoCase):
     def setUp(self):
         super().setUp()
@@ -125,7 +125,7 @@ class TestDecisionsThatAct(SiaoCase):
         self.assertEqual(self.bob.state, "detained")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_commission")
 class TestPlacesBookedForReal(SiaoCase):
     def setUp(self):
         super().setUp()
@@ -214,7 +214,7 @@ class TestPlacesBookedForReal(SiaoCase):
         self.assertEqual((occupation.kind, occupation.date_from), ("occupation", D))
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_commission")
 class TestConsentLimitsSharing(SiaoCase):
     """consent_scope says with whom a file is shared: the readers, the minutes and
     the followers from outside follow it."""

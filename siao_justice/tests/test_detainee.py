@@ -7,13 +7,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..models.siao_detainee import ESTIMATED_RELEASE_SOURCES, estimated_release_sql
+from ..models.siao_rules import ESTIMATED_RELEASE_SOURCES, estimated_release_sql
 from .common import SiaoCase
 
 TODAY = date(2026, 3, 10)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_file")
 class TestReleaseHorizon(SiaoCase):
     def _horizon(self, expected, **values):
         with freeze_time(TODAY):
@@ -219,7 +219,7 @@ class TestReleaseHorizon(SiaoCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_file")
 class TestLscAutomatic(SiaoCase):
     def test_lsc_automatic_date_for_two_year_sentence(self):
         person = self.create_person(
@@ -249,7 +249,7 @@ class TestLscAutomatic(SiaoCase):
         self.assertEqual(person.lsc_automatic_date, date(2027, 1, 15))
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_file")
 class TestDryExitRisk(SiaoCase):
     def test_release_within_alert_days_without_solution_is_at_risk(self):
         self.company.siao_dry_exit_alert_days = 30
@@ -286,7 +286,7 @@ class TestDryExitRisk(SiaoCase):
         self.assertIn(person, self.Person.search([("dry_exit_risk", "=", True)]))
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_file")
 class TestPersonRecord(SiaoCase):
     def test_name_is_last_name_in_capitals_then_first_name(self):
         person = self.create_person(last_name=" Lefèvre ", first_name="Anne")
@@ -312,7 +312,7 @@ class TestPersonRecord(SiaoCase):
         self.assertEqual(values.new_value_datetime.date(), date(2026, 12, 1))
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_file")
 class TestFileStaysInItsCompany(SiaoCase):
     def test_a_prison_of_another_company_is_refused(self):
         prison_b = self.env["res.partner"].create(

@@ -6,11 +6,11 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models.siao_detainee import MERGED_APART
+from ..models.siao_detainee_merge import MERGED_APART
 from .common import SiaoCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_file")
 class TestDuplicateWarning(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -77,7 +77,7 @@ class TestDuplicateWarning(SiaoCase):
         self.assertEqual(person.prison_number, "68T100")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_file")
 class TestMergeFiles(SiaoCase):
     @classmethod
     def setUpClass(cls):

@@ -13,7 +13,7 @@ from .common import SiaoCase
 CONSTANT = {"1", "True", "true", "0", "False", "false"}
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_boundary")
 class TestFormsNeverLock(SiaoCase):
     """A field a step needs is required by that step's button, not by the form:
     whatever the state, every other field of the form can be corrected and saved."""
@@ -96,7 +96,7 @@ class TestFormsNeverLock(SiaoCase):
         self.assertEqual(measure.state, "pre_entry")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_boundary")
 class TestObligationsAndNotesTracked(SiaoCase):
     """Changes to the obligations and the notes are in the chatter, for those who
     may read those fields only."""

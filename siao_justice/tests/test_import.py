@@ -17,7 +17,7 @@ OPTIONS = {
 }
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_file")
 class TestSpipListImport(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -210,7 +210,7 @@ class TestSpipListImport(SiaoCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_file")
 class TestImportFollowsThePerson(SiaoCase):
     """The SPIP's list names a known person under a new prison number."""
 

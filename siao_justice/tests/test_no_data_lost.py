@@ -6,7 +6,7 @@ from odoo.tests import tagged
 from .common import SiaoCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_boundary")
 class TestNoDataLost(SiaoCase):
     """Nobody but a coordinator deletes, and then only what has no history."""
 

@@ -14,7 +14,7 @@ from . import web_client
 from .common import SiaoCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_partnership")
 class TestConventions(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -140,7 +140,7 @@ class TestConventions(SiaoCase):
             convention.with_user(self.manager).write({"end_notice_sent": True})
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_partnership")
 class TestContingentFigures(SiaoCase):
     """One contingent over a known year, its figures worked out by hand."""
 
@@ -225,7 +225,7 @@ class TestContingentFigures(SiaoCase):
         self.assertNotIn(draft, in_force)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_partnership")
 class TestPermanence(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -449,7 +449,7 @@ class TestPermanence(SiaoCase):
         self.assertNotIn(secret, session.sudo().line_ids.detainee_id)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_partnership")
 class TestNeedsAndPlaces(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -595,7 +595,7 @@ class TestNeedsAndPlaces(SiaoCase):
         self.assertFalse(self.person.sudo().need_tag_ids)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_partnership")
 class TestCoordinatorDashboard(SiaoCase):
     def test_the_dashboard_is_one_page_of_the_coordinator_s_lists(self):
         action = self.env.ref("siao_justice.siao_coordinator_board_action")

@@ -8,7 +8,7 @@ from .web_client import open_board, view_limit, view_specification
 HORIZON_DAYS = (10, 45, 120, 300)  # one person per column of the board: m1 .. later
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_perf")
 class TestQueryCounts(SiaoCase):
     """The board and the form cost the same number of queries whatever the number
     of persons: a regression to one query per record fails here."""

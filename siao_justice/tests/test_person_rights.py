@@ -26,7 +26,7 @@ from .test_portal_documents import admit
 WAYS = dict(ACCESS_WAYS)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_privacy")
 class TestPersonRights(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -715,7 +715,7 @@ class TestPersonRights(SiaoCase):
         self.assertIsNone(self.worker._mfa_type())
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_privacy")
 class TestReadsThroughTheServer(SpipPortalCase):
     """The ways a file is read through the server: the portal's pages and the
     attestation, a document's route, the web client's RPC; and the login of a user

@@ -9,7 +9,7 @@ from .common import SiaoCase
 D = date(2026, 6, 1)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_places")
 class TestPlaces(SiaoCase):
     def setUp(self):
         super().setUp()
@@ -166,7 +166,7 @@ class TestPlaces(SiaoCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_places")
 class TestReserveFromThePersonsFile(SiaoCase):
     def test_a_worker_reserves_a_place_from_the_persons_places_tab(self):
         place = self.create_place(

@@ -114,7 +114,7 @@ class SpipPortalCase(HttpCase, SiaoCase):
         return self.url_open("/my/siao/referral", data=data, allow_redirects=False)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_portal")
 class TestSpipPortal(SpipPortalCase):
     """The SPIP's portal: an officer sees the persons they follow whose consent
     covers the SPIP, and nothing else; every route, every kind of visitor."""

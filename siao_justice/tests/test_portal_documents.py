@@ -45,7 +45,7 @@ def admit(case, person):
     return request
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_portal")
 class TestSpipPortalExchanges(SpipPortalCase):
     """The SPIP's side, continued: the release list, the messages with the
     referent, the attestation for the judge and the liaison sheet."""
@@ -764,7 +764,7 @@ class TestSpipPortalExchanges(SpipPortalCase):
         self.assertFalse(tag.company_id)
 
     def test_the_list_reads_the_headers_the_back_office_reads(self):
-        from ..models.siao_detainee import normalise_text
+        from ..models.siao_rules import normalise_text
         from ..models.siao_spip_proposal import LIST_HEADERS as PORTAL_HEADERS
 
         back_office = {
@@ -1109,7 +1109,7 @@ class TestSpipPortalExchanges(SpipPortalCase):
         self.assertIn("o_siao_expected_on", html)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_portal")
 class TestPersonDocuments(SiaoCase):
     """The liaison sheet and the attestation as the report engine renders them
     (HTML: in a test run Odoo renders reports as HTML)."""
@@ -1207,7 +1207,7 @@ class TestPersonDocuments(SiaoCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_portal")
 class TestSpipAccessOpensTheAccount(SpipPortalCase):
     """Accounts that logged in before a coordinator's access: on the real clock
     (Odoo's invitation token reads their login dates, which a frozen clock cannot

@@ -7,11 +7,11 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from ..models.siao_detainee import NO_SOLUTION_OUTCOMES
+from ..models.siao_rules import NO_SOLUTION_OUTCOMES
 from .common import SiaoCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_request")
 class TestRequestPipeline(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -232,7 +232,7 @@ class TestRequestPipeline(SiaoCase):
         self.new_request(person=third, sisiao_reference=False)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_request")
 class TestRequestRules(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -350,7 +350,7 @@ class TestRequestRules(SiaoCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_request")
 class TestRequestAtRelease(SiaoCase):
     """A release says what becomes of the open SIAO request: without a solution it
     goes back to "to update" with an activity for its worker; the worker may

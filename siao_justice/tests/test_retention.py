@@ -6,13 +6,13 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..models.siao_detainee import free_text_fields
+from ..models.siao_detainee_retention import free_text_fields
 from .common import SiaoCase
 
 NAME = "Zyxwvuteur"
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_privacy")
 class TestRetention(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -192,7 +192,7 @@ class TestRetention(SiaoCase):
         self.assertTrue(anonymised is True or anonymised is None or anonymised)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_privacy")
 class TestRetentionRules(SiaoCase):
     """Retention is driven by its rules alone: no plain write steers it, every act
     of support counts as a contact, and nothing identifying survives it."""

@@ -20,7 +20,7 @@ def load(name):
         return list(csv.DictReader(file))
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_access")
 class TestRoleMatrix(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -414,7 +414,7 @@ class TestRoleMatrix(SiaoCase):
             )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_access")
 class TestRoleHomeAndMenus(SiaoCase):
     """Each role opens on its own screen (not Discuss), and sees the menus of its
     work only."""

@@ -6,7 +6,7 @@ from .common import SiaoCase
 VALID_NIR = "295109912611193"
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_settings")
 class TestSettings(SiaoCase):
     def test_defaults_match_the_haut_rhin_practice(self):
         company = self.env["res.company"].create({"name": "Nouvelle association"})

@@ -19,7 +19,7 @@ def cpom(env, date_from, date_to):
     return {row["code"]: row["value"] for row in rows}
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_file")
 class TestStays(SiaoCase):
     @classmethod
     def setUpClass(cls):
@@ -399,7 +399,7 @@ class TestStays(SiaoCase):
         self.assertFalse(new.has_housing_solution)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_file")
 class TestAlertsThatRearm(SiaoCase):
     @classmethod
     def setUpClass(cls):

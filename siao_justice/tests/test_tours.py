@@ -87,7 +87,7 @@ class SiaoTourCase(HttpCase, SiaoCase):
             _logger.info("Screenshot of %s not written: %s", role, error)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_tour")
 class TestBoardTour(SiaoTourCase):
     def test_worker_opens_a_person_from_the_board(self):
         self.create_soon_released()
@@ -98,7 +98,7 @@ class TestBoardTour(SiaoTourCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_tour")
 class TestWorkerOnAPhone(SiaoTourCase):
     """The worker's board and file at phone width (390x844)."""
 
@@ -114,7 +114,7 @@ class TestWorkerOnAPhone(SiaoTourCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_tour")
 class TestReaderTour(SiaoTourCase):
     def test_the_spip_reader_lands_on_the_board_and_reads_a_shared_file(self):
         self.speak_french(self.reader)
@@ -134,7 +134,7 @@ class TestReaderTour(SiaoTourCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_tour")
 class TestRoleJourneys(SiaoTourCase):
     def test_worker_adds_a_person_files_and_submits_a_request(self):
         if not self.env["res.partner"].search_count(
@@ -399,7 +399,7 @@ class TestRoleJourneys(SiaoTourCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_tour")
 class TestSpipPortalTour(SiaoTourCase):
     """A CPIP on the portal: refers a person, finds them on their list, writes to
     the referent, and downloads the attestation once a place is admitted."""
@@ -453,7 +453,7 @@ class TestSpipPortalTour(SiaoTourCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_tour")
 class TestPartnershipTours(SiaoTourCase):
     def test_coordinator_records_a_convention_and_opens_the_board(self):
         structure = self.create_host_structure("CHRS du tour")

@@ -11,7 +11,7 @@ from odoo.tools.translate import TranslationModuleReader
 I18N = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_settings")
 class TestFrenchTranslation(TransactionCase):
     def test_every_term_of_the_module_is_translated_in_french(self):
         french = {
@@ -44,7 +44,7 @@ class TestFrenchTranslation(TransactionCase):
         self.assertEqual(template, french)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_settings")
 class TestDialogsHaveFrenchTitles(TransactionCase):
     """A dialog the addon opens is titled, in French for a French user: no dialog
     titled "Odoo"."""
@@ -123,7 +123,7 @@ class TestDialogsHaveFrenchTitles(TransactionCase):
                 )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_settings")
 class TestDemoSpeaksFrench(TransactionCase):
     """The demo database a new team opens (make run) speaks French, its history
     included, and carries a believable French association, not Odoo's demo

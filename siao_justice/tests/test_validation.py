@@ -6,7 +6,7 @@ from odoo.tests import tagged
 from .common import SiaoCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "siao_boundary")
 class TestBadInput(SiaoCase):
     def assertRefused(self, model, values, message=None, record=None):
         """The call raises a ValidationError and leaves the table as it was."""

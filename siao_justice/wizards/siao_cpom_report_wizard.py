@@ -199,7 +199,7 @@ class SiaoCpomReportWizard(models.TransientModel):
                 + [
                     "release_date",
                     "release_outcome",
-                    "with_solution",
+                    "outcome_is_solution",
                     "dry_exit_reason",
                 ],
             ),
@@ -442,8 +442,8 @@ class SiaoCpomReportWizard(models.TransientModel):
             day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
         Indicators = self.env["siao.cpom.indicators"]
         counts = {
-            (month, with_solution): count
-            for month, with_solution, count in self.env[
+            (month, to_solution): count
+            for month, to_solution, count in self.env[
                 "siao.report.release"
             ]._read_group(
                 [
@@ -451,7 +451,7 @@ class SiaoCpomReportWizard(models.TransientModel):
                     ("release_date", ">=", self.date_from),
                     ("release_date", "<=", self.date_to),
                 ],
-                ["release_date:month", "with_solution"],
+                ["release_date:month", "outcome_is_solution"],
                 ["__count"],
             )
         }

@@ -1,0 +1,293 @@
+"""The person's stays in prison and their release: the current stay kept with the
+file, a transfer, a new incarceration, the release recorded (its outcome, what it
+closes), the supervision outside prison, the end of the follow-up."""
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .siao_avdl_measure import CANCELLABLE_MEASURE_STATES
+from .siao_detainee import (
+    CLOSING_REASONS,
+    FILE_TO_MEASURE_CLOSING,
+    LEGAL_STATUSES,
+    STATE_CHANGE_CONTEXT,
+    STATE_CHANGE_TOKEN,
+    STAY_FIELDS,
+)
+from .siao_resource_right import DEFAULT_CHECKLIST
+
+
+class SiaoDetainee(models.Model):
+    _inherit = "siao.detainee"
+
+    # ---- Stays ----
+    def _start_stay(self):
+        """Open the current stay of these files, from their current-stay fields."""
+        Stay = self.env["siao.detainee.stay"].sudo()
+        stays = Stay.create(
+            [dict(Stay._values_of(person), detainee_id=person.id) for person in self]
+        )
+        for person, stay in zip(self.sudo(), stays, strict=True):
+            person.current_stay_id = stay
+        return stays
+
+    @api.model
+    def _siao_start_missing_stays(self):
+        """Every file without a current stay (but those supervised outside prison)
+        gets one holding its current-stay values, and its requests and alerts
+        belong to it: in SQL, for a database upgraded from 18.0.1.1.0 and for files
+        loaded in bulk."""
+        self.env.flush_all()
+        cr = self.env.cr
+        columns = SQL(", ").join(SQL.identifier(name) for name in STAY_FIELDS)
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO siao_detainee_stay (
+                    detainee_id, company_id, is_current, %(columns)s,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT id, company_id, true, %(columns)s, %(uid)s,
+                       now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM siao_detainee
+                 WHERE current_stay_id IS NULL AND state != 'supervised'
+                """,
+                columns=columns,
+                uid=self.env.uid,
+            )
+        )
+        cr.execute(
+            """
+            UPDATE siao_detainee d SET current_stay_id = s.id
+              FROM siao_detainee_stay s
+             WHERE s.detainee_id = d.id AND d.current_stay_id IS NULL
+               AND s.is_current
+            """
+        )
+        cr.execute(
+            """
+            UPDATE siao_request r
+               SET stay_id = d.current_stay_id, in_current_stay = true
+              FROM siao_detainee d
+             WHERE d.id = r.detainee_id AND r.stay_id IS NULL
+            """
+        )
+        cr.execute(
+            """
+            UPDATE siao_deadline_alert a SET stay_id = d.current_stay_id
+              FROM siao_detainee d
+             WHERE d.id = a.detainee_id AND a.stay_id IS NULL
+            """
+        )
+        self.env.invalidate_all()
+
+    def _sync_current_stay(self):
+        """The current stay holds the file's current-stay values."""
+        self.env.flush_all()  # the computed LSC date too
+        Stay = self.env["siao.detainee.stay"].sudo()
+        for person in self.sudo().filtered("current_stay_id"):
+            values = Stay._values_of(person)
+            stay = person.current_stay_id
+            changed = {
+                name: value
+                for name, value in values.items()
+                if (stay[name].id if name == "prison_id" else stay[name]) != value
+            }
+            if changed:
+                stay.write(changed)
+
+    def action_new_stay(
+        self,
+        prison_id,
+        incarceration_date,
+        prison_number=None,
+        legal_status="convicted",
+    ):
+        """Nouvelle incarcération: a new stay in prison for a file that is not
+        detained. The previous stay stays on the file as it was; open AVDL measures
+        are closed (back in prison), open reservations end, consent is asked again,
+        the resources checklist and the deadline alerts start afresh."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.state == "detained":
+            raise UserError(
+                _("This person is detained: record a transfer instead of a new stay.")
+            )
+        if legal_status not in dict(LEGAL_STATUSES):
+            raise UserError(_("Unknown legal status."))
+        start = fields.Date.to_date(incarceration_date)
+        if not start or not prison_id:
+            raise UserError(_("Give the prison and the incarceration date."))
+        last_release = self.sudo().stay_ids.filtered("actual_release_date")
+        if last_release and start < max(last_release.mapped("actual_release_date")):
+            raise ValidationError(
+                _("A new stay cannot start before the release from the previous one.")
+            )
+        person = self.sudo()
+        person._end_follow_up(
+            start,
+            free_from=start,
+            reason=_("New incarceration"),
+            measure_reason="reincarcerated",
+        )
+        person.resource_right_ids.write({"active": False})
+        person.invalidate_recordset(["resource_right_ids"])
+        values = {
+            "state": "detained",
+            "prison_id": prison_id,
+            "prison_number": prison_number or False,
+            "legal_status": legal_status,
+            "incarceration_date": start,
+            "sentence_months": 0,
+            "sentence_end_date": False,
+            "expected_release_date": False,
+            "adjustment_type": "none",
+            "lsc_excluded": False,
+            "actual_release_date": False,
+            "release_outcome": False,
+            "dry_exit_reason": False,
+            "closing_reason": False,
+            "supervision_type": False,
+            "supervision_end_date": False,
+            "consent_date": False,
+            "consent_scope": False,
+        }
+        # The values are checked as the caller's (prison, number, dates) before the
+        # previous stay is left.
+        with self.env.cr.savepoint():
+            person.with_context(**{STATE_CHANGE_CONTEXT: STATE_CHANGE_TOKEN}).write(
+                {
+                    name: value
+                    for name, value in values.items()
+                    if name not in STAY_FIELDS
+                }
+            )
+            new_stay = (
+                self.env["siao.detainee.stay"].sudo().create({"detainee_id": person.id})
+            )
+            person.current_stay_id = new_stay
+            self.write({name: values[name] for name in STAY_FIELDS if name in values})
+        if legal_status == "convicted":
+            person._add_default_checklist()
+        person.message_post(
+            body=_(
+                "New incarceration: a new stay starts. The previous one is kept "
+                "in the Path tab."
+            ),
+        )
+        return True
+
+    def action_transfer(self, prison_id, prison_number, transfer_date):
+        """A detained person moves to another prison: the stay keeps the previous
+        establishment in its transfers."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.state != "detained":
+            raise UserError(_("Only a detained person is transferred."))
+        day = fields.Date.to_date(transfer_date)
+        if not day or not prison_id:
+            raise UserError(_("Give the new prison and the transfer date."))
+        if self.incarceration_date and day < self.incarceration_date:
+            raise ValidationError(
+                _("A transfer cannot be before the incarceration date.")
+            )
+        previous = (self.prison_id, self.prison_number)
+        self.write({"prison_id": prison_id, "prison_number": prison_number or False})
+        self.env["siao.detainee.transfer"].sudo().create(
+            {
+                "stay_id": self.sudo().current_stay_id.id,
+                "transfer_date": day,
+                "from_prison_id": previous[0].id,
+                "from_prison_number": previous[1],
+                "to_prison_id": self.prison_id.id,
+                "to_prison_number": self.prison_number,
+            }
+        )
+        return True
+
+    def action_close_file(self, reason, note=None):
+        """Close the follow-up with its reason."""
+        if reason not in dict(CLOSING_REASONS):
+            raise UserError(_("Give the reason of the closing."))
+        self.check_access("write")
+        for company, persons in self.grouped("company_id").items():
+            today = company.siao_today()
+            persons.sudo()._end_follow_up(
+                today,
+                free_from=today + timedelta(days=1),
+                reason=_("Follow-up closed"),
+                measure_reason=FILE_TO_MEASURE_CLOSING.get(reason, "other"),
+            )
+        self.with_context(**{STATE_CHANGE_CONTEXT: STATE_CHANGE_TOKEN}).write(
+            {"state": "closed", "closing_reason": reason}
+        )
+        for person in self:
+            person.message_post(
+                body=note or _("Follow-up closed."),
+            )
+        return True
+
+    def _end_follow_up(self, day, free_from, reason, measure_reason):
+        """What was open for these persons ends on ``day`` (a new stay in prison,
+        the follow-up closed): active AVDL measures close with ``measure_reason``,
+        waiting ones are cancelled, open requests are cancelled with ``reason``,
+        what was held on a place is free from ``free_from``, the deadline alerts
+        are archived and their activities closed."""
+        persons = self.sudo()
+        measures = persons.avdl_measure_ids
+        for measure in measures.filtered(lambda m: m.state == "active"):
+            measure.action_close(
+                closing_date=max(day, measure.housing_entry_date or day),
+                closing_reason=measure_reason,
+            )
+        measures.filtered(
+            lambda m: m.state in CANCELLABLE_MEASURE_STATES
+        ).action_cancel()
+        persons.reservation_ids._end_before(free_from)
+        persons.request_ids.filtered("is_open").action_cancel(reason=reason)
+        persons.alert_ids.write({"active": False})
+        persons.invalidate_recordset(["alert_ids"])
+        self.env["siao.deadline.alert"]._close_release_activities(
+            persons, feedback=reason
+        )
+
+    # ---- Deadlines moved ----
+    def _schedule_overdue_lsc(self):
+        """An LSC de plein droit date already past, or within the notice, is
+        alerted at once (short sentences), not on the next night."""
+        due = self.filtered(
+            lambda p: p.state == "detained"
+            and p.lsc_automatic_date
+            and p.lsc_automatic_date
+            <= p.company_id.siao_today() + relativedelta(months=1)
+        )
+        if due:
+            self.env["siao.deadline.alert"]._schedule(due)
+
+    def _release_brought_forward(self, previous_dates):
+        """The release date came earlier by more than a week: the referent is told
+        and every deadline is checked again."""
+        for person in self:
+            person.sudo().message_post(
+                body=_(
+                    "The expected release date was brought forward from %(before)s "
+                    "to %(after)s: the deadlines are checked again.",
+                    before=previous_dates[person.id].strftime("%d/%m/%Y"),
+                    after=person.expected_release_date.strftime("%d/%m/%Y"),
+                ),
+                partner_ids=person.user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+        self.env["siao.deadline.alert"]._reschedule(self)
+
+    def _add_default_checklist(self):
+        lines = [
+            {"detainee_id": person.id, "right_type": right_type, "sequence": index}
+            for person in self.sudo().filtered(lambda p: not p.resource_right_ids)
+            for index, right_type in enumerate(DEFAULT_CHECKLIST)
+        ]
+        self.env["siao.resource.right"].sudo().create(lines)
