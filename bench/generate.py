@@ -49,105 +49,95 @@ FIRST_NAMES = (
 ).split()
 
 
-def reference_data(env, scale):
-    """Two companies with their prisons, SPIP, structures, workers and managers."""
+def company_partners(env, company, town):
+    """A company's prisons, SPIP and host structures."""
     Partner = env["res.partner"]
-    Users = env["res.users"].with_context(no_reset_password=True)
-    main = env.ref("base.main_company")
-    main.name = "SIAO du Haut-Rhin"
-    second = env["res.company"].create({"name": "SIAO du Bas-Rhin"})
-    # The simulated users log in with their password alone: a load test reads no
-    # e-mailed code (a real database keeps two-factor authentication on).
-    (main | second).siao_require_2fa = False
-    workers_per_company = max(4, min(60, scale // 1500))
-    group_user = env.ref("siao_justice.group_siao_user")
-    group_manager = env.ref("siao_justice.group_siao_manager")
-    internal = env.ref("base.group_user")
-    out = {}
-    for index, company in enumerate((main, second)):
-        town = ("Colmar", "Strasbourg")[index]
-        prisons = Partner.create(
-            [
-                {
-                    "name": f"Établissement {town} {n}",
-                    "is_company": True,
-                    "siao_partner_type": "prison",
-                    "prison_type": ("ma", "cd", "cp", "csl", "ma", "cd")[n % 6],
-                    "company_id": company.id,
-                }
-                for n in range(1, 7)
-            ]
-        )
-        spip = Partner.create(
+    prisons = Partner.create(
+        [
             {
-                "name": f"SPIP {town}",
+                "name": f"Établissement {town} {n}",
                 "is_company": True,
-                "siao_partner_type": "spip",
+                "siao_partner_type": "prison",
+                "prison_type": ("ma", "cd", "cp", "csl", "ma", "cd")[n % 6],
                 "company_id": company.id,
             }
-        )
-        structures = Partner.create(
-            [
-                {
-                    "name": f"CHRS {town} {n}",
-                    "is_company": True,
-                    "siao_partner_type": "host_structure",
-                    "company_id": company.id,
-                }
-                for n in range(1, 9)
-            ]
-        )
-
-        def user(login, name, groups, company=company):
-            return Users.create(
-                {
-                    "login": login,
-                    "name": name,
-                    "email": f"{login}@siao-justice.example",
-                    "company_id": company.id,
-                    "company_ids": [(6, 0, [company.id])],
-                    "groups_id": [(6, 0, [internal.id] + groups.ids)],
-                }
-            )
-
-        workers = env["res.users"]
-        for n in range(workers_per_company):
-            workers |= user(f"worker{index}_{n}", f"Travailleur {town} {n}", group_user)
-        manager = user(
-            f"manager{index}",
-            f"Coordination {town}",
-            group_manager | env.ref("base.group_allow_export"),
-        )
-        out[company.id] = {
-            "company": company,
-            "prisons": prisons,
-            "spip": spip,
-            "structures": structures,
-            "workers": workers,
-            "manager": manager,
+            for n in range(1, 7)
+        ]
+    )
+    spip = Partner.create(
+        {
+            "name": f"SPIP {town}",
+            "is_company": True,
+            "siao_partner_type": "spip",
+            "company_id": company.id,
         }
-    # The simulated users of the load test: workers of the first company.
-    load_users = env["res.users"]
-    for n in range(LOAD_USERS):
-        load_users |= Users.create(
+    )
+    structures = Partner.create(
+        [
             {
-                "login": f"load{n}",
-                "name": f"Charge {n}",
-                "email": f"load{n}@siao-justice.example",
-                "password": LOAD_PASSWORD,
-                "company_id": main.id,
-                "company_ids": [(6, 0, [main.id])],
-                "groups_id": [(6, 0, [internal.id, group_user.id])],
+                "name": f"CHRS {town} {n}",
+                "is_company": True,
+                "siao_partner_type": "host_structure",
+                "company_id": company.id,
             }
+            for n in range(1, 9)
+        ]
+    )
+    return {"prisons": prisons, "spip": spip, "structures": structures}
+
+
+def company_user(env, company, login, name, groups, password=None):
+    """A user of the association working in ``company`` alone."""
+    values = {
+        "login": login,
+        "name": name,
+        "email": f"{login}@siao-justice.example",
+        "company_id": company.id,
+        "company_ids": [(6, 0, [company.id])],
+        "groups_id": [(6, 0, (env.ref("base.group_user") | groups).ids)],
+    }
+    if password:
+        values["password"] = password
+    return env["res.users"].with_context(no_reset_password=True).create(values)
+
+
+def company_staff(env, company, town, index, workers_per_company):
+    """A company's workers and its coordinator."""
+    group_user = env.ref("siao_justice.group_siao_user")
+    workers = env["res.users"]
+    for n in range(workers_per_company):
+        workers |= company_user(
+            env, company, f"worker{index}_{n}", f"Travailleur {town} {n}", group_user
         )
-    out[main.id]["workers"] |= load_users
-    # The SPIP officers of the load test, with portal accounts.
-    portal = env.ref("base.group_portal")
+    manager = company_user(
+        env,
+        company,
+        f"manager{index}",
+        f"Coordination {town}",
+        env.ref("siao_justice.group_siao_manager") | env.ref("base.group_allow_export"),
+    )
+    return {"workers": workers, "manager": manager}
+
+
+def load_test_users(env, company):
+    """The simulated users of the load test: workers of the first company."""
+    group_user = env.ref("siao_justice.group_siao_user")
+    users = env["res.users"]
+    for n in range(LOAD_USERS):
+        users |= company_user(
+            env, company, f"load{n}", f"Charge {n}", group_user, LOAD_PASSWORD
+        )
+    return users
+
+
+def portal_officers(env, company, spip):
+    """The SPIP officers of the load test, with portal accounts."""
+    Users = env["res.users"].with_context(no_reset_password=True)
     for n in range(PORTAL_USERS):
         contact = env["res.partner"].create(
             {
                 "name": f"CPIP {n}",
-                "parent_id": out[main.id]["spip"].id,
+                "parent_id": spip.id,
                 "siao_spip_role": "cpip",
                 "email": f"spip{n}@siao-justice.example",
             }
@@ -157,9 +147,9 @@ def reference_data(env, scale):
                 "login": f"spip{n}",
                 "password": LOAD_PASSWORD,
                 "partner_id": contact.id,
-                "company_id": main.id,
-                "company_ids": [(6, 0, [main.id])],
-                "groups_id": [(6, 0, portal.ids)],
+                "company_id": company.id,
+                "company_ids": [(6, 0, [company.id])],
+                "groups_id": [(6, 0, env.ref("base.group_portal").ids)],
             }
         )
         # The coordinators' decision that makes them the SPIP's staff; it opens the
@@ -167,12 +157,33 @@ def reference_data(env, scale):
         env["siao.spip.access"].create(
             {
                 "partner_id": contact.id,
-                "spip_id": out[main.id]["spip"].id,
+                "spip_id": spip.id,
                 "role": "cpip",
-                "company_id": main.id,
+                "company_id": company.id,
             }
         )
         officer.write({"login": f"spip{n}", "password": LOAD_PASSWORD})
+
+
+def reference_data(env, scale):
+    """Two companies with their prisons, SPIP, structures, workers and managers."""
+    main = env.ref("base.main_company")
+    main.name = "SIAO du Haut-Rhin"
+    second = env["res.company"].create({"name": "SIAO du Bas-Rhin"})
+    # The simulated users log in with their password alone: a load test reads no
+    # e-mailed code (a real database keeps two-factor authentication on).
+    (main | second).siao_require_2fa = False
+    workers_per_company = max(4, min(60, scale // 1500))
+    out = {}
+    for index, company in enumerate((main, second)):
+        town = ("Colmar", "Strasbourg")[index]
+        out[company.id] = {
+            "company": company,
+            **company_partners(env, company, town),
+            **company_staff(env, company, town, index, workers_per_company),
+        }
+    out[main.id]["workers"] |= load_test_users(env, main)
+    portal_officers(env, main, out[main.id]["spip"])
     return out
 
 
@@ -193,8 +204,8 @@ def sql_arrays(ref):
     return rows
 
 
-def bulk(env, scale, ref):
-    cr = env.cr
+def companies_table(cr, ref):
+    """The companies the SQL below picks from (a temporary table)."""
     cr.execute("SELECT setseed(0.42)")
     cr.execute(
         """
@@ -225,7 +236,10 @@ def bulk(env, scale, ref):
                 company_id,
             ),
         )
-    # Persons: incarcerated at some point over eight years, for 2 to 60 months.
+
+
+def insert_persons(cr, scale):
+    """Persons: incarcerated at some point over eight years, for 2 to 60 months."""
     cr.execute(
         """
         CREATE TEMP TABLE bench_person ON COMMIT DROP AS
@@ -283,11 +297,11 @@ def bulk(env, scale, ref):
             "nfirst": len(FIRST_NAMES),
         },
     )
-    # Derived columns (remand without date, then the name and the LSC date by the
-    # addon's own SQL definitions of its computes), releases in the past.
-    from odoo.addons.siao_justice.models.siao_detainee_retention import (  # noqa: PLC0415
-        anonymised_last_name_sql,
-    )
+
+
+def derive_person_columns(cr):
+    """Derived columns (remand without date, then the name and the LSC date by the
+    addon's own SQL definitions of its computes), releases in the past."""
     from odoo.addons.siao_justice.models.siao_rules import (  # noqa: PLC0415
         estimated_release_sql,
         lsc_automatic_date_sql,
@@ -334,7 +348,17 @@ def bulk(env, scale, ref):
          WHERE release_outcome = 'dry_exit'
         """,
     )
-    # The history has already been anonymised day after day by the nightly job.
+
+
+def anonymise_old_files(env, cr):
+    """The history has already been anonymised day after day by the nightly job."""
+    from odoo.addons.siao_justice.models.siao_detainee_retention import (  # noqa: PLC0415
+        anonymised_last_name_sql,
+    )
+    from odoo.addons.siao_justice.models.siao_rules import (  # noqa: PLC0415
+        person_name_sql,
+    )
+
     cr.execute(
         SQL(
             """
@@ -357,7 +381,10 @@ def bulk(env, scale, ref):
             person_name_sql("d"),
         )
     )
-    # SIAO requests: most persons have one; the released ones a closed one.
+
+
+def insert_requests(cr):
+    """SIAO requests: most persons have one; the released ones a closed one."""
     cr.execute(
         """
         INSERT INTO siao_request (
@@ -402,8 +429,11 @@ def bulk(env, scale, ref):
          WHERE abs(hashtext(d.pseudonym || 'q')) % 10 < 7
         """,
     )
-    # Their history: the submission, the orientation and proposal on the way, then
-    # the last step.
+
+
+def insert_request_history(cr):
+    """The requests' history: the submission, the orientation and proposal on the
+    way, then the last step."""
     cr.execute(
         """
         INSERT INTO siao_request_history (
@@ -459,7 +489,10 @@ def bulk(env, scale, ref):
           FROM siao_request r WHERE r.detainee_id = d.id
         """,
     )
-    # Resources to reopen before release: the usual checklist of the detained.
+
+
+def insert_resource_rights(cr):
+    """Resources to reopen before release: the usual checklist of the detained."""
     cr.execute(
         """
         INSERT INTO siao_resource_right (
@@ -484,7 +517,10 @@ def bulk(env, scale, ref):
          WHERE r.detainee_id = d.id
         """,
     )
-    # AVDL Justice measures: one in twelve released persons, mostly closed.
+
+
+def insert_measures(cr):
+    """AVDL Justice measures: one in twelve released persons, mostly closed."""
     cr.execute(
         """
         INSERT INTO siao_avdl_measure (
@@ -509,7 +545,10 @@ def bulk(env, scale, ref):
          WHERE d.state = 'released' AND abs(hashtext(d.pseudonym || 'a')) % 12 = 0
         """,
     )
-    # Places (one per 150 persons) and their successive reservations.
+
+
+def insert_places(cr, scale):
+    """Places (one per 150 persons) and their successive reservations."""
     cr.execute(
         """
         INSERT INTO siao_housing_place (
@@ -545,7 +584,10 @@ def bulk(env, scale, ref):
           FROM slot s JOIN person p ON p.company_id = s.company_id AND p.rank = s.rank
         """,
     )
-    # Monthly commissions over eight years, each with its agenda and decisions.
+
+
+def insert_commissions(cr):
+    """Monthly commissions over eight years, each with its agenda and decisions."""
     cr.execute(
         """
         INSERT INTO siao_commission_meeting (
@@ -586,6 +628,55 @@ def bulk(env, scale, ref):
     )
 
 
+def bulk(env, scale, ref):
+    """The bulk of the data, table by table, in SQL."""
+    cr = env.cr
+    companies_table(cr, ref)
+    insert_persons(cr, scale)
+    derive_person_columns(cr)
+    anonymise_old_files(env, cr)
+    insert_requests(cr)
+    insert_request_history(cr)
+    insert_resource_rights(cr)
+    insert_measures(cr)
+    insert_places(cr, scale)
+    insert_commissions(cr)
+
+
+def portal_referents(env):
+    """Each SPIP officer of the load test is SPIP referent of PORTAL_PERSONS files
+    shared with the SPIP (the consent's sharing, as the addon computes it); the
+    portal's own rule then says what they see."""
+    cr = env.cr
+    officers = env["res.users"].search([("login", "=like", "spip%")], order="id")
+    if officers:
+        shared = env["siao.detainee"].search(
+            [
+                ("company_id", "=", officers[0].company_id.id),
+                ("sharing_group_id", "=", env.ref("siao_justice.group_siao_reader").id),
+            ],
+            limit=len(officers) * PORTAL_PERSONS,
+            order="id",
+        )
+        cr.execute(
+            SQL(
+                """UPDATE siao_detainee d
+                      SET spip_referent_id = (%s::int[])[1 + mod(s.k, %s)]
+                     FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k
+                             FROM siao_detainee WHERE id = ANY(%s)) s
+                    WHERE s.id = d.id""",
+                officers.partner_id.ids,
+                len(officers),
+                shared.ids,
+            )
+        )
+        env.invalidate_all()
+        seen = env["siao.detainee"].search_count(
+            env["siao.detainee"]._portal_domain(officers[0])
+        )
+        print(f"portal: {len(officers)} SPIP officers, {seen} persons shown to each")
+
+
 def finish(env):
     """Stored computed values that depend on today, through the addon's own code."""
     # The addon's own definitions (importable once the registry is open).
@@ -604,7 +695,7 @@ def finish(env):
     # Each file's current stay, and whom it is shared with (consent), through the
     # addon's own code.
     Person = env["siao.detainee"].with_context(active_test=False)
-    Person._siao_start_missing_stays()
+    Person._start_missing_stays()
     # The flags the views and rules read, from the addon's own lists of states.
     cr.execute(SQL("UPDATE siao_request SET is_open = state IN %s", OPEN_STATES))
     cr.execute(
@@ -637,36 +728,7 @@ def finish(env):
     persons = Person.search([])
     env.add_to_compute(Person._fields["sharing_group_id"], persons)
     persons.flush_recordset(["sharing_group_id"])
-    # Each SPIP officer of the load test is SPIP referent of PORTAL_PERSONS files
-    # shared with the SPIP (the consent's sharing, as the addon computes it); the
-    # portal's own rule then says what they see.
-    officers = env["res.users"].search([("login", "=like", "spip%")], order="id")
-    if officers:
-        shared = env["siao.detainee"].search(
-            [
-                ("company_id", "=", officers[0].company_id.id),
-                ("sharing_group_id", "=", env.ref("siao_justice.group_siao_reader").id),
-            ],
-            limit=len(officers) * PORTAL_PERSONS,
-            order="id",
-        )
-        cr.execute(
-            SQL(
-                """UPDATE siao_detainee d
-                      SET spip_referent_id = (%s::int[])[1 + mod(s.k, %s)]
-                     FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k
-                             FROM siao_detainee WHERE id = ANY(%s)) s
-                    WHERE s.id = d.id""",
-                officers.partner_id.ids,
-                len(officers),
-                shared.ids,
-            )
-        )
-        env.invalidate_all()
-        seen = env["siao.detainee"].search_count(
-            env["siao.detainee"]._siao_portal_domain(officers[0])
-        )
-        print(f"portal: {len(officers)} SPIP officers, {seen} persons shown to each")
+    portal_referents(env)
     # The requests' horizon is their person's (a stored related value): the ORM
     # writes it, by batches.
     Request = env["siao.request"].with_context(active_test=False)

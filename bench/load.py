@@ -260,14 +260,8 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def main():
-    url, db, seconds, think, specs_path, out_path = sys.argv[1:7]
-    servers = sys.argv[7] if len(sys.argv) > 7 else "1"
-    seconds, think = float(seconds), float(think)
-    with open(specs_path, encoding="utf-8") as specs_file:
-        specs = json.load(specs_file)["specs"]
-    with open(out_path, encoding="utf-8") as out_file:
-        data = json.load(out_file)
+def idle_of(data, url, db, specs):
+    """The idle server's latencies, measured once and kept in the output."""
     if "idle" not in data:
         data["idle"] = idle_baseline(url, db, specs, IDLE_PASSES)
         print(f"idle server, one request at a time ({IDLE_PASSES} passes):")
@@ -276,7 +270,42 @@ def main():
                 f"  idle: {name:<18} {row['count']:>6} done  "
                 f"p50 {row['p50_ms']:>8.1f} ms  p95 {row['p95_ms']:>8.1f} ms"
             )
-    idle = data["idle"]
+    return data["idle"]
+
+
+def load_rows(samples, idle, elapsed):
+    """Per operation under load: its count, rate and latencies, against the idle
+    server's."""
+    rows = []
+    for name, values in sorted(samples.items()):
+        row = {
+            "operation": f"under load: {name}",
+            "count": len(values),
+            "per_second": round(len(values) / elapsed, 2),
+            "p50_ms": round(statistics.median(values) * 1000, 1),
+            "p95_ms": round(percentile(values, 0.95) * 1000, 1),
+        }
+        if name in idle:
+            row["p95_to_idle"] = round(row["p95_ms"] / idle[name]["p95_ms"], 1)
+        rows.append(row)
+        print(
+            f"  {row['operation']:<24} {row['count']:>6} done  "
+            f"{row['per_second']:>7.2f}/s  p50 {row['p50_ms']:>8.1f} ms  "
+            f"p95 {row['p95_ms']:>8.1f} ms  "
+            f"(p95 {row.get('p95_to_idle', '-')}x the idle server's)"
+        )
+    return rows
+
+
+def main():
+    url, db, seconds, think, specs_path, out_path = sys.argv[1:7]
+    servers = sys.argv[7] if len(sys.argv) > 7 else "1"
+    seconds, think = float(seconds), float(think)
+    with open(specs_path, encoding="utf-8") as specs_file:
+        specs = json.load(specs_file)["specs"]
+    with open(out_path, encoding="utf-8") as out_file:
+        data = json.load(out_file)
+    idle = idle_of(data, url, db, specs)
     users = [User(url, db, f"load{n}") for n in range(LOAD_USERS)]
     samples, errors, lock = {}, [], threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -324,24 +353,7 @@ def main():
         f"through nginx to {servers} Odoo server(s) of 2 workers",
         flush=True,
     )
-    rows = []
-    for name, values in sorted(samples.items()):
-        row = {
-            "operation": f"under load: {name}",
-            "count": len(values),
-            "per_second": round(len(values) / elapsed, 2),
-            "p50_ms": round(statistics.median(values) * 1000, 1),
-            "p95_ms": round(percentile(values, 0.95) * 1000, 1),
-        }
-        if name in idle:
-            row["p95_to_idle"] = round(row["p95_ms"] / idle[name]["p95_ms"], 1)
-        rows.append(row)
-        print(
-            f"  {row['operation']:<24} {row['count']:>6} done  "
-            f"{row['per_second']:>7.2f}/s  p50 {row['p50_ms']:>8.1f} ms  "
-            f"p95 {row['p95_ms']:>8.1f} ms  "
-            f"(p95 {row.get('p95_to_idle', '-')}x the idle server's)"
-        )
+    rows = load_rows(samples, idle, elapsed)
     print(f"  errors: {len(errors)}")
     for error in errors[:5]:
         print(f"    {error[:300]}")

@@ -298,6 +298,13 @@ def emptied_then(
 
 
 def measure_crons(root, scale):
+    measure_horizon_cron(root)
+    measure_deadline_crons(root)
+    measure_retention_cron(root)
+
+
+def measure_horizon_cron(root):
+    """The release horizon's nightly job against a per-record ORM loop."""
     Person = root["siao.detainee"]
 
     def orm_loop(today):
@@ -348,8 +355,11 @@ def measure_crons(root, scale):
             loop_queries,
             ratio=round(loop_seconds / seconds, 1),
         )
-    # Deadline activities: the first pass (the generated backlog scheduled again
-    # from none), then a day's run.
+
+
+def measure_deadline_crons(root):
+    """Deadline activities: the first pass (the generated backlog scheduled again
+    from none), then a day's run."""
     Alert = root["siao.deadline.alert"]
     seconds, queries, created = emptied_then(
         root,
@@ -366,7 +376,12 @@ def measure_crons(root, scale):
     )
     seconds, queries, _r = timed(root, Alert._cron_schedule_deadlines, runs=3)
     record("cron: deadline activities, daily pass", seconds, queries)
-    # Retention: a day's anonymisation (rolled back so each run has the same work).
+
+
+def measure_retention_cron(root):
+    """Retention: a day's anonymisation (rolled back so each run has the same
+    work)."""
+    Person = root["siao.detainee"]
     due = Person.with_context(active_test=False).search(
         Person._retention_domain(root.company.siao_today())
     )
@@ -481,51 +496,94 @@ def plain_export_writer():
     return PlainExportWriter
 
 
+def workbook_domain(manager, wizard, model):
+    """The rows of a subject's sheet, and the date field that orders them."""
+    date_field = manager["report.siao_justice.cpom_workbook"]._date_field(model)
+    return [
+        ("company_id", "in", wizard.company_ids.ids),
+        (date_field, ">=", wizard.date_from),
+        (date_field, "<=", wizard.date_to),
+    ], date_field
+
+
+def workbook_by_generic_export(manager, wizard, sheets):
+    """Odoo's generic export: export_data of the same rows and columns."""
+    outputs = []
+    for _name, model, columns in sheets:
+        domain, date_field = workbook_domain(manager, wizard, model)
+        records = manager[model].search(domain, order=f"{date_field}, id")
+        rows = records.export_data(columns)["datas"]
+        info = manager[model].fields_get(columns, ["string", "type"])
+        with plain_export_writer()(
+            [info[c] for c in columns],
+            [info[c]["string"] for c in columns],
+            len(rows),
+        ) as writer:
+            for row_index, row in enumerate(rows, start=1):
+                for column, value in enumerate(row):
+                    writer.write_cell(row_index, column, value)
+        outputs.append(writer.value)
+    return outputs
+
+
+def workbook_floor(manager, wizard, sheets):
+    """One raw SQL fetch per sheet, cells written in constant_memory mode."""
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
+    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    for name, model, columns in sheets:
+        sheet = workbook.add_worksheet(name)
+        date_field = manager["report.siao_justice.cpom_workbook"]._date_field(model)
+        manager.cr.execute(
+            SQL(
+                "SELECT %s FROM %s WHERE company_id = ANY(%s) AND %s BETWEEN %s "
+                "AND %s ORDER BY %s, id",
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+                SQL.identifier(manager[model]._table),
+                wizard.company_ids.ids,
+                SQL.identifier(date_field),
+                wizard.date_from,
+                wizard.date_to,
+                SQL.identifier(date_field),
+            )
+        )
+        for row_index, row in enumerate(manager.cr.fetchall(), start=1):
+            for column, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, date):
+                    sheet.write_datetime(row_index, column, value, date_format)
+                else:
+                    sheet.write(row_index, column, value)
+    workbook.close()
+    return output.getvalue()
+
+
 def measure_workbook(manager, scale):
     year = manager.company.siao_today().year - 1
     Wizard = manager["siao.cpom.report.wizard"]
     wizard = Wizard.create(
         {"date_from": date(year, 1, 1), "date_to": date(year, 12, 31)}
     )
-    sheets = wizard._subject_sheets()
+    Workbook = manager["report.siao_justice.cpom_workbook"]
+    sheets = Workbook._subject_sheets()
 
-    def domain_of(model):
-        date_field = wizard._date_field(model)
-        return [
-            ("company_id", "in", wizard.company_ids.ids),
-            (date_field, ">=", wizard.date_from),
-            (date_field, "<=", wizard.date_to),
-        ], date_field
+    def export_data():
+        return workbook_by_generic_export(manager, wizard, sheets)
+
+    def floor():
+        return workbook_floor(manager, wizard, sheets)
 
     cells = 0
     for _name, model, columns in sheets:
-        domain, _date_field = domain_of(model)
+        domain, _date_field = workbook_domain(manager, wizard, model)
         cells += manager[model].search_count(domain) * len(columns)
 
-    seconds, queries, data = timed(manager, wizard._build_workbook, runs=3)
+    seconds, queries, data = timed(manager, wizard._render_workbook, runs=3)
     ours = seconds
     record(
         "CPOM workbook of a year (ours)", seconds, queries, cells=cells, bytes=len(data)
     )
-
-    def export_data():
-        """Odoo's generic export: export_data of the same rows and columns."""
-        outputs = []
-        for _name, model, columns in sheets:
-            domain, date_field = domain_of(model)
-            records = manager[model].search(domain, order=f"{date_field}, id")
-            rows = records.export_data(columns)["datas"]
-            info = manager[model].fields_get(columns, ["string", "type"])
-            with plain_export_writer()(
-                [info[c] for c in columns],
-                [info[c]["string"] for c in columns],
-                len(rows),
-            ) as writer:
-                for row_index, row in enumerate(rows, start=1):
-                    for column, value in enumerate(row):
-                        writer.write_cell(row_index, column, value)
-            outputs.append(writer.value)
-        return outputs
 
     seconds, queries, _r = timed(manager, export_data, runs=3)
     record(
@@ -534,38 +592,6 @@ def measure_workbook(manager, scale):
         queries,
         ratio_to_ours=round(seconds / ours, 2),
     )
-
-    def floor():
-        """One raw SQL fetch per sheet, cells written in constant_memory mode."""
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
-        date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
-        for name, model, columns in sheets:
-            sheet = workbook.add_worksheet(name)
-            date_field = wizard._date_field(model)
-            manager.cr.execute(
-                SQL(
-                    "SELECT %s FROM %s WHERE company_id = ANY(%s) AND %s BETWEEN %s "
-                    "AND %s ORDER BY %s, id",
-                    SQL(", ").join(SQL.identifier(c) for c in columns),
-                    SQL.identifier(manager[model]._table),
-                    wizard.company_ids.ids,
-                    SQL.identifier(date_field),
-                    wizard.date_from,
-                    wizard.date_to,
-                    SQL.identifier(date_field),
-                )
-            )
-            for row_index, row in enumerate(manager.cr.fetchall(), start=1):
-                for column, value in enumerate(row):
-                    if value is None:
-                        continue
-                    if isinstance(value, date):
-                        sheet.write_datetime(row_index, column, value, date_format)
-                    else:
-                        sheet.write(row_index, column, value)
-        workbook.close()
-        return output.getvalue()
 
     seconds, queries, _r = timed(manager, floor, runs=3)
     record(
@@ -576,7 +602,7 @@ def measure_workbook(manager, scale):
     )
     # Peak memory (Python allocations), separate runs: tracing slows the code.
     for label, func in (
-        ("ours", wizard._build_workbook),
+        ("ours", wizard._render_workbook),
         ("generic export", export_data),
     ):
         manager.invalidate_all()

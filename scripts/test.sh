@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: lint, the wheel check (scripts/wheel_check.sh), the upgrade check
-# (scripts/upgrade_check.sh), then the addon's tests on a fresh database, then tests/
-# (if any).
+# (scripts/upgrade_check.sh), Odoo's own tests of what the addon extends
+# (scripts/odoo_tests_check.sh), then the addon's tests on a fresh database, then
+# tests/ (if any).
 # Fails on any failing test and on any line of an Odoo log that is not a well-formed
 # INFO record (log_check in common.sh: warnings, errors, tracebacks, raw stderr).
 source "$(dirname "$0")/common.sh"
@@ -28,6 +29,9 @@ if "$ROOT/scripts/wheel_check.sh"; then passed=$((passed + 1)); else failed=$((f
 
 say "upgrade: the previous version's database, with its demo data, upgraded to this checkout"
 if "$ROOT/scripts/upgrade_check.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); say "upgrade check FAILED"; fi
+
+say "Odoo's own tests of what siao_justice extends, with siao_justice installed first"
+if "$ROOT/scripts/odoo_tests_check.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); say "Odoo's own tests FAILED"; fi
 
 # The browser's first start for a user builds its caches (fonts...): done here, so
 # that the first tour's browser starts within the time Odoo gives it (10 s).

@@ -17,6 +17,8 @@
         "base_import",
         "portal",
         "board",
+        # The CPOM workbook: OCA's XLSX reports.
+        "report_xlsx",
         # The person's rights: OCA's register, Odoo's lookup, two-factor logins.
         "privacy",
         "privacy_lookup",
@@ -35,6 +37,7 @@
         "report/siao_commission_minutes.xml",
         "report/siao_person_documents.xml",
         "report/siao_person_rights.xml",
+        "report/siao_cpom_workbook.xml",
         "views/res_partner_views.xml",
         "views/siao_request_views.xml",
         "views/siao_housing_place_views.xml",

@@ -19,13 +19,13 @@ UPLOAD_FORM_BYTES = 64 * 2**10
 
 class SiaoPortal(CustomerPortal):
     """The SPIP's side: what an officer with a portal account may see of the persons
-    they follow, read as superuser behind one rule (``_siao_portal_domain``)."""
+    they follow, read as superuser behind one rule (``_portal_domain``)."""
 
     def _siao_persons(self):
         Person = request.env["siao.detainee"]
-        return Person.sudo().with_context(
-            active_test=False
-        ), Person._siao_portal_domain(request.env.user)
+        return Person.sudo().with_context(active_test=False), Person._portal_domain(
+            request.env.user
+        )
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -56,7 +56,7 @@ class SiaoPortal(CustomerPortal):
         values.update(
             {
                 "persons": persons,
-                "summaries": persons._siao_portal_summaries(),
+                "summaries": persons._portal_summaries(),
                 "pager": page_pager,
                 "page_name": "siao_persons",
                 "default_url": "/my/siao",
@@ -69,13 +69,13 @@ class SiaoPortal(CustomerPortal):
     def siao_portal_person(self, person_id, **kw):
         person = self._siao_portal_person(person_id)
         record_access(request.env, person.ids, "portal")
-        requests, reservations = person._siao_housing_solution()
+        requests, reservations = person._housing_solution()
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "person": person,
-                "summary": person._siao_portal_summaries()[person],
-                "exchange": person._siao_portal_exchange(request.env.user),
+                "summary": person._portal_summaries()[person],
+                "exchange": person._portal_exchange(request.env.user),
                 "attestation": bool(requests or reservations),
                 "page_name": "siao_person",
             }

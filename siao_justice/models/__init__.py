@@ -1,4 +1,6 @@
 from . import siao_input_validation
+from . import siao_person_record
+from . import siao_step_buttons
 from . import mail_thread
 from . import mail_message
 from . import mail_activity

@@ -1,6 +1,8 @@
 from odoo import _, api, models
 from odoo.exceptions import ValidationError
 
+from .record_tools import readable_by
+
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
@@ -31,7 +33,7 @@ class MailActivity(models.Model):
         for (model, user), ids in groups.items():
             records = self.env[model].browse(ids)
             records.check_access("write")
-            if user and records._siao_readable_by(user) != records:
+            if user and readable_by(records, user) != records:
                 raise ValidationError(
                     _(
                         "This activity is assigned to someone who cannot read the "

@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.osv import expression
 
+from .record_tools import is_person_record, masked_name
+
 
 class MailMessage(models.Model):
     _inherit = "mail.message"
@@ -35,7 +37,7 @@ class MailMessage(models.Model):
             if user.share:
                 if name != "siao.spip.exchange":
                     continue
-                ids = Model._siao_usable_by(user).ids
+                ids = Model._usable_by(user).ids
             elif Model.has_access("read"):
                 ids = Model.with_context(active_test=False)._search([])
             else:
@@ -72,7 +74,7 @@ class MailMessage(models.Model):
             )
             if user.share:
                 allowed = (
-                    records.sudo() & records.sudo()._siao_usable_by(user)
+                    records.sudo() & records.sudo()._usable_by(user)
                     if name == "siao.spip.exchange"
                     else records.browse()
                 )
@@ -101,7 +103,7 @@ class MailMessage(models.Model):
             return
         readable = ours.with_env(self.env(su=False))._filtered_access("read")
         for message in ours - readable.with_env(self.env):
-            message.display_name = self.env._("Confidential file")
+            message.display_name = masked_name(self.env)
 
     @api.model
     def _get_record_name(self, values):
@@ -112,10 +114,6 @@ class MailMessage(models.Model):
         res_id = values.get("res_id", self.env.context.get("default_res_id"))
         if model and res_id and model.startswith("siao.") and model in self.env:
             record = self.env[model].sudo().browse(res_id).exists()
-            if (
-                record
-                and hasattr(record, "_siao_keeps_name_out")
-                and record._siao_keeps_name_out()
-            ):
-                return self.env._("Confidential file")
+            if record and is_person_record(record) and record._keeps_name_out():
+                return masked_name(self.env)
         return super()._get_record_name(values)

@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from .record_tools import is_person_record, masked_name
+
 # Changes after which the followers and activities of a file are checked again.
 FOLLOWERS_CHECKED_ON = {
     "detainee_id",
@@ -20,21 +22,21 @@ class MailThread(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        if hasattr(records, "_siao_keep_to_readers"):
-            records._siao_keep_to_readers()
+        if is_person_record(records):
+            records._keep_to_readers()
         return records
 
     def write(self, vals):
         result = super().write(vals)
-        if FOLLOWERS_CHECKED_ON & set(vals) and hasattr(self, "_siao_keep_to_readers"):
-            self._siao_keep_to_readers()
+        if FOLLOWERS_CHECKED_ON & set(vals) and is_person_record(self):
+            self._keep_to_readers()
             if self._name == "siao.detainee":
-                for records in self._siao_owned_records().values():
-                    if hasattr(records, "_siao_keep_to_readers"):
-                        records._siao_keep_to_readers()
+                for records in self._owned_records().values():
+                    if is_person_record(records):
+                        records._keep_to_readers()
             elif "detainee_id" in self._fields:
                 # A measure handed over: its former worker no longer reads the file.
-                self.sudo().detainee_id._siao_keep_to_readers()
+                self.sudo().detainee_id._keep_to_readers()
         return result
 
     @api.model
@@ -60,24 +62,20 @@ class MailThread(models.AbstractModel):
         covers); a confidential file's name no one in their header. Nothing is
         written on a limited file, nor on its records, but by the application's own
         notices."""
-        if not self.env.su and hasattr(self, "_siao_check_frozen"):
-            self._siao_check_frozen([{}], creating=False)
-        of_a_file = getattr(self, "_siao_may_receive", None) and (
-            self._name == "siao.detainee" or "detainee_id" in self._fields
-        )
-        if of_a_file and len(self) == 1:
-            if self._siao_keeps_name_out():
-                kwargs["record_name"] = self.env._("Confidential file")
+        person_record = is_person_record(self)
+        if person_record and not self.env.su:
+            self._check_frozen([{}], creating=False)
+        if person_record and len(self) == 1 and self._person() is not None:
+            if self._keeps_name_out():
+                kwargs["record_name"] = masked_name(self.env)
             if kwargs.get("partner_ids"):
                 partners = self.env["res.partner"].sudo().browse(kwargs["partner_ids"])
                 kwargs["partner_ids"] = [
-                    partner.id
-                    for partner in partners
-                    if self._siao_may_receive(partner)
+                    partner.id for partner in partners if self._may_receive(partner)
                 ]
         message = super().message_post(**kwargs)
-        if getattr(self, "_siao_support_act", False):
-            self._siao_contact_made()
+        if person_record:
+            self._contact_made()
         return message
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
@@ -85,6 +83,6 @@ class MailThread(models.AbstractModel):
         result = super().message_subscribe(
             partner_ids=partner_ids, subtype_ids=subtype_ids
         )
-        if hasattr(self, "_siao_keep_to_readers"):
-            self._siao_keep_to_readers(reassign=False)
+        if is_person_record(self):
+            self._keep_to_readers(reassign=False)
         return result

@@ -89,7 +89,7 @@ class PrivacyLookupWizard(models.TransientModel):
         persons = self._siao_persons_found()
         if not persons:
             return []
-        found = {"siao.detainee": persons, **persons._siao_owned_records()}
+        found = {"siao.detainee": persons, **persons._owned_records()}
         rows = []
         for model, records in found.items():
             if not records or records._transient:
@@ -162,7 +162,7 @@ class PrivacyLookupWizardLine(models.TransientModel):
             self.env["siao.detainee"].sudo().browse(lines.mapped("res_id")).exists()
         )
         for person in persons:
-            if record in person._siao_owned_records().get(record._name, ()):
+            if record in person._owned_records().get(record._name, ()):
                 return person
         return persons.browse()
 

@@ -81,7 +81,9 @@ class ResCompany(models.Model):
         _tz_get,
         string="Time zone of the association's day",
         default=DEFAULT_TIMEZONE,
-        required=True,
+        # Not NOT NULL in the database: a company created while the addon is not
+        # loaded yet (another module's data or tests, earlier in the graph) gets
+        # none, and is on the default zone (read through _siao_zones).
         help="The business day (release today, deadlines, horizons, retention, the "
         "CPOM's periods) is the date in this time zone, whatever the time zone of "
         "the user or of the server.",
@@ -242,7 +244,10 @@ class ResCompany(models.Model):
         database when a company is created, archived or changes its setting
         (``cache_invalidation_fields``)."""
         companies = self.sudo().with_context(active_test=False).search([])
-        return {company.id: company.siao_timezone for company in companies}
+        return {
+            company.id: company.siao_timezone or DEFAULT_TIMEZONE
+            for company in companies
+        }
 
     # ---- The register of processing activities reads the settings ----
     @api.model_create_multi

@@ -138,9 +138,9 @@ class ResPartner(models.Model):
             for name in SIAO_FIELDS:
                 if isinstance(vals, dict) and name in vals:
                     field = self._fields[name]
-                    reason = checker._siao_value_problem(field, vals[name])
+                    reason = checker._value_problem(field, vals[name])
                     if reason:
-                        raise checker._siao_invalid(field, reason)
+                        raise checker._invalid(field, reason)
 
     @api.constrains("siret")
     def _check_siao_siret(self):

@@ -2,6 +2,8 @@ from collections import defaultdict
 
 from odoo import api, models
 
+from .record_tools import is_person_record
+
 # The user's values that decide what they read: when one changes, the files they
 # follow, and the activities they are given, are checked again.
 ACCESS_FIELDS = ("groups_id", "company_ids", "company_id", "active", "share")
@@ -101,7 +103,7 @@ class ResUsers(models.Model):
     def _siao_recheck_followed_records(self):
         """A user who no longer reads a file (another role, another company,
         archived) stops following it and its records, and their activities there
-        go to its referent (_siao_keep_to_readers)."""
+        go to its referent (_keep_to_readers)."""
         if not self:
             return
         records = defaultdict(set)
@@ -120,6 +122,6 @@ class ResUsers(models.Model):
             records[activity.res_model].add(activity.res_id)
         for model, ids in records.items():
             Model = self.env.get(model)
-            if Model is None or not hasattr(Model, "_siao_keep_to_readers"):
+            if Model is None or not is_person_record(Model):
                 continue
-            Model.browse(ids).sudo().exists()._siao_keep_to_readers()
+            Model.browse(ids).sudo().exists()._keep_to_readers()

@@ -11,6 +11,8 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from .record_tools import is_person_record
+
 ACCESS_WAYS = [
     ("form", "File opened"),
     ("list", "Listed"),
@@ -104,7 +106,7 @@ class SiaoAccessLog(models.Model):
     _order = "date desc, id desc"
     _log_access = False
     # Not a record of the file: it outlives the file's moves, merges and deletion,
-    # and is not part of the person's data (siao.detainee._siao_belonging_fields).
+    # and is not part of the person's data (siao.detainee._belonging_fields).
     _siao_apart = True
 
     user_id = fields.Many2one(
@@ -217,17 +219,19 @@ class SiaoInputValidation(models.AbstractModel):
     export, ``copy_data``) and every record of it (a request, a measure, a case...:
     a reading of its file), in the way of the outer call (a list's rows read by
     the list). Aggregates that return many records' values in one row are refused.
-    A name shown in a relation (``display_name``) is no reading of the file."""
+    A name shown in a relation (``display_name``) is no reading of the file. On
+    every model of the addon, not only a person's records: a meeting's form reads
+    its cases, a place's its bookings (its reads run on a read/write cursor)."""
 
     _inherit = "siao.input.validation"
 
-    def _siao_read_way(self, way):
+    def _read_way(self, way):
         given = self.env.context.get(WAY)
         if isinstance(given, tuple) and len(given) == 2 and given[1] is TRUSTED:
             return given[0]
         return way
 
-    def _siao_persons_read(self):
+    def _persons_read(self):
         """The files whose data these records are: the files themselves, or the
         file each belongs to (found from the registry); none for a wizard."""
         Person = self.env["siao.detainee"]
@@ -239,24 +243,24 @@ class SiaoInputValidation(models.AbstractModel):
         field = records._fields.get("detainee_id")
         if field is not None and field.comodel_name == Person._name:
             return records.detainee_id
-        for model, fname in Person._siao_belonging_fields():
+        for model, fname in Person._belonging_fields():
             parents = records[fname] if model == self._name else None
-            if parents is not None and hasattr(parents, "_siao_persons_read"):
-                return parents._siao_persons_read()
+            if parents is not None and is_person_record(parents):
+                return parents._persons_read()
         return Person
 
     def _siao_persons_printed(self):
         """The files a document of these records shows (the minutes: the persons
         of their cases)."""
-        return self._siao_persons_read()
+        return self._persons_read()
 
-    def _siao_log_reads(self, way, records=None):
+    def _log_reads(self, way, records=None):
         """Log the reading of ``records`` (these records by default); the calls
         made for it read in the same way."""
-        way = self._siao_read_way(way)
+        way = self._read_way(way)
         if not self.env.su:
             read = self if records is None else records
-            record_access(self.env, read._siao_persons_read().ids, way)
+            record_access(self.env, read._persons_read().ids, way)
         return self.with_context(**{WAY: (way, TRUSTED)})
 
     @logs_reads
@@ -264,7 +268,7 @@ class SiaoInputValidation(models.AbstractModel):
         # Only the ids and the name (a relation, shown by Odoo as the superuser)
         # read nothing of the file.
         if reads_data(specification):
-            self = self._siao_log_reads("form")
+            self = self._log_reads("form")
         return super().web_read(specification)
 
     @logs_reads
@@ -273,7 +277,7 @@ class SiaoInputValidation(models.AbstractModel):
         self, domain, specification, offset=0, limit=None, order=None, count_limit=None
     ):
         # Its rows are read by web_read, in this list's way.
-        lister = self.with_context(**{WAY: (self._siao_read_way("list"), TRUSTED)})
+        lister = self.with_context(**{WAY: (self._read_way("list"), TRUSTED)})
         return super(SiaoInputValidation, lister).web_search_read(
             domain,
             specification,
@@ -285,7 +289,7 @@ class SiaoInputValidation(models.AbstractModel):
 
     @logs_reads
     def read(self, fields=None, load="_classic_read"):
-        reader = self._siao_log_reads("read") if reads_data(fields) else self
+        reader = self._log_reads("read") if reads_data(fields) else self
         return super(SiaoInputValidation, reader).read(fields=fields, load=load)
 
     @logs_reads
@@ -297,17 +301,17 @@ class SiaoInputValidation(models.AbstractModel):
             domain, fields, offset=offset, limit=limit, order=order, **read_kwargs
         )
         if reads_data(fields):
-            self._siao_log_reads("read", self.browse([row["id"] for row in rows]))
+            self._log_reads("read", self.browse([row["id"] for row in rows]))
         return rows
 
     def export_data(self, fields_to_export):
-        return super(SiaoInputValidation, self._siao_log_reads("export")).export_data(
+        return super(SiaoInputValidation, self._log_reads("export")).export_data(
             fields_to_export
         )
 
     @logs_reads
     def copy_data(self, default=None):
-        self._siao_log_reads("read")
+        self._log_reads("read")
         return super().copy_data(default=default)
 
     @api.model

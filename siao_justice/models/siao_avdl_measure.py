@@ -5,9 +5,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .record_tools import one_per_person_in_states, wizard_action
 from .res_company import DEFAULT_TIMEZONE, company_today, flag_domain, local_day
 from .siao_housing_place import PLACE_TYPES
-from .siao_input_validation import one_per_person_in_states
 
 MEASURE_STATES = [
     ("waiting", "Waiting list"),
@@ -84,10 +84,15 @@ def cancel_extra_open_measures(cr, today=None):
 class SiaoAvdlMeasure(models.Model):
     _name = "siao.avdl.measure"
     _description = "AVDL Justice measure"
-    _inherit = ["mail.thread", "mail.activity.mixin", "siao.input.validation"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "siao.person.record",
+        "siao.step.buttons",
+    ]
     _order = "state, referral_date, id"
     _check_company_auto = True
-    _siao_support_act = True
+    _support_act = True
 
     name = fields.Char(compute="_compute_name", store=True)
     detainee_id = fields.Many2one(
@@ -199,7 +204,7 @@ class SiaoAvdlMeasure(models.Model):
         # Said in the record's own words (and gender, in French).
         return _("AVDL Justice measure created")
 
-    def _siao_step_buttons(self):
+    def _step_buttons(self):
         return {
             "action_start": MEASURE_STEPS["start"],
             "action_enter_housing": MEASURE_STEPS["enter_housing"],
@@ -244,8 +249,8 @@ class SiaoAvdlMeasure(models.Model):
                     "measure, which is kept. A person holds one measure at a time."
                 ),
             )
-        measures._siao_keep_to_readers()
-        measures.detainee_id._siao_keep_to_readers()
+        measures._keep_to_readers()
+        measures.detainee_id._keep_to_readers()
         measures._announce_next_in_queue()
 
     # ---- Computes ----
@@ -259,7 +264,7 @@ class SiaoAvdlMeasure(models.Model):
     def _compute_display_name(self):
         for measure in self:
             measure.display_name = measure.name or ""
-        self._siao_hide_unreadable_names()
+        self._hide_unreadable_names()
 
     @api.depends("housing_entry_date", "period_months", "renewal_count")
     def _compute_end_date(self):
@@ -399,7 +404,7 @@ class SiaoAvdlMeasure(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        checked = self._siao_boundary(vals_list, creating=True)
+        checked = self._boundary(vals_list, creating=True)
         self._check_may_give_access(
             self.env["siao.detainee"].browse(
                 [vals["detainee_id"] for vals in vals_list if vals.get("detainee_id")]
@@ -429,7 +434,7 @@ class SiaoAvdlMeasure(models.Model):
         return measures
 
     def write(self, vals):
-        checked = self._siao_boundary([vals])
+        checked = self._boundary([vals])
         if "user_id" in vals:
             self._check_may_give_access(self.detainee_id)
         if "user_id" in vals or "company_id" in vals:
@@ -562,8 +567,8 @@ class SiaoAvdlMeasure(models.Model):
             measures.sudo().write(dict(values, file_until=today))
         (self - leaving).sudo().write(values)
         # Its worker no longer reads a confidential file: no more of its news.
-        self._siao_keep_to_readers()
-        self.sudo().detainee_id._siao_keep_to_readers()
+        self._keep_to_readers()
+        self.sudo().detainee_id._keep_to_readers()
         leaving._announce_next_in_queue()
 
     def _announce_next_in_queue(self):
@@ -608,19 +613,19 @@ class SiaoAvdlMeasure(models.Model):
 
     def action_open_renew_wizard(self):
         self.ensure_one()
-        return self._siao_wizard("siao.avdl.renew.wizard", measure_id=self.id)
+        return wizard_action(self.env, "siao.avdl.renew.wizard", measure_id=self.id)
 
     def action_open_close_wizard(self):
         self.ensure_one()
-        return self._siao_wizard(
-            "siao.avdl.close.wizard", measure_id=self.id, kind="close"
+        return wizard_action(
+            self.env, "siao.avdl.close.wizard", measure_id=self.id, kind="close"
         )
 
     def action_open_cancel_wizard(self):
         self._check_state(MEASURE_STEPS["cancel"])
         self.ensure_one()
-        return self._siao_wizard(
-            "siao.avdl.close.wizard", measure_id=self.id, kind="cancel"
+        return wizard_action(
+            self.env, "siao.avdl.close.wizard", measure_id=self.id, kind="cancel"
         )
 
     @api.model

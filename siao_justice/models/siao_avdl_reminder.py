@@ -4,7 +4,7 @@ from odoo import fields, models
 class SiaoAvdlReminder(models.Model):
     _name = "siao.avdl.reminder"
     _description = "AVDL end-of-period reminder sent"
-    _inherit = ["siao.input.validation"]
+    _inherit = ["siao.person.record"]
 
     measure_id = fields.Many2one(
         "siao.avdl.measure", required=True, ondelete="cascade", index=True

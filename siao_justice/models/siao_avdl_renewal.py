@@ -6,7 +6,7 @@ from .res_company import company_today
 class SiaoAvdlRenewal(models.Model):
     _name = "siao.avdl.renewal"
     _description = "AVDL measure renewal"
-    _inherit = ["siao.input.validation"]
+    _inherit = ["siao.person.record"]
     _order = "date, id"
 
     measure_id = fields.Many2one(

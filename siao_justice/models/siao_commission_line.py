@@ -5,8 +5,8 @@ from lxml import etree
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .record_tools import masked_name, readable_by, without_defaults
 from .siao_detainee import RELEASE_HORIZONS
-from .siao_input_validation import without_defaults
 
 SEQUENCE_ORIGIN = date(2000, 1, 1)
 NO_DATE_SEQUENCE = 1_000_000
@@ -38,10 +38,10 @@ DECISION_DAYS = 7
 class SiaoCommissionLine(models.Model):
     _name = "siao.commission.line"
     _description = "Case reviewed by the commission"
-    _inherit = ["siao.input.validation"]
+    _inherit = ["siao.person.record"]
     _order = "meeting_id, sequence, id"
     _check_company_auto = True
-    _siao_support_act = True
+    _support_act = True
 
     meeting_id = fields.Many2one(
         "siao.commission.meeting",
@@ -111,9 +111,7 @@ class SiaoCommissionLine(models.Model):
     @api.depends("place_id", "detainee_id")
     def _compute_place_mismatch(self):
         for record in self:
-            record.place_mismatch = record.place_id._siao_mismatch_note(
-                record.detainee_id
-            )
+            record.place_mismatch = record.place_id._mismatch_note(record.detainee_id)
 
     _sql_constraints = [
         (
@@ -128,7 +126,7 @@ class SiaoCommissionLine(models.Model):
     def _compute_display_name(self):
         for line in self:
             line.display_name = line.detainee_id.name or ""
-        self._siao_hide_unreadable_names()
+        self._hide_unreadable_names()
 
     def _minutes_person(self):
         """What the minutes show of the case's person: the minutes are shared with
@@ -139,7 +137,7 @@ class SiaoCommissionLine(models.Model):
         line = self.sudo()
         person = line.detainee_id
         if person.confidential:
-            return {"name": self.env._("Confidential file"), "prison": "", "note": ""}
+            return {"name": masked_name(self.env), "prison": "", "note": ""}
         # The minutes are attached to the meeting, which the readers (SPIP staff)
         # read: a name needs a consent that covers the SPIP, and every participant.
         readers = self.env.ref("siao_justice.group_siao_reader")
@@ -162,7 +160,7 @@ class SiaoCommissionLine(models.Model):
     @api.constrains("action_user_id", "detainee_id")
     def _check_action_user_reads_person(self):
         for line in self.sudo().filtered("action_user_id"):
-            if not line.detainee_id._siao_readable_by(line.action_user_id):
+            if not readable_by(line.detainee_id, line.action_user_id):
                 raise ValidationError(
                     _(
                         "The person in charge cannot read this file: choose its "
@@ -181,7 +179,7 @@ class SiaoCommissionLine(models.Model):
     # ---- Lock ----
     @api.model_create_multi
     def create(self, vals_list):
-        checked = self._siao_boundary(vals_list, creating=True)
+        checked = self._boundary(vals_list, creating=True)
         meetings = self.env["siao.commission.meeting"].browse(
             [vals["meeting_id"] for vals in vals_list if vals.get("meeting_id")]
         )
@@ -220,7 +218,7 @@ class SiaoCommissionLine(models.Model):
         return lines
 
     def write(self, vals):
-        checked = self._siao_boundary([vals])
+        checked = self._boundary([vals])
         merging = (
             self.env.su
             and self.env.context.get("siao_merge")
@@ -258,7 +256,7 @@ class SiaoCommissionLine(models.Model):
             workers = company.siao_avdl_worker_ids.filtered(
                 lambda user: user.active
                 and social_workers in user.groups_id
-                and person._siao_readable_by(user)
+                and readable_by(person, user)
             )
             if workers:
                 counts = self.env["siao.avdl.measure"]._active_file_counts(
@@ -479,7 +477,7 @@ class SiaoCommissionLine(models.Model):
                         person.user_id
                         or (
                             self.env.user
-                            if person._siao_readable_by(self.env.user)
+                            if readable_by(person, self.env.user)
                             else self.env["res.users"]
                         )
                     ).id,

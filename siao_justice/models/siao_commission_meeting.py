@@ -7,8 +7,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
+from .record_tools import without_defaults
 from .res_company import flag_domain
-from .siao_input_validation import without_defaults
 
 
 def nth_weekday_of_month(year, month, week, weekday):
@@ -34,11 +34,16 @@ MEETING_STEPS = {
 class SiaoCommissionMeeting(models.Model):
     _name = "siao.commission.meeting"
     _description = "Commission justice meeting"
-    _inherit = ["mail.thread", "mail.activity.mixin", "siao.input.validation"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "siao.input.validation",
+        "siao.step.buttons",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    def _siao_step_buttons(self):
+    def _step_buttons(self):
         return {f"action_{step}": states for step, states in MEETING_STEPS.items()}
 
     name = fields.Char(compute="_compute_name", store=True, readonly=False)
@@ -270,7 +275,7 @@ class SiaoCommissionMeeting(models.Model):
         )
         for meeting in meetings:
             meeting.write({"not_held_notice_sent": True})
-            for coordinator in self.env["siao.detainee"]._siao_coordinators(
+            for coordinator in self.env["siao.detainee"]._coordinators(
                 meeting.company_id
             ):
                 meeting.activity_schedule(

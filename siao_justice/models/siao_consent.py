@@ -25,7 +25,7 @@ MARK = object()
 class SiaoConsent(models.Model):
     _name = "siao.consent"
     _description = "Consent of the person"
-    _inherit = ["siao.input.validation"]
+    _inherit = ["siao.person.record"]
     _order = "date desc, id desc"
 
     detainee_id = fields.Many2one(

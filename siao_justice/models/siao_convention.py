@@ -289,7 +289,7 @@ class SiaoConvention(models.Model):
         self.env.add_to_compute(self._fields["step"], ended)
         for convention in conventions:
             convention.write({"end_notice_sent": True})
-            for coordinator in Person._siao_coordinators(convention.company_id):
+            for coordinator in Person._coordinators(convention.company_id):
                 convention.activity_schedule(
                     activity_type_id=activity_type.id,
                     date_deadline=today or convention.company_id.siao_today(),

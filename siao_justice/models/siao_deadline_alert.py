@@ -26,7 +26,7 @@ class SiaoDeadlineAlert(models.Model):
 
     _name = "siao.deadline.alert"
     _description = "Deadline alert sent"
-    _inherit = ["siao.input.validation"]
+    _inherit = ["siao.person.record"]
     _order = "date desc, id desc"
 
     detainee_id = fields.Many2one(

@@ -9,15 +9,15 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .record_tools import masked_name
 from .res_company import company_today, flag_domain
-from .siao_request import ANSWERING_STATES, REQUEST_STATES, TRANSITIONS
+from .siao_request import ANSWERING_STATES, REQUEST_STATES
 from .siao_rules import (
     ESTIMATED_RELEASE_INPUTS,
     ESTIMATED_RELEASE_SOURCES,
     HORIZON_MONTHS,
     LSC_MAX_SENTENCE_MONTHS,
     LSC_REMAINING_MONTHS,
-    NO_SOLUTION_OUTCOMES,
     RELEASE_HORIZON_RULES,
     RELEASE_OUTCOMES,
     housing_solution_sql,
@@ -121,11 +121,11 @@ class SiaoDetainee(models.Model):
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
-        "siao.input.validation",
+        "siao.person.record",
     ]
     _order = "estimated_release_date, name, id"
     _rec_names_search = ["name", "prison_number"]
-    _siao_stay_fields = STAY_FIELDS
+    _stay_fields = STAY_FIELDS
     _check_company_auto = True
 
     # ---- Identity ----
@@ -454,7 +454,7 @@ class SiaoDetainee(models.Model):
     def _compute_display_name(self):
         for person in self:
             person.display_name = person.name or ""
-        self._siao_hide_unreadable_names()
+        self._hide_unreadable_names()
 
     @api.depends("last_name", "first_name")
     def _compute_name(self):
@@ -669,7 +669,7 @@ class SiaoDetainee(models.Model):
         for person in self:
             person.has_housing_solution = person._origin.id in found
 
-    def _siao_housing_solution(self):
+    def _housing_solution(self):
         """(requests, reservations) that make this person's housing solution for
         the release to prepare, by the one definition (``housing_solution_sql``,
         as ``has_housing_solution`` reads it), read as superuser."""
@@ -951,21 +951,21 @@ class SiaoDetainee(models.Model):
             # The minutes now show it without name, or as a case number.
             self._render_minutes_again()
         if vals.get("confidential"):
-            self._siao_hide_name_in_messages()
+            self._hide_name_in_messages()
         if "state" in vals:
             self._touch_last_contact()  # a release, a new stay: a contact
         return result
 
-    def _siao_hide_name_in_messages(self):
+    def _hide_name_in_messages(self):
         """The messages of a file, and of its records, keep the name of their record
         (Odoo shows it, in notifications too): a confidential file's say only
         "Confidential file"."""
         threads = [("siao.detainee", self.ids)] + [
             (model, records.ids)
-            for model, records in self._siao_owned_records().items()
+            for model, records in self._owned_records().items()
             if "message_ids" in records._fields
         ]
-        label = self.env._("Confidential file")
+        label = masked_name(self.env)
         for model, ids in threads:
             self.env["mail.message"].sudo().search(
                 [("model", "=", model), ("res_id", "in", ids)]
@@ -1063,107 +1063,6 @@ class SiaoDetainee(models.Model):
                 "default_user_id": self.user_id.id or self.env.uid,
             },
         }
-
-    def action_open_release_wizard(self):
-        self.ensure_one()
-        return self._siao_wizard("siao.release.wizard", detainee_id=self.id)
-
-    def action_open_new_stay_wizard(self):
-        self.ensure_one()
-        return self._siao_wizard(
-            "siao.stay.wizard",
-            detainee_id=self.id,
-            kind="new_stay",
-            prison_id=self.prison_id.id,
-        )
-
-    def action_open_close_wizard(self):
-        self.ensure_one()
-        return self._siao_wizard("siao.stay.wizard", detainee_id=self.id, kind="close")
-
-    def action_open_transfer_wizard(self):
-        self.ensure_one()
-        return self._siao_wizard(
-            "siao.stay.wizard", detainee_id=self.id, kind="transfer"
-        )
-
-    @api.model
-    def _default_release_request_action(self, outcome):
-        """What becomes of the open SIAO request at a release, unless the worker
-        says: kept and updated when the person left without a solution."""
-        return "update" if outcome in NO_SOLUTION_OUTCOMES else "keep"
-
-    def action_record_release(
-        self, release_date=None, outcome=None, reason=None, request_action=None
-    ):
-        """Record the day of release and where the person went; the open SIAO
-        request is updated, cancelled or kept (``request_action``)."""
-        if not release_date or not outcome:
-            raise UserError(_("Give the release date and where the person went."))
-        if outcome not in dict(RELEASE_OUTCOMES):
-            raise UserError(_("Unknown release outcome."))
-        request_action = request_action or self._default_release_request_action(outcome)
-        if request_action not in dict(RELEASE_REQUEST_ACTIONS):
-            raise UserError(_("Unknown choice for the SIAO request."))
-        if outcome == "dry_exit" and reason not in dict(DRY_EXIT_REASONS):
-            raise UserError(_("A dry exit needs its reason."))
-        not_detained = self.filtered(lambda p: p.state != "detained")
-        if not_detained:
-            raise UserError(
-                _(
-                    "%(names)s is not detained any more.",
-                    names=", ".join(not_detained.mapped("name")),
-                )
-            )
-        self.with_context(**{STATE_CHANGE_CONTEXT: STATE_CHANGE_TOKEN}).write(
-            {
-                "state": "released",
-                "actual_release_date": release_date,
-                "release_outcome": outcome,
-                "dry_exit_reason": reason if outcome == "dry_exit" else False,
-            }
-        )
-        self.env["siao.deadline.alert"]._close_release_activities(self)
-        self._release_open_requests(release_date, request_action)
-        return True
-
-    def _release_open_requests(self, release_date, request_action):
-        """After a release: the open requests of the stay that ended are updated
-        (back to "to update", with an activity for their worker to give the SIAO
-        the new situation), cancelled, or kept as they are."""
-        if request_action == "keep":
-            return
-        requests = self.request_ids.filtered(lambda r: r.active and r.is_open)
-        day = fields.Date.to_date(release_date).strftime("%d/%m/%Y")
-        if request_action == "cancel":
-            requests.action_cancel(
-                reason=_("Released on %(date)s: no longer needed.", date=day)
-            )
-            return
-        requests.filtered(
-            lambda r: r.state in TRANSITIONS["to_update"][0]
-        ).action_mark_to_update()
-        outcome = self[:1].release_outcome
-        for request in requests.sudo().filtered(lambda r: r.state != "draft"):
-            env = request.with_context(
-                lang=(request.user_id or request.detainee_id.user_id).lang
-            ).env
-            request.activity_schedule(
-                act_type_xmlid="mail.mail_activity_data_todo",
-                summary=env._(
-                    "Released on %(date)s without a solution: give the SIAO the "
-                    "person's new situation",
-                    date=day,
-                )
-                if outcome in NO_SOLUTION_OUTCOMES
-                else env._(
-                    "Released on %(date)s: give the SIAO the person's new situation",
-                    date=day,
-                ),
-                user_id=(
-                    request.user_id or request.detainee_id.user_id or self.env.user
-                ).id,
-            )
 
     def action_check_deadlines(self):
         # Only for files the caller may change: the activities are created as

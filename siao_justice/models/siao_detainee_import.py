@@ -88,21 +88,21 @@ class SiaoDetainee(models.Model):
         data = [list(row) for row in data]
         errors = []
         if PRISON_COLUMN in fields:
-            errors += self._siao_import_resolve_prisons(fields, data)
+            errors += self._import_resolve_prisons(fields, data)
         if REFERENT_COLUMN in fields:
-            errors += self._siao_import_resolve_referents(fields, data)
+            errors += self._import_resolve_referents(fields, data)
         if errors:
             return {"ids": False, "messages": errors, "nextrow": 0}
-        return self._siao_import_rows(fields, data)
+        return self._import_rows(fields, data)
 
     @api.model
-    def _siao_import_rows(self, fields, data):
+    def _import_rows(self, fields, data):
         """The import of rows whose prisons are resolved: known persons matched,
         then Odoo's own load."""
-        updated_ids, errors = self._siao_import_match_persons(fields, data)
+        updated_ids, errors = self._import_match_persons(fields, data)
         if errors:
             return {"ids": False, "messages": errors, "nextrow": 0}
-        moves, errors = self._siao_import_match_identities(fields, data, updated_ids)
+        moves, errors = self._import_match_identities(fields, data, updated_ids)
         if errors:
             return {"ids": False, "messages": errors, "nextrow": 0}
         detained = self.browse(list(moves)).filtered(lambda p: p.state == "detained")
@@ -119,16 +119,16 @@ class SiaoDetainee(models.Model):
             # Imported files get their deadline activities now, not tonight.
             self.env["siao.deadline.alert"]._schedule(self.browse(result["ids"]))
         if result.get("ids") and moves:
-            result["messages"] = result.get("messages", []) + self._siao_moves_report(
+            result["messages"] = result.get("messages", []) + self._moves_report(
                 moves, set(detained.ids)
             )
         return result
 
     @api.model
-    def _siao_import_resolve_prisons(self, fields, data):
+    def _import_resolve_prisons(self, fields, data):
         """Replace the prison names of the file by the prisons' ids, in place; return
         one error message per row whose prison is unknown or ambiguous."""
-        return self._siao_import_resolve_partners(
+        return self._import_resolve_partners(
             fields,
             data,
             PRISON_COLUMN,
@@ -145,9 +145,9 @@ class SiaoDetainee(models.Model):
         )
 
     @api.model
-    def _siao_import_resolve_referents(self, fields, data):
+    def _import_resolve_referents(self, fields, data):
         """The same for the CPIP référent column: a contact of a SPIP, by name."""
-        return self._siao_import_resolve_partners(
+        return self._import_resolve_partners(
             fields,
             data,
             REFERENT_COLUMN,
@@ -167,7 +167,7 @@ class SiaoDetainee(models.Model):
         )
 
     @api.model
-    def _siao_import_resolve_partners(
+    def _import_resolve_partners(
         self, fields, data, column_name, domain, unknown, ambiguous
     ):
         """Replace the names of ``column_name`` by the ids of the contacts of
@@ -203,7 +203,7 @@ class SiaoDetainee(models.Model):
         return errors
 
     @api.model
-    def _siao_import_match_persons(self, fields, data):
+    def _import_match_persons(self, fields, data):
         """Give the rows without an ID that match an active person of the company
         (same prison, same prison number) that person's database ID; return the ids
         so matched, and an error per row that would give a second active file the
@@ -273,14 +273,14 @@ class SiaoDetainee(models.Model):
         return tuple(matched), []
 
     @api.model
-    def _siao_import_match_identities(self, fields, data, matched_ids):
+    def _import_match_identities(self, fields, data, matched_ids):
         """The rows left without an ID whose person is known by identity get that
         person's ID: {person id: row index} of these moves, and an error per row
         whose identity fits two files (the caller's own files only are looked at)."""
         if not set(IDENTITY_COLUMNS) <= set(fields):
             return {}, []
         cols = {name: fields.index(name) for name in IDENTITY_COLUMNS}
-        errors = self._siao_import_repeated_persons(data, cols)
+        errors = self._import_repeated_persons(data, cols)
         if errors or not {PRISON_ID_COLUMN, NUMBER_COLUMN} <= set(fields):
             return {}, errors
         number_col = fields.index(NUMBER_COLUMN)
@@ -341,11 +341,11 @@ class SiaoDetainee(models.Model):
         return ({}, errors) if errors else (moves, [])
 
     @api.model
-    def _siao_import_repeated_persons(self, data, cols):
+    def _import_repeated_persons(self, data, cols):
         """An error per row whose person (last name, first name, birth date) is
         already on an earlier row of the list: one person, one row."""
         errors = []
-        for index, first in self._siao_import_repeated_keys(data, cols, 1):
+        for index, first in self._import_repeated_keys(data, cols, 1):
             message = _(
                 "This person is already on row %(row)s of the list: keep one row "
                 "per person.",
@@ -355,7 +355,7 @@ class SiaoDetainee(models.Model):
         return errors
 
     @api.model
-    def _siao_import_repeated_keys(self, data, cols, key):
+    def _import_repeated_keys(self, data, cols, key):
         """(row index, index of the earlier row) of each row whose
         ``import_row_keys`` key number ``key`` is that of an earlier row; a row
         without that key is left to the import's own checks (a wrong date)."""
@@ -370,7 +370,7 @@ class SiaoDetainee(models.Model):
                 first_row[value] = index
         return repeated
 
-    def _siao_moves_report(self, moves, detained):
+    def _moves_report(self, moves, detained):
         """What the import did to the known persons it moved, row by row (persons
         the caller reads: only those are matched)."""
         messages = []
@@ -402,7 +402,7 @@ class SiaoDetainee(models.Model):
             )
         return messages
 
-    def _siao_import_move(self, values):
+    def _import_move(self, values):
         """A row of a known person with a new prison number: a transfer if they are
         detained, a new stay otherwise; the other values are written after."""
         values = dict(values)
@@ -423,7 +423,7 @@ class SiaoDetainee(models.Model):
 
     def _load_records_write(self, values):
         if self.id in self.env.context.get("siao_import_move_ids", ()):
-            values = self._siao_import_move(values)
+            values = self._import_move(values)
         if self.id in self.env.context.get("siao_import_update_ids", ()):
             # A list sent again: an empty cell means "not known", not "erase".
             values = {

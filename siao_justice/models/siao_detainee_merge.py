@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .record_tools import wizard_action
 from .siao_rules import normalise_text
 
 # Values of the merged files that are never copied into the file kept.
@@ -134,13 +135,14 @@ class SiaoDetainee(models.Model):
 
     # ---- Merge ----
     def action_open_merge_wizard(self):
-        return self._siao_wizard(
+        return wizard_action(
+            self.env,
             "siao.detainee.merge",
             detainee_ids=[fields.Command.set((self | self.duplicate_ids).ids)],
             target_id=(self | self.duplicate_ids).sorted("id")[:1].id,
         )
 
-    def _siao_merge(self, sources):
+    def _merge_files(self, sources):
         """Merge ``sources`` into this file: their requests, measures, places,
         checklist, alerts, commission cases, messages, files, activities and
         followers come here, empty fields are filled from them, and they are
@@ -169,8 +171,8 @@ class SiaoDetainee(models.Model):
             )
         # One open request, one open measure per person: PostgreSQL refuses a merge
         # that would give the file kept two (the whole merge is then undone).
-        values = target._siao_merge_values(sources)
-        target._siao_merge_history(sources)
+        values = target._merge_values(sources)
+        target._merge_history(sources)
         # The rules' own fields (the link to the file kept, the last contact) are
         # written as superuser: the caller's right to change the files was checked.
         sources.sudo().with_context(siao_file_notice=True).write(
@@ -202,7 +204,7 @@ class SiaoDetainee(models.Model):
             "target": "current",
         }
 
-    def _siao_past_stay_sources(self, sources):
+    def _past_stay_sources(self, sources):
         """The sources whose stay ended before this file's began: another stay of
         the same person, kept as a past stay, not as this stay's values."""
         start = self.incarceration_date
@@ -213,13 +215,13 @@ class SiaoDetainee(models.Model):
             and s.incarceration_date != start
         )
 
-    def _siao_merge_values(self, sources):
+    def _merge_values(self, sources):
         """The values of the sources for the fields left empty here (a source that
         is another stay brings none of its stay, release or consent)."""
         values = {}
-        past = self._siao_past_stay_sources(sources)
+        past = self._past_stay_sources(sources)
         for name, field in self._fields.items():
-            if name in PER_STAY_FIELDS or name in self._siao_stay_fields:
+            if name in PER_STAY_FIELDS or name in self._stay_fields:
                 candidates = sources - past
             else:
                 candidates = sources
@@ -241,9 +243,9 @@ class SiaoDetainee(models.Model):
             values["last_contact_date"] = max(contacts)
         return values
 
-    def _siao_merge_history(self, sources):
+    def _merge_history(self, sources):
         target = self
-        past = target._siao_past_stay_sources(sources)
+        past = target._past_stay_sources(sources)
         # The requests of a source that is another stay keep their stay.
         past_requests = {
             request: request.stay_id
@@ -263,7 +265,7 @@ class SiaoDetainee(models.Model):
         ).write({"active": False})
         # Everything else that points at a merged file comes here, found from the
         # registry: a model added later cannot be left behind.
-        for model, fname in self._siao_belonging_fields():
+        for model, fname in self._belonging_fields():
             Model = self.env[model]
             if (
                 model in MERGED_APART
@@ -295,8 +297,8 @@ class SiaoDetainee(models.Model):
                 ("reason", "not in", target.sudo().alert_ids.mapped("reason")),
             ]
         ).write({"detainee_id": target.id})
-        self._siao_merge_checklist(sources)
-        self._siao_merge_exchanges(sources)
+        self._merge_checklist(sources)
+        self._merge_exchanges(sources)
         thread = [("res_id", "in", sources.ids)]
         self.env["mail.message"].sudo().search(
             [("model", "=", self._name), *thread]
@@ -311,7 +313,7 @@ class SiaoDetainee(models.Model):
         target.message_subscribe(partner_ids=partners.ids)
         sources.message_unsubscribe(partner_ids=partners.ids)
 
-    def _siao_merge_exchanges(self, sources):
+    def _merge_exchanges(self, sources):
         """One exchange per officer: the messages of a merged file's exchange join
         the officer's exchange here (the emptied one is archived), or the exchange
         comes along."""
@@ -333,7 +335,7 @@ class SiaoDetainee(models.Model):
                 ).write({"res_id": kept.id})
             exchange.active = False
 
-    def _siao_merge_checklist(self, sources):
+    def _merge_checklist(self, sources):
         """One line per right: a line more advanced on a merged file replaces a
         line still to do here; rights missing here come with their line."""
         target = self

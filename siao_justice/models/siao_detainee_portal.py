@@ -12,7 +12,7 @@ class SiaoDetainee(models.Model):
 
     # ==== The SPIP's portal ====
     @api.model
-    def _siao_portal_domain(self, user):
+    def _portal_domain(self, user):
         """The one rule of what a SPIP officer with a portal account sees: the files
         of their company they are SPIP referent of (a SPIP social worker: also those
         of their SPIP, where the company says so), shared with the SPIP by the
@@ -48,7 +48,7 @@ class SiaoDetainee(models.Model):
             ]
         )
 
-    def _siao_portal_summaries(self):
+    def _portal_summaries(self):
         """{person: what the SPIP's portal shows beyond the file's own fields}: the
         steps of the current request, the next commission, the last decision and the
         AVDL measure; read in a fixed number of queries, whatever the number of
@@ -104,7 +104,7 @@ class SiaoDetainee(models.Model):
                 summary["measure"] = measure
         return summaries
 
-    def _siao_portal_exchange(self, user):
+    def _portal_exchange(self, user):
         """The thread between ``user``, an officer who sees this person on the
         portal, and the person's referent; opened on the officer's first visit,
         followed by both."""
@@ -125,7 +125,7 @@ class SiaoDetainee(models.Model):
         return exchange
 
     @api.model
-    def _siao_coordinators(self, company):
+    def _coordinators(self, company):
         """The coordinators of ``company``: who is asked to look at what the SPIP
         sends from the portal."""
         return (
@@ -135,7 +135,7 @@ class SiaoDetainee(models.Model):
         )
 
     @api.model
-    def _siao_referral_match(self, probe):
+    def _referral_match(self, probe):
         """(file, number_taken) for a referral: the file it is added to, one the
         duplicate banner finds with the same identity (last name, first name,
         birth date) or with the same prison number and last name; and whether

@@ -13,7 +13,7 @@ class SiaoDetainee(models.Model):
     # ---- What belongs to a person ----
     @api.model
     @tools.ormcache()
-    def _siao_belonging_fields(self):
+    def _belonging_fields(self):
         """The records that belong to a person, found from the registry: each
         (model, field) where ``field`` is a many2one the model stores to a person
         (any such field), or a required one to a record that belongs to a person;
@@ -48,11 +48,11 @@ class SiaoDetainee(models.Model):
                             grew = True
         return tuple(found)
 
-    def _siao_owned_records(self):
+    def _owned_records(self):
         """{model: records} of everything that belongs to these persons (archived
         records included), read as superuser."""
         owned = {self._name: self.sudo().with_context(active_test=False)}
-        for model, fname in self._siao_belonging_fields():
+        for model, fname in self._belonging_fields():
             parent = self.env[model]._fields[fname].comodel_name
             records = (
                 self.env[model]
@@ -81,9 +81,9 @@ class SiaoDetainee(models.Model):
                 _("A file moves only between companies you both work in.")
             )
         self.check_access("write")
-        self._siao_check_frozen([{}], creating=False)
+        self._check_frozen([{}], creating=False)
         persons = self.sudo().with_context(active_test=False, siao_company_move=True)
-        owned = persons._siao_owned_records()
+        owned = persons._owned_records()
         # A referent who does not work there hands the file to the coordinator.
         persons.filtered(lambda p: company not in p.user_id.company_ids).write(
             {"user_id": user.id}
@@ -104,7 +104,7 @@ class SiaoDetainee(models.Model):
     def _check_records_in_company(self):
         """A file's own records stay in its company: a file whose requests,
         measures, places or commission cases are elsewhere cannot move."""
-        for model, fname in self._siao_belonging_fields():
+        for model, fname in self._belonging_fields():
             Model = self.env[model]
             if (
                 Model._transient
@@ -140,7 +140,7 @@ class SiaoDetainee(models.Model):
             .sudo()
             .with_context(active_test=False)
             .search_count([(fname, "in", self.ids)], limit=1)
-            for model, fname in self._siao_belonging_fields()
+            for model, fname in self._belonging_fields()
             if self.env[model]._fields[fname].comodel_name == self._name
             and self.env[model]._fields[fname].ondelete == "restrict"
         ]

@@ -10,16 +10,21 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .record_tools import wizard_action
 from .siao_avdl_measure import CANCELLABLE_MEASURE_STATES
 from .siao_detainee import (
     CLOSING_REASONS,
+    DRY_EXIT_REASONS,
     FILE_TO_MEASURE_CLOSING,
     LEGAL_STATUSES,
+    RELEASE_REQUEST_ACTIONS,
     STATE_CHANGE_CONTEXT,
     STATE_CHANGE_TOKEN,
     STAY_FIELDS,
 )
+from .siao_request import TRANSITIONS
 from .siao_resource_right import DEFAULT_CHECKLIST
+from .siao_rules import NO_SOLUTION_OUTCOMES, RELEASE_OUTCOMES
 
 
 class SiaoDetainee(models.Model):
@@ -37,7 +42,7 @@ class SiaoDetainee(models.Model):
         return stays
 
     @api.model
-    def _siao_start_missing_stays(self):
+    def _start_missing_stays(self):
         """Every file without a current stay (but those supervised outside prison)
         gets one holding its current-stay values, and its requests and alerts
         belong to it: in SQL, for a database upgraded from 18.0.1.1.0 and for files
@@ -291,3 +296,108 @@ class SiaoDetainee(models.Model):
             for index, right_type in enumerate(DEFAULT_CHECKLIST)
         ]
         self.env["siao.resource.right"].sudo().create(lines)
+
+    # ---- The wizards of the stays, and the release ----
+    def action_open_release_wizard(self):
+        self.ensure_one()
+        return wizard_action(self.env, "siao.release.wizard", detainee_id=self.id)
+
+    def action_open_new_stay_wizard(self):
+        self.ensure_one()
+        return wizard_action(
+            self.env,
+            "siao.stay.wizard",
+            detainee_id=self.id,
+            kind="new_stay",
+            prison_id=self.prison_id.id,
+        )
+
+    def action_open_close_wizard(self):
+        self.ensure_one()
+        return wizard_action(
+            self.env, "siao.stay.wizard", detainee_id=self.id, kind="close"
+        )
+
+    def action_open_transfer_wizard(self):
+        self.ensure_one()
+        return wizard_action(
+            self.env, "siao.stay.wizard", detainee_id=self.id, kind="transfer"
+        )
+
+    @api.model
+    def _default_release_request_action(self, outcome):
+        """What becomes of the open SIAO request at a release, unless the worker
+        says: kept and updated when the person left without a solution."""
+        return "update" if outcome in NO_SOLUTION_OUTCOMES else "keep"
+
+    def action_record_release(
+        self, release_date=None, outcome=None, reason=None, request_action=None
+    ):
+        """Record the day of release and where the person went; the open SIAO
+        request is updated, cancelled or kept (``request_action``)."""
+        if not release_date or not outcome:
+            raise UserError(_("Give the release date and where the person went."))
+        if outcome not in dict(RELEASE_OUTCOMES):
+            raise UserError(_("Unknown release outcome."))
+        request_action = request_action or self._default_release_request_action(outcome)
+        if request_action not in dict(RELEASE_REQUEST_ACTIONS):
+            raise UserError(_("Unknown choice for the SIAO request."))
+        if outcome == "dry_exit" and reason not in dict(DRY_EXIT_REASONS):
+            raise UserError(_("A dry exit needs its reason."))
+        not_detained = self.filtered(lambda p: p.state != "detained")
+        if not_detained:
+            raise UserError(
+                _(
+                    "%(names)s is not detained any more.",
+                    names=", ".join(not_detained.mapped("name")),
+                )
+            )
+        self.with_context(**{STATE_CHANGE_CONTEXT: STATE_CHANGE_TOKEN}).write(
+            {
+                "state": "released",
+                "actual_release_date": release_date,
+                "release_outcome": outcome,
+                "dry_exit_reason": reason if outcome == "dry_exit" else False,
+            }
+        )
+        self.env["siao.deadline.alert"]._close_release_activities(self)
+        self._release_open_requests(release_date, request_action)
+        return True
+
+    def _release_open_requests(self, release_date, request_action):
+        """After a release: the open requests of the stay that ended are updated
+        (back to "to update", with an activity for their worker to give the SIAO
+        the new situation), cancelled, or kept as they are."""
+        if request_action == "keep":
+            return
+        requests = self.request_ids.filtered(lambda r: r.active and r.is_open)
+        day = fields.Date.to_date(release_date).strftime("%d/%m/%Y")
+        if request_action == "cancel":
+            requests.action_cancel(
+                reason=_("Released on %(date)s: no longer needed.", date=day)
+            )
+            return
+        requests.filtered(
+            lambda r: r.state in TRANSITIONS["to_update"][0]
+        ).action_mark_to_update()
+        outcome = self[:1].release_outcome
+        for request in requests.sudo().filtered(lambda r: r.state != "draft"):
+            env = request.with_context(
+                lang=(request.user_id or request.detainee_id.user_id).lang
+            ).env
+            request.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_todo",
+                summary=env._(
+                    "Released on %(date)s without a solution: give the SIAO the "
+                    "person's new situation",
+                    date=day,
+                )
+                if outcome in NO_SOLUTION_OUTCOMES
+                else env._(
+                    "Released on %(date)s: give the SIAO the person's new situation",
+                    date=day,
+                ),
+                user_id=(
+                    request.user_id or request.detainee_id.user_id or self.env.user
+                ).id,
+            )

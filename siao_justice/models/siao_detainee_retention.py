@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .record_tools import wizard_action
 from .siao_consent import MARK, RECORDED
 
 FREE_TEXT_TYPES = ("char", "text", "html")
@@ -135,11 +136,11 @@ class SiaoDetainee(models.Model):
         string="Why the file is kept longer", readonly=True, copy=False
     )
 
-    def _siao_protected_fields(self):
+    def _protected_fields(self):
         """Retention is the rules' alone; a system administrator may still set a
         last contact, to load the history of files brought from another tool (the
         change is tracked)."""
-        protected = super()._siao_protected_fields()
+        protected = super()._protected_fields()
         if self.env.user.has_group("base.group_system"):
             protected.discard("last_contact_date")
         return protected
@@ -227,7 +228,9 @@ class SiaoDetainee(models.Model):
 
     def action_open_postpone_wizard(self):
         self.ensure_one()
-        return self._siao_wizard("siao.retention.postpone.wizard", detainee_id=self.id)
+        return wizard_action(
+            self.env, "siao.retention.postpone.wizard", detainee_id=self.id
+        )
 
     def action_postpone_retention(self, until=None, reason=None):
         if not self.env.user.has_group("siao_justice.group_siao_manager"):
@@ -276,7 +279,7 @@ class SiaoDetainee(models.Model):
         while merged:
             self |= merged
             merged = self.search([("merged_into_id", "in", merged.ids)]) - self
-        owned = self._siao_owned_records()
+        owned = self._owned_records()
         for records in owned.values():
             if records._transient:
                 records.unlink()

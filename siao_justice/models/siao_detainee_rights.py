@@ -10,13 +10,14 @@ import io
 import json
 import os
 import zipfile
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .record_tools import is_person_record
 from .siao_access_log import record_access
 from .siao_consent import CONSENT_HOW, CONSENT_WAYS, MARK, RECORDED
 from .siao_deadline_alert import DEADLINE_REASONS
@@ -206,7 +207,7 @@ class SiaoDetainee(models.Model):
         return action
 
     # ---- Who may ----
-    def _siao_check_rights_officer(self):
+    def _check_rights_officer(self):
         """A coordinator or the data-protection officer, who reads these files."""
         user = self.env.user
         if not self.env.su and not any(user.has_group(g) for g in RIGHTS_GROUPS):
@@ -220,7 +221,7 @@ class SiaoDetainee(models.Model):
 
     # ---- Limitation (art. 18) ----
     def action_freeze(self, reason=None):
-        self._siao_check_rights_officer()
+        self._check_rights_officer()
         if not (reason or "").strip():
             raise UserError(_("Say why the processing is limited."))
         for person in self.sudo():
@@ -253,11 +254,11 @@ class SiaoDetainee(models.Model):
         self.env["siao.commission.line"].sudo().search(
             [("detainee_id", "in", self.ids), ("meeting_state", "!=", "closed")]
         ).unlink()
-        self._siao_log_right(_("Processing limited"), reason)
+        self._log_right(_("Processing limited"), reason)
         return True
 
     def action_unfreeze(self):
-        self._siao_check_rights_officer()
+        self._check_rights_officer()
         self.sudo().write(
             {"frozen": False, "frozen_since": False, "frozen_reason": False}
         )
@@ -265,11 +266,11 @@ class SiaoDetainee(models.Model):
             person.with_context(siao_file_notice=True).message_post(
                 body=_("Processing no longer limited."), message_type="notification"
             )
-        self._siao_log_right(_("Limitation lifted"), "")
+        self._log_right(_("Limitation lifted"), "")
         return True
 
     # ---- Erasure, objection (art. 17, 21) ----
-    def _siao_support_under_way(self):
+    def _support_under_way(self):
         """What of the support is still open (a measure, a request, a place held)."""
         self.ensure_one()
         person = self.sudo()
@@ -290,11 +291,11 @@ class SiaoDetainee(models.Model):
         or objection, decided by the data-protection officer), by the same
         anonymisation as retention. While support is open, an explicit
         ``override_reason`` is asked."""
-        self._siao_check_rights_officer()
+        self._check_rights_officer()
         if not (reason or "").strip():
             raise UserError(_("Say why the file is anonymised before its time."))
         for person in self:
-            under_way = person._siao_support_under_way()
+            under_way = person._support_under_way()
             if under_way and not (override_reason or "").strip():
                 raise UserError(
                     _(
@@ -309,20 +310,21 @@ class SiaoDetainee(models.Model):
                 "despite the support under way: %(reason)s",
                 reason=override_reason.strip(),
             )
-        self._siao_log_right(_("Anonymised before its time"), details)
-        # What is still open ends first (measures, requests, places held).
+        self._log_right(_("Anonymised before its time"), details)
+        # What is still open ends first (measures, requests, places held: the
+        # place is free from today, the support having ended).
         for company, persons in self.sudo().grouped("company_id").items():
             today = company.siao_today()
             persons._end_follow_up(
                 today,
-                free_from=today + timedelta(days=1),
+                free_from=today,
                 reason=_("Anonymised at the person's request"),
                 measure_reason="other",
             )
         self.sudo()._anonymise()
         return True
 
-    def _siao_log_right(self, act, details):
+    def _log_right(self, act, details):
         """An act on the person's rights in Odoo's privacy log (as Privacy Lookup
         logs its own), naming the file only by its anonymised name."""
         if self.env.context.get(LOOKUP) is MARK:
@@ -341,7 +343,7 @@ class SiaoDetainee(models.Model):
     def action_record_notice_given(self, day=None):
         """The notice was given to the person (today by default)."""
         self.check_access("write")
-        self._siao_check_frozen([{}], creating=False)
+        self._check_frozen([{}], creating=False)
         for person in self.sudo():
             person.notice_given_date = (
                 fields.Date.to_date(day) or person.company_id.siao_today()
@@ -355,10 +357,10 @@ class SiaoDetainee(models.Model):
         from the registry: a model added later comes in), with the messages, their
         tracked values and the attachments; logged."""
         self.ensure_one()
-        self._siao_check_rights_officer()
+        self._check_rights_officer()
         record_access(self.env, self.ids, "rights")
-        content = self._siao_person_data_archive()
-        self._siao_log_right(_("Access request answered"), "")
+        content = self._person_data_archive()
+        self._log_right(_("Access request answered"), "")
         wizard = self.env["siao.person.data.export"].create(
             {
                 "detainee_id": self.id,
@@ -369,17 +371,18 @@ class SiaoDetainee(models.Model):
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/siao.person.data.export/{wizard.id}/file_data"
-            f"/{wizard.file_name}?download=true",
+            # The type is given: guessing it from the first bytes of a zip fails.
+            f"/{wizard.file_name}?download=true&mimetype=application/zip",
             "target": "self",
         }
 
-    def _siao_person_data(self):
+    def _person_data(self):
         """[(kind label, model, {field: label}, [{field: value}])] of the person and
         of every record of theirs, then their messages (with their tracked values)
         and attachments; and the attachments."""
         self.ensure_one()
         person = self.sudo().with_context(active_test=False)
-        owned = {"siao.detainee": person, **person._siao_owned_records()}
+        owned = {"siao.detainee": person, **person._owned_records()}
         _ = self.env._
         sections = []
         for model, records in owned.items():
@@ -398,23 +401,7 @@ class SiaoDetainee(models.Model):
                     ],
                 )
             )
-        messages = self.env["mail.message"].sudo()
-        attachments = self.env["ir.attachment"].sudo()
-        for model, records in owned.items():
-            if not records:
-                continue
-            messages |= messages.search(
-                [("model", "=", model), ("res_id", "in", records.ids)]
-            )
-            attachments |= attachments.search(
-                [
-                    ("res_model", "=", model),
-                    ("res_id", "in", records.ids),
-                    "|",
-                    ("res_field", "=", False),
-                    ("res_field", "!=", False),
-                ]
-            )
+        messages, attachments = self._messages_and_attachments(owned)
         sections.append(
             (
                 _("Messages and notes"),
@@ -459,8 +446,29 @@ class SiaoDetainee(models.Model):
         )
         return sections, attachments
 
-    def _siao_person_data_archive(self):
-        sections, attachments = self._siao_person_data()
+    def _messages_and_attachments(self, owned):
+        """The messages and the attachments of these records ({model: records})."""
+        messages = self.env["mail.message"].sudo()
+        attachments = self.env["ir.attachment"].sudo()
+        for model, records in owned.items():
+            if not records:
+                continue
+            messages |= messages.search(
+                [("model", "=", model), ("res_id", "in", records.ids)]
+            )
+            attachments |= attachments.search(
+                [
+                    ("res_model", "=", model),
+                    ("res_id", "in", records.ids),
+                    "|",
+                    ("res_field", "=", False),
+                    ("res_field", "!=", False),
+                ]
+            )
+        return messages, attachments
+
+    def _person_data_archive(self):
+        sections, attachments = self._person_data()
         # A PDF (a server run with its tests renders the HTML).
         document, kind = (
             self.env["ir.actions.report"]
@@ -510,11 +518,7 @@ def export_values(record, person):
         if field.type in ("many2one", "many2many"):
             names = []
             for other in value:
-                theirs = (
-                    other._siao_persons_read()
-                    if hasattr(other, "_siao_persons_read")
-                    else None
-                )
+                theirs = other._persons_read() if is_person_record(other) else None
                 if theirs is not None and theirs - person:
                     names.append(env._("Another file"))
                 else:

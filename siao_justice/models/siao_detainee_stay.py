@@ -16,7 +16,7 @@ class SiaoDetaineeStay(models.Model):
 
     _name = "siao.detainee.stay"
     _description = "Stay in prison"
-    _inherit = ["siao.input.validation"]
+    _inherit = ["siao.person.record"]
     _order = "detainee_id, incarceration_date desc, id desc"
     _check_company_auto = True
 

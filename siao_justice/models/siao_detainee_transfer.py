@@ -6,7 +6,7 @@ class SiaoDetaineeTransfer(models.Model):
 
     _name = "siao.detainee.transfer"
     _description = "Transfer between prisons"
-    _inherit = ["siao.input.validation"]
+    _inherit = ["siao.person.record"]
     _order = "stay_id, transfer_date desc, id desc"
 
     stay_id = fields.Many2one(

@@ -212,7 +212,7 @@ class SiaoHousingPlace(models.Model):
     def _search_free_today(self, operator, value):
         return flag_domain(self.env, self._free_today_domain(), operator, value)
 
-    def _siao_free_between(self, date_from, date_to):
+    def _free_between(self, date_from, date_to):
         """The places of ``self`` open and without any confirmed booking over
         [date_from, date_to] (date_to empty: from date_from on)."""
         if not self:
@@ -239,14 +239,14 @@ class SiaoHousingPlace(models.Model):
         )
         return self.browse(row[0] for row in self.env.cr.fetchall())
 
-    def _siao_mismatch_for(self, person):
+    def _mismatch_for(self, person):
         """The person's needs and constraints this place goes against."""
         self.ensure_one()
-        return self.env["siao.need.tag"]._siao_mismatch(
+        return self.env["siao.need.tag"]._mismatch(
             person.sudo().need_tag_ids, self.sudo().need_tag_ids
         )
 
-    def _siao_mismatch_note(self, person):
+    def _mismatch_note(self, person):
         """What to warn of when this place is proposed or reserved for ``person``
         (False when it fits, or when the user may not read the needs)."""
         if (
@@ -257,7 +257,7 @@ class SiaoHousingPlace(models.Model):
             )
         ):
             return False
-        mismatch = self[:1]._siao_mismatch_for(person)
+        mismatch = self[:1]._mismatch_for(person)
         if not mismatch:
             return False
         return _(
@@ -265,15 +265,13 @@ class SiaoHousingPlace(models.Model):
             tags=", ".join(mismatch.mapped("name")),
         )
 
-    def _siao_ranked_for(self, person, date_from, date_to=None):
+    def _ranked_for(self, person, date_from, date_to=None):
         """These places for ``person`` over the period, the free ones that fit
         first, then the free ones that do not, then the others: a list of
         (place, free, tags the place goes against)."""
         date_from = fields.Date.to_date(date_from) or self.env.company.siao_today()
-        free = self._siao_free_between(date_from, fields.Date.to_date(date_to))
-        ranked = [
-            (place, place in free, place._siao_mismatch_for(person)) for place in self
-        ]
+        free = self._free_between(date_from, fields.Date.to_date(date_to))
+        ranked = [(place, place in free, place._mismatch_for(person)) for place in self]
         ranked.sort(key=lambda row: (not row[1], bool(row[2])))
         return ranked
 
@@ -301,17 +299,17 @@ class SiaoHousingPlace(models.Model):
         )
         places = self.search(domain, limit=FIT_CANDIDATES)
         context = self.env.context
-        rows = places._siao_ranked_for(
+        rows = places._ranked_for(
             person,
             context.get("siao_fit_date_from") or person.estimated_release_date,
             context.get("siao_fit_date_to"),
         )
         return [
-            (place.id, place._siao_fit_label(free, mismatch))
+            (place.id, place._fit_label(free, mismatch))
             for place, free, mismatch in rows[: limit or None]
         ]
 
-    def _siao_fit_label(self, free, mismatch):
+    def _fit_label(self, free, mismatch):
         if mismatch:
             return _(
                 "%(place)s ⚠ %(tags)s",

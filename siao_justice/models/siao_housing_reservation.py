@@ -11,10 +11,10 @@ from odoo.tools.translate import translate_sql_constraint
 class SiaoHousingReservation(models.Model):
     _name = "siao.housing.reservation"
     _description = "Place reservation or occupation"
-    _inherit = ["mail.thread", "siao.input.validation"]
+    _inherit = ["mail.thread", "siao.person.record"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
-    _siao_support_act = True
+    _support_act = True
 
     place_id = fields.Many2one(
         "siao.housing.place",
@@ -79,9 +79,7 @@ class SiaoHousingReservation(models.Model):
     @api.depends("place_id", "detainee_id")
     def _compute_place_mismatch(self):
         for record in self:
-            record.place_mismatch = record.place_id._siao_mismatch_note(
-                record.detainee_id
-            )
+            record.place_mismatch = record.place_id._mismatch_note(record.detainee_id)
 
     def _creation_message(self):
         # Said in the record's own words (and gender, in French).
@@ -119,7 +117,7 @@ class SiaoHousingReservation(models.Model):
                 person=reservation.detainee_id.name or "",
                 dates=reservation._dates_label(),
             )
-        self._siao_hide_unreadable_names()
+        self._hide_unreadable_names()
 
     def _dates_label(self):
         start = self.date_from and self.date_from.strftime("%d/%m/%Y") or ""
@@ -153,7 +151,7 @@ class SiaoHousingReservation(models.Model):
     # ---- CRUD ----
     @api.model_create_multi
     def create(self, vals_list):
-        checked = self._siao_boundary(vals_list, creating=True)
+        checked = self._boundary(vals_list, creating=True)
         for vals in vals_list:
             if vals.get("kind") == "immersion" and "state" not in vals:
                 vals["state"] = "draft"
@@ -161,7 +159,7 @@ class SiaoHousingReservation(models.Model):
             return super(SiaoHousingReservation, checked).create(vals_list)
 
     def write(self, vals):
-        checked = self._siao_boundary([vals])
+        checked = self._boundary([vals])
         with self._overlap_guard():
             result = super(SiaoHousingReservation, checked).write(vals)
             self.flush_recordset()

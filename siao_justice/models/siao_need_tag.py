@@ -29,7 +29,7 @@ class SiaoNeedTag(models.Model):
     ]
 
     @api.model
-    def _siao_mismatch(self, needs, offered):
+    def _mismatch(self, needs, offered):
         """The tags of a person (``needs``) that a place offering ``offered`` goes
         against: a need it does not meet, a prohibited zone it lies in. The one
         rule of what fits."""

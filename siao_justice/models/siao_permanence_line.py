@@ -20,10 +20,10 @@ PERMANENCE_REASONS = [
 class SiaoPermanenceLine(models.Model):
     _name = "siao.permanence.line"
     _description = "Person seen at the office hours"
-    _inherit = ["siao.input.validation"]
+    _inherit = ["siao.person.record"]
     _order = "permanence_id, sequence, id"
     _check_company_auto = True
-    _siao_support_act = True
+    _support_act = True
 
     permanence_id = fields.Many2one(
         "siao.permanence",
@@ -76,7 +76,7 @@ class SiaoPermanenceLine(models.Model):
                 person=line.detainee_id.name or "",
                 session=line.permanence_id.name or "",
             )
-        self._siao_hide_unreadable_names()
+        self._hide_unreadable_names()
 
     # ---- CRUD ----
     @api.model_create_multi

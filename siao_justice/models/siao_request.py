@@ -2,7 +2,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from .siao_input_validation import one_per_person_in_states, without_defaults
+from .record_tools import (
+    one_per_person_in_states,
+    readable_by,
+    without_defaults,
+    wizard_action,
+)
 
 ORIENTATION_TYPES = [
     ("chu", "Emergency shelter (CHU)"),
@@ -89,10 +94,15 @@ STEP_BUTTONS = {
 class SiaoRequest(models.Model):
     _name = "siao.request"
     _description = "SIAO request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "siao.input.validation"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "siao.person.record",
+        "siao.step.buttons",
+    ]
     _order = "request_date desc, id desc"
     _check_company_auto = True
-    _siao_support_act = True
+    _support_act = True
     # Char fields that are references, not free text: kept when a file is anonymised.
     _siao_references = ("name",)
 
@@ -270,9 +280,7 @@ class SiaoRequest(models.Model):
     @api.depends("place_id", "detainee_id")
     def _compute_place_mismatch(self):
         for record in self:
-            record.place_mismatch = record.place_id._siao_mismatch_note(
-                record.detainee_id
-            )
+            record.place_mismatch = record.place_id._mismatch_note(record.detainee_id)
 
     def _creation_message(self):
         # Said in the record's own words (and gender, in French).
@@ -325,9 +333,9 @@ class SiaoRequest(models.Model):
             request.display_name = " – ".join(
                 filter(None, (request.name, request.detainee_id.name))
             )
-        self._siao_hide_unreadable_names()
+        self._hide_unreadable_names()
 
-    def _siao_step_buttons(self):
+    def _step_buttons(self):
         return {
             button: TRANSITIONS[action][0] for button, action in STEP_BUTTONS.items()
         }
@@ -336,7 +344,7 @@ class SiaoRequest(models.Model):
     @api.constrains("user_id", "detainee_id")
     def _check_user_reads_person(self):
         for request in self.sudo().filtered("user_id"):
-            if not request._siao_readable_by(request.user_id):
+            if not readable_by(request, request.user_id):
                 raise ValidationError(
                     _(
                         "The referent worker of the request cannot read this file: "
@@ -373,7 +381,7 @@ class SiaoRequest(models.Model):
     # ---- CRUD ----
     @api.model_create_multi
     def create(self, vals_list):
-        checked = self._siao_boundary(vals_list, creating=True)
+        checked = self._boundary(vals_list, creating=True)
         for vals in vals_list:
             if vals.get("detainee_id") and "company_id" not in vals:
                 vals["company_id"] = (
@@ -394,7 +402,7 @@ class SiaoRequest(models.Model):
         return super(SiaoRequest, checked).create(vals_list)
 
     def write(self, vals):
-        checked = self._siao_boundary([vals])
+        checked = self._boundary([vals])
         self._normalise(vals)
         return super(SiaoRequest, checked).write(vals)
 
@@ -412,10 +420,25 @@ class SiaoRequest(models.Model):
                 _("A submitted request is history: archive it instead of deleting it.")
             )
 
-    _siao_fold_groupby = "state"
-
-    def _siao_folded_group(self, group):
-        return group.get("state") in CLOSED_STATES
+    @api.model
+    def read_group(
+        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
+    ):
+        """The board by state folds the closed columns."""
+        groups = super().read_group(
+            domain,
+            fields,
+            groupby,
+            offset=offset,
+            limit=limit,
+            orderby=orderby,
+            lazy=lazy,
+        )
+        first = groupby[0] if isinstance(groupby, list | tuple) and groupby else groupby
+        if first == "state":
+            for group in groups:
+                group["__fold"] = group.get("state") in CLOSED_STATES
+        return groups
 
     # ---- Transitions ----
     def _check_step(self, action):
@@ -475,8 +498,8 @@ class SiaoRequest(models.Model):
                 )
             if not (override_reason or "").strip():
                 if self.env.context.get("siao_submit_from_button"):
-                    return self._siao_wizard(
-                        "siao.request.submit.wizard", request_ids=self.ids
+                    return wizard_action(
+                        self.env, "siao.request.submit.wizard", request_ids=self.ids
                     )
                 raise UserError(
                     _(
@@ -563,7 +586,11 @@ class SiaoRequest(models.Model):
         return self._transition("reactivate", cancel_reason=False)
 
     def action_open_refuse_wizard(self):
-        return self._siao_wizard("siao.request.refuse.wizard", request_ids=self.ids)
+        return wizard_action(
+            self.env, "siao.request.refuse.wizard", request_ids=self.ids
+        )
 
     def action_open_cancel_wizard(self):
-        return self._siao_wizard("siao.request.cancel.wizard", request_ids=self.ids)
+        return wizard_action(
+            self.env, "siao.request.cancel.wizard", request_ids=self.ids
+        )

@@ -7,7 +7,7 @@ from .siao_request import REFUSAL_REASONS, REFUSAL_SIDES, REQUEST_EVENTS, REQUES
 class SiaoRequestHistory(models.Model):
     _name = "siao.request.history"
     _description = "SIAO request step"
-    _inherit = ["siao.input.validation"]
+    _inherit = ["siao.person.record"]
     _order = "date, id"
 
     request_id = fields.Many2one(

@@ -24,9 +24,9 @@ DEFAULT_CHECKLIST = (
 class SiaoResourceRight(models.Model):
     _name = "siao.resource.right"
     _description = "Resources continuity item"
-    _inherit = ["siao.input.validation"]
+    _inherit = ["siao.person.record"]
     _order = "detainee_id, sequence, id"
-    _siao_support_act = True
+    _support_act = True
 
     detainee_id = fields.Many2one(
         "siao.detainee", string="Person", required=True, ondelete="cascade", index=True

@@ -15,7 +15,7 @@ class SiaoSpipExchange(models.Model):
 
     _name = "siao.spip.exchange"
     _description = "Exchange with the SPIP"
-    _inherit = ["portal.mixin", "mail.thread", "siao.input.validation"]
+    _inherit = ["portal.mixin", "mail.thread", "siao.person.record"]
     _order = "write_date desc, id desc"
 
     detainee_id = fields.Many2one(
@@ -54,13 +54,13 @@ class SiaoSpipExchange(models.Model):
             exchange.access_url = f"/my/siao/{exchange.detainee_id.id}"
 
     @api.model
-    def _siao_usable_by(self, user):
+    def _usable_by(self, user):
         """The exchanges ``user``, a portal user, may use: theirs, still open, on
-        a person the portal shows them (``_siao_portal_domain``, the one rule of
+        a person the portal shows them (``_portal_domain``, the one rule of
         what the portal shows). Nothing for a user of the association (they go
         through the access rules)."""
         Person = self.env["siao.detainee"].sudo().with_context(active_test=False)
-        domain = Person._siao_portal_domain(user)
+        domain = Person._portal_domain(user)
         if not user.share or domain == expression.FALSE_DOMAIN:
             return self.sudo().browse()
         return self.sudo().search(
@@ -71,26 +71,26 @@ class SiaoSpipExchange(models.Model):
             ]
         )
 
-    def _siao_officer_may_use(self, user):
+    def _officer_may_use(self, user):
         """Whether ``user``, a portal user, may use this exchange."""
         self.ensure_one()
-        return self.sudo() in self._siao_usable_by(user)
+        return self.sudo() in self._usable_by(user)
 
-    def _siao_may_receive(self, partner):
+    def _may_receive(self, partner):
         """Outside the association, only the exchange's officer receives it, and
         only while they may use it."""
         if partner.user_ids.filtered(lambda user: not user.share):
-            return super()._siao_may_receive(partner)
-        return any(self._siao_officer_may_use(user) for user in partner.user_ids)
+            return super()._may_receive(partner)
+        return any(self._officer_may_use(user) for user in partner.user_ids)
 
-    def _siao_keep_to_readers(self, reassign=True):
+    def _keep_to_readers(self, reassign=True):
         """An officer who may no longer use the exchange stops following it, and
         the links to its files their chatter was given open nothing any more."""
         outside = {
             exchange: exchange.message_partner_ids.filtered("partner_share")
             for exchange in self.sudo()
         }
-        result = super()._siao_keep_to_readers(reassign=reassign)
+        result = super()._keep_to_readers(reassign=reassign)
         for exchange, partners in outside.items():
             if partners - exchange.message_partner_ids:
                 self.env["ir.attachment"].sudo().search(
@@ -119,7 +119,7 @@ class SiaoSpipExchange(models.Model):
         if (
             exchange
             and validate_thread_with_token(exchange, kwargs.get("token"))
-            and exchange._siao_officer_may_use(user)
+            and exchange._officer_may_use(user)
         ):
             return exchange
         return self.browse()
@@ -129,7 +129,7 @@ class SiaoSpipExchange(models.Model):
         """The person's referent follows the exchange: they are the one asked.
         Who may no longer receive it (an officer whose person left the portal)
         stops following it first."""
-        self._siao_keep_to_readers(reassign=False)
+        self._keep_to_readers(reassign=False)
         for exchange in self.sudo():
             referent = exchange.detainee_id.user_id.partner_id
             if referent and referent not in exchange.message_partner_ids:

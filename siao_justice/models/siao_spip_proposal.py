@@ -106,7 +106,7 @@ def hostile_text_problem(env, value, limit=CELL_MAX_CHARS):
 class SiaoSpipProposal(models.Model):
     _name = "siao.spip.proposal"
     _description = "Proposal from the SPIP"
-    _inherit = ["mail.thread", "mail.activity.mixin", "siao.input.validation"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "siao.person.record"]
     _order = "id desc"
     # A file the proposal only names (another identity with its prison number) is
     # not the proposal's person: the proposal is no record of that file.
@@ -241,7 +241,7 @@ class SiaoSpipProposal(models.Model):
         if errors:
             return {"rows": len(rows), "errors": errors}
         Person = self.env["siao.detainee"].sudo().with_context(active_test=False)
-        followed = Person.search(Person._siao_portal_domain(user))
+        followed = Person.search(Person._portal_domain(user))
         by_number = {person._prison_key(): person for person in followed}
         updates, proposals, unchanged = [], [], 0
         for index, row in enumerate(values):
@@ -490,7 +490,7 @@ class SiaoSpipProposal(models.Model):
             .with_company(access.company_id)
         )
         probe_values = dict(values, company_id=access.company_id.id)
-        Person._siao_check_values([probe_values], creating=True)
+        Person._check_input([probe_values], creating=True)
         Person.new(probe_values)._validate_fields(probe_values)
         return values
 
@@ -638,7 +638,7 @@ class SiaoSpipProposal(models.Model):
                     }
                     | {"company_id": access.company_id.id}
                 )
-                person, number_taken = Person._siao_referral_match(probe)
+                person, number_taken = Person._referral_match(probe)
                 key = probe._prison_key()
                 elsewhere = (
                     probe.duplicate_ids._origin.filtered(
@@ -684,9 +684,7 @@ class SiaoSpipProposal(models.Model):
             )
         )
         todo = self.env.ref("mail.mail_activity_data_todo")
-        for coordinator in self.env["siao.detainee"]._siao_coordinators(
-            access.company_id
-        ):
+        for coordinator in self.env["siao.detainee"]._coordinators(access.company_id):
             first.activity_schedule(
                 activity_type_id=todo.id, user_id=coordinator.id, summary=summary
             )
@@ -761,7 +759,7 @@ class SiaoSpipProposal(models.Model):
                     name: changed.pop(name) for name in MOVE_FIELDS if name in changed
                 }
                 moved.setdefault("prison_id", person.prison_id.id)
-                changed |= person._siao_import_move(moved)
+                changed |= person._import_move(moved)
             if self.kind == "referral":
                 changed |= dict(self._consent(), spip_referent_id=officer.id)
             elif not person.spip_referent_id:

@@ -8,6 +8,7 @@ from . import siao_report_commission
 from . import siao_report_contingent
 from . import siao_report_refusal
 from . import siao_cpom_indicators
+from . import siao_cpom_workbook
 from . import siao_liaison_sheet
 from . import siao_housing_attestation
 from . import siao_person_rights

@@ -15,218 +15,40 @@ class SiaoCpomIndicators(models.AbstractModel):
     _description = "CPOM indicators"
 
     @api.model
-    def _definitions(self):
-        """(code, label, definition) in the order of the summary sheet."""
-        return [
-            (
-                "persons_followed",
-                _("Persons followed"),
-                _(
-                    "Distinct persons with an open or admitted request, a measure, a "
-                    "commission case or a release in the period."
-                ),
-            ),
-            (
-                "avdl_measures_new",
-                _("New AVDL measures"),
-                _("Measures referred in the period."),
-            ),
-            (
-                "avdl_measures_closed",
-                _("AVDL measures closed"),
-                _("Measures closed in the period."),
-            ),
-            (
-                "avdl_active_end",
-                _("Active file on the last day"),
-                _("Measures before entry or in housing on the last day of the period."),
-            ),
-            (
-                "avdl_active_mean",
-                _("Mean active file"),
-                _(
-                    "Mean over the days of the period of the measures in the active "
-                    "file."
-                ),
-            ),
-            (
-                "avdl_mean_length_days",
-                _("Mean length of measures (days)"),
-                _(
-                    "Mean days from entry into housing to closing, measures closed "
-                    "in the period."
-                ),
-            ),
-            ("avdl_renewals", _("Renewals"), _("Renewals dated in the period.")),
-            (
-                "exit_rate_ordinary_housing",
-                _("Exit rate to ordinary housing"),
-                _(
-                    "Measures closed in the period with housing kept or obtained in "
-                    "social or private housing, over measures closed."
-                ),
-            ),
-            (
-                "exit_rate_adapted_housing",
-                _("Exit rate to supported housing"),
-                _(
-                    "Measures closed in the period with housing kept or obtained in "
-                    "supported housing, over measures closed."
-                ),
-            ),
-            ("releases_total", _("Releases"), _("Persons released in the period.")),
-            (
-                "releases_with_solution",
-                _("Releases with a solution"),
-                _(
-                    "Releases in the period to housing, supported housing, shelter "
-                    "or family."
-                ),
-            ),
-            (
-                "dry_exits",
-                _("Dry exits"),
-                _("Releases in the period without any solution."),
-            ),
-            (
-                "dry_exit_rate",
-                _("Dry exit rate"),
-                _("Dry exits over releases in the period."),
-            ),
-            (
-                "requests_filed",
-                _("SIAO requests filed"),
-                _("Requests first submitted in the period."),
-            ),
-            (
-                "requests_filed_in_time",
-                _("Requests filed in time"),
-                _(
-                    "Of those, filed while the lead time still remained before the "
-                    "expected release."
-                ),
-            ),
-            (
-                "median_days_to_orientation",
-                _("Median days to orientation"),
-                _(
-                    "Median days from first submission to orientation, requests "
-                    "oriented in the period."
-                ),
-            ),
-            (
-                "median_days_to_admission",
-                _("Median days to admission"),
-                _(
-                    "Median days from first submission to admission, requests "
-                    "admitted in the period."
-                ),
-            ),
-            (
-                "refusals_person",
-                _("Refusals by the person"),
-                _("Refusals by the person dated in the period."),
-            ),
-            (
-                "refusals_structure",
-                _("Refusals by the structure"),
-                _("Refusals by the structure dated in the period."),
-            ),
-            (
-                "lsc_blocked",
-                _("LSC de plein droit blocked"),
-                _(
-                    "Persons whose LSC de plein droit date fell in the period "
-                    "without a housing solution, still detained after it."
-                ),
-            ),
-            (
-                "commission_meetings",
-                _("Commission meetings"),
-                _("Commissions closed in the period."),
-            ),
-            (
-                "commission_cases_reviewed",
-                _("Commission cases reviewed"),
-                _("Cases on the agenda of those commissions."),
-            ),
-            (
-                "supervised_followed",
-                _("Persons under court supervision outside prison"),
-                _(
-                    "Persons under court supervision without detention (outside "
-                    "placement, DDSE, probation, licence) whose supervision began by "
-                    "the end of the period (or whose file was opened by then) and had "
-                    "not ended before it: counted apart from the releases."
-                ),
-            ),
-            (
-                "reserved_places_occupancy_rate",
-                _("Occupancy of justice-reserved places"),
-                _(
-                    "Days occupied over days open of the places reserved for people "
-                    "leaving prison."
-                ),
-            ),
-            (
-                "permanence_sessions",
-                _("Office hours in prison"),
-                _("Office hours held in prison in the period."),
-            ),
-            (
-                "permanence_persons_met",
-                _("Persons met at the office hours"),
-                _(
-                    "Distinct persons met at those office hours, with or without a "
-                    "request opened."
-                ),
-            ),
-            (
-                "permanence_requests_opened",
-                _("Requests opened at the office hours"),
-                _("SIAO requests opened at those office hours."),
-            ),
-            (
-                "contingent_places",
-                _("Places of the contingents"),
-                _(
-                    "Places agreed by the contingents of places signed and in force "
-                    "in the period."
-                ),
-            ),
-            (
-                "contingent_occupancy_rate",
-                _("Occupancy of the contingents"),
-                _(
-                    "Days occupied over days open of the contingents' places, within "
-                    "the conventions' dates."
-                ),
-            ),
-            (
-                "contingent_mean_stay_days",
-                _("Mean stay in the contingents (days)"),
-                _(
-                    "Mean length in days of the stays in the contingents' places "
-                    "that ended in the period."
-                ),
-            ),
-        ]
-
-    @api.model
     def compute(self, date_from, date_to, company_ids):
         """Every indicator, as dicts with code, label, definition, value, numerator,
         denominator and is_rate (a share, shown as a percentage: the indicators
-        built by _rate, and those only)."""
+        built by _rate, and those only), in the order of the summary sheet: by
+        subject, each subject's indicators defined, with their label, definition
+        and value, in one place."""
         self = self.with_context(active_test=False)
         allowed = set(company_ids) & set(self.env.user.company_ids.ids or company_ids)
-        values = self._values(date_from, date_to, sorted(allowed))
+        period = (date_from, date_to, sorted(allowed))
         return [
-            dict(
-                zip(("code", "label", "definition"), definition, strict=True),
-                **{"is_rate": False, **values[definition[0]]},
+            indicator
+            for subject in (
+                self._persons_indicators,
+                self._measure_indicators,
+                self._release_indicators,
+                self._request_indicators,
+                self._commission_indicators,
+                self._supervision_indicators,
+                self._place_indicators,
+                self._permanence_indicators,
+                self._contingent_indicators,
             )
-            for definition in self._definitions()
+            for indicator in subject(*period)
         ]
+
+    @staticmethod
+    def _indicator(code, label, definition, figure):
+        return {
+            "code": code,
+            "label": label,
+            "definition": definition,
+            "is_rate": False,
+            **figure,
+        }
 
     @staticmethod
     def _count(value):
@@ -241,45 +63,27 @@ class SiaoCpomIndicators(models.AbstractModel):
             "is_rate": True,
         }
 
-    def _values(self, date_from, date_to, company_ids):
+    @staticmethod
+    def _mean(total, count):
+        return {
+            "value": total / count if count else None,
+            "numerator": total,
+            "denominator": count,
+        }
+
+    @staticmethod
+    def _dated(company_ids, field, date_from, date_to):
+        return [
+            ("company_id", "in", company_ids),
+            (field, ">=", date_from),
+            (field, "<=", date_to),
+        ]
+
+    # ---- The subjects ----
+    def _persons_indicators(self, date_from, date_to, company_ids):
         in_period = [("company_id", "in", company_ids)]
-        Measure = self.env["siao.report.measure"]
         Request = self.env["siao.report.request"]
-        Step = self.env["siao.report.request.step"]
-        Release = self.env["siao.report.release"]
-        Case = self.env["siao.report.commission"]
-
-        def dated(field):
-            return in_period + [(field, ">=", date_from), (field, "<=", date_to)]
-
-        # Each search fetches only the columns its figures need, in one query.
-        closed = Measure.search_fetch(
-            dated("closing_date") + [("state", "=", "closed")],
-            ["length_days", "housing_entry_date", "exit_destination"],
-        )
-        lengths = [m.length_days for m in closed if m.housing_entry_date]
-        releases = Release.search_fetch(
-            dated("release_date"), ["release_outcome", "outcome_is_solution"]
-        )
-        filed = Request.search_fetch(dated("request_date"), ["filed_in_time"])
-        oriented = Request.search_fetch(dated("oriented_date"), ["days_to_orientation"])
-        admitted = Request.search_fetch(dated("admitted_date"), ["days_to_admission"])
-        refusals = Step.search_fetch(
-            dated("date") + [("event", "=", "refuse")], ["refusal_by"]
-        )
-        cases = Case.search_fetch(dated("meeting_date"), [])
-        active_end = self._active_file_on(date_to, company_ids)
-        days = (date_to - date_from).days + 1
-        active_days = self._active_file_days(date_from, date_to, company_ids)
-        places = (
-            self.env["siao.housing.place"]
-            .sudo()
-            .search(
-                [("company_id", "in", company_ids), ("justice_reserved", "=", True)]
-            )
-        )
-        renewals = self.env["siao.avdl.renewal"].sudo().search_count(dated("date"))
-        dry = len(releases.filtered(lambda r: r.release_outcome == "dry_exit"))
+        Measure = self.env["siao.report.measure"]
         followed = self._distinct_persons(
             [
                 Request._search(
@@ -299,76 +103,281 @@ class SiaoCpomIndicators(models.AbstractModel):
                         ("file_until", ">=", date_from),
                     ]
                 ),
-                Case._search(dated("meeting_date")),
-                Release._search(dated("release_date")),
+                self.env["siao.report.commission"]._search(
+                    self._dated(company_ids, "meeting_date", date_from, date_to)
+                ),
+                self.env["siao.report.release"]._search(
+                    self._dated(company_ids, "release_date", date_from, date_to)
+                ),
             ]
         )
-        return {
-            "persons_followed": self._count(followed),
-            "avdl_measures_new": self._count(
-                Measure.search_count(dated("referral_date"))
-            ),
-            "avdl_measures_closed": self._count(len(closed)),
-            "avdl_active_end": self._count(active_end),
-            "avdl_active_mean": {
-                "value": active_days / days,
-                "numerator": active_days,
-                "denominator": days,
-            },
-            "avdl_mean_length_days": {
-                "value": sum(lengths) / len(lengths) if lengths else None,
-                "numerator": sum(lengths),
-                "denominator": len(lengths),
-            },
-            "avdl_renewals": self._count(renewals),
-            "exit_rate_ordinary_housing": self._rate(
-                len(
-                    closed.filtered(lambda m: m.exit_destination == "ordinary_housing")
+        return [
+            self._indicator(
+                "persons_followed",
+                _("Persons followed"),
+                _(
+                    "Distinct persons with an open or admitted request, a measure, a "
+                    "commission case or a release in the period."
                 ),
-                len(closed),
+                self._count(followed),
             ),
-            "exit_rate_adapted_housing": self._rate(
-                len(closed.filtered(lambda m: m.exit_destination == "adapted_housing")),
-                len(closed),
+        ]
+
+    def _measure_indicators(self, date_from, date_to, company_ids):
+        Measure = self.env["siao.report.measure"]
+        closed = Measure.search_fetch(
+            self._dated(company_ids, "closing_date", date_from, date_to)
+            + [("state", "=", "closed")],
+            ["length_days", "housing_entry_date", "exit_destination"],
+        )
+        lengths = [m.length_days for m in closed if m.housing_entry_date]
+        days = (date_to - date_from).days + 1
+        renewals = (
+            self.env["siao.avdl.renewal"]
+            .sudo()
+            .search_count(self._dated(company_ids, "date", date_from, date_to))
+        )
+        return [
+            self._indicator(
+                "avdl_measures_new",
+                _("New AVDL measures"),
+                _("Measures referred in the period."),
+                self._count(
+                    Measure.search_count(
+                        self._dated(company_ids, "referral_date", date_from, date_to)
+                    )
+                ),
             ),
-            "releases_total": self._count(len(releases)),
-            "releases_with_solution": self._count(
-                len(releases.filtered("outcome_is_solution"))
+            self._indicator(
+                "avdl_measures_closed",
+                _("AVDL measures closed"),
+                _("Measures closed in the period."),
+                self._count(len(closed)),
             ),
-            "dry_exits": self._count(dry),
-            "dry_exit_rate": self._rate(dry, len(releases)),
-            "requests_filed": self._count(len(filed)),
-            "requests_filed_in_time": self._rate(
-                len(filed.filtered("filed_in_time")), len(filed)
+            self._indicator(
+                "avdl_active_end",
+                _("Active file on the last day"),
+                _("Measures before entry or in housing on the last day of the period."),
+                self._count(self._active_file_on(date_to, company_ids)),
             ),
-            "median_days_to_orientation": self._median(
-                oriented.mapped("days_to_orientation")
+            self._indicator(
+                "avdl_active_mean",
+                _("Mean active file"),
+                _(
+                    "Mean over the days of the period of the measures in the active "
+                    "file."
+                ),
+                self._mean(
+                    self._active_file_days(date_from, date_to, company_ids), days
+                ),
             ),
-            "median_days_to_admission": self._median(
-                admitted.mapped("days_to_admission")
+            self._indicator(
+                "avdl_mean_length_days",
+                _("Mean length of measures (days)"),
+                _(
+                    "Mean days from entry into housing to closing, measures closed "
+                    "in the period."
+                ),
+                self._mean(sum(lengths), len(lengths)),
             ),
-            "refusals_person": self._count(
-                len(refusals.filtered(lambda r: r.refusal_by == "person"))
+            self._indicator(
+                "avdl_renewals",
+                _("Renewals"),
+                _("Renewals dated in the period."),
+                self._count(renewals),
             ),
-            "refusals_structure": self._count(
-                len(refusals.filtered(lambda r: r.refusal_by == "structure"))
+            *self._exit_indicators(closed),
+        ]
+
+    def _exit_indicators(self, closed):
+        """Where the measures closed in the period ended."""
+
+        def closed_to(destination):
+            return len(closed.filtered(lambda m: m.exit_destination == destination))
+
+        return [
+            self._indicator(
+                "exit_rate_ordinary_housing",
+                _("Exit rate to ordinary housing"),
+                _(
+                    "Measures closed in the period with housing kept or obtained in "
+                    "social or private housing, over measures closed."
+                ),
+                self._rate(closed_to("ordinary_housing"), len(closed)),
             ),
-            "lsc_blocked": self._count(
-                self._lsc_blocked(date_from, date_to, company_ids)
+            self._indicator(
+                "exit_rate_adapted_housing",
+                _("Exit rate to supported housing"),
+                _(
+                    "Measures closed in the period with housing kept or obtained in "
+                    "supported housing, over measures closed."
+                ),
+                self._rate(closed_to("adapted_housing"), len(closed)),
             ),
-            "commission_meetings": self._count(
-                self._meetings_held(date_from, date_to, company_ids)
+        ]
+
+    def _release_indicators(self, date_from, date_to, company_ids):
+        releases = self.env["siao.report.release"].search_fetch(
+            self._dated(company_ids, "release_date", date_from, date_to),
+            ["release_outcome", "outcome_is_solution"],
+        )
+        dry = len(releases.filtered(lambda r: r.release_outcome == "dry_exit"))
+        return [
+            self._indicator(
+                "releases_total",
+                _("Releases"),
+                _("Persons released in the period."),
+                self._count(len(releases)),
             ),
-            "commission_cases_reviewed": self._count(len(cases)),
-            "supervised_followed": self._count(
-                self._supervised_followed(date_from, date_to, company_ids)
+            self._indicator(
+                "releases_with_solution",
+                _("Releases with a solution"),
+                _(
+                    "Releases in the period to housing, supported housing, shelter "
+                    "or family."
+                ),
+                self._count(len(releases.filtered("outcome_is_solution"))),
             ),
-            "reserved_places_occupancy_rate": self._occupancy(
-                places, date_from, date_to
+            self._indicator(
+                "dry_exits",
+                _("Dry exits"),
+                _("Releases in the period without any solution."),
+                self._count(dry),
             ),
-            **self._permanence_values(date_from, date_to, company_ids),
-            **self._contingent_values(date_from, date_to, company_ids),
-        }
+            self._indicator(
+                "dry_exit_rate",
+                _("Dry exit rate"),
+                _("Dry exits over releases in the period."),
+                self._rate(dry, len(releases)),
+            ),
+        ]
+
+    def _request_indicators(self, date_from, date_to, company_ids):
+        Request = self.env["siao.report.request"]
+
+        def dated(field):
+            return self._dated(company_ids, field, date_from, date_to)
+
+        filed = Request.search_fetch(dated("request_date"), ["filed_in_time"])
+        oriented = Request.search_fetch(dated("oriented_date"), ["days_to_orientation"])
+        admitted = Request.search_fetch(dated("admitted_date"), ["days_to_admission"])
+        refusals = self.env["siao.report.request.step"].search_fetch(
+            dated("date") + [("event", "=", "refuse")], ["refusal_by"]
+        )
+
+        def refused_by(who):
+            return len(refusals.filtered(lambda r: r.refusal_by == who))
+
+        return [
+            self._indicator(
+                "requests_filed",
+                _("SIAO requests filed"),
+                _("Requests first submitted in the period."),
+                self._count(len(filed)),
+            ),
+            self._indicator(
+                "requests_filed_in_time",
+                _("Requests filed in time"),
+                _(
+                    "Of those, filed while the lead time still remained before the "
+                    "expected release."
+                ),
+                self._rate(len(filed.filtered("filed_in_time")), len(filed)),
+            ),
+            self._indicator(
+                "median_days_to_orientation",
+                _("Median days to orientation"),
+                _(
+                    "Median days from first submission to orientation, requests "
+                    "oriented in the period."
+                ),
+                self._median(oriented.mapped("days_to_orientation")),
+            ),
+            self._indicator(
+                "median_days_to_admission",
+                _("Median days to admission"),
+                _(
+                    "Median days from first submission to admission, requests "
+                    "admitted in the period."
+                ),
+                self._median(admitted.mapped("days_to_admission")),
+            ),
+            self._indicator(
+                "refusals_person",
+                _("Refusals by the person"),
+                _("Refusals by the person dated in the period."),
+                self._count(refused_by("person")),
+            ),
+            self._indicator(
+                "refusals_structure",
+                _("Refusals by the structure"),
+                _("Refusals by the structure dated in the period."),
+                self._count(refused_by("structure")),
+            ),
+            self._indicator(
+                "lsc_blocked",
+                _("LSC de plein droit blocked"),
+                _(
+                    "Persons whose LSC de plein droit date fell in the period "
+                    "without a housing solution, still detained after it."
+                ),
+                self._count(self._lsc_blocked(date_from, date_to, company_ids)),
+            ),
+        ]
+
+    def _commission_indicators(self, date_from, date_to, company_ids):
+        cases = self.env["siao.report.commission"].search_count(
+            self._dated(company_ids, "meeting_date", date_from, date_to)
+        )
+        return [
+            self._indicator(
+                "commission_meetings",
+                _("Commission meetings"),
+                _("Commissions closed in the period."),
+                self._count(self._meetings_held(date_from, date_to, company_ids)),
+            ),
+            self._indicator(
+                "commission_cases_reviewed",
+                _("Commission cases reviewed"),
+                _("Cases on the agenda of those commissions."),
+                self._count(cases),
+            ),
+        ]
+
+    def _supervision_indicators(self, date_from, date_to, company_ids):
+        return [
+            self._indicator(
+                "supervised_followed",
+                _("Persons under court supervision outside prison"),
+                _(
+                    "Persons under court supervision without detention (outside "
+                    "placement, DDSE, probation, licence) whose supervision began by "
+                    "the end of the period (or whose file was opened by then) and had "
+                    "not ended before it: counted apart from the releases."
+                ),
+                self._count(self._supervised_followed(date_from, date_to, company_ids)),
+            ),
+        ]
+
+    def _place_indicators(self, date_from, date_to, company_ids):
+        places = (
+            self.env["siao.housing.place"]
+            .sudo()
+            .search(
+                [("company_id", "in", company_ids), ("justice_reserved", "=", True)]
+            )
+        )
+        return [
+            self._indicator(
+                "reserved_places_occupancy_rate",
+                _("Occupancy of justice-reserved places"),
+                _(
+                    "Days occupied over days open of the places reserved for people "
+                    "leaving prison."
+                ),
+                self._rate(*places._occupancy(date_from, date_to)),
+            ),
+        ]
 
     def _held_permanences(self, date_from, date_to, company_ids):
         """The office hours held in the period (as superuser: figures only)."""
@@ -381,7 +390,7 @@ class SiaoCpomIndicators(models.AbstractModel):
             )
         )
 
-    def _permanence_values(self, date_from, date_to, company_ids):
+    def _permanence_indicators(self, date_from, date_to, company_ids):
         sessions = self._held_permanences(date_from, date_to, company_ids)
         Line = self.env["siao.permanence.line"].sudo()
         met = Line._read_group(
@@ -395,11 +404,29 @@ class SiaoCpomIndicators(models.AbstractModel):
         opened = Line.search_count(
             [("permanence_id", "in", sessions.ids), ("outcome", "=", "request_opened")]
         )
-        return {
-            "permanence_sessions": self._count(len(sessions)),
-            "permanence_persons_met": self._count(met),
-            "permanence_requests_opened": self._count(opened),
-        }
+        return [
+            self._indicator(
+                "permanence_sessions",
+                _("Office hours in prison"),
+                _("Office hours held in prison in the period."),
+                self._count(len(sessions)),
+            ),
+            self._indicator(
+                "permanence_persons_met",
+                _("Persons met at the office hours"),
+                _(
+                    "Distinct persons met at those office hours, with or without a "
+                    "request opened."
+                ),
+                self._count(met),
+            ),
+            self._indicator(
+                "permanence_requests_opened",
+                _("Requests opened at the office hours"),
+                _("SIAO requests opened at those office hours."),
+                self._count(opened),
+            ),
+        ]
 
     def _contingents_in_force(self, date_from, date_to, company_ids):
         Convention = self.env["siao.convention"].sudo()
@@ -408,23 +435,44 @@ class SiaoCpomIndicators(models.AbstractModel):
             + Convention._in_force_domain(date_from, date_to)
         )
 
-    def _contingent_values(self, date_from, date_to, company_ids):
+    def _contingent_indicators(self, date_from, date_to, company_ids):
         conventions = self._contingents_in_force(date_from, date_to, company_ids)
         figures = conventions._contingent_figures(date_from, date_to).values()
-        stays = sum(row["stays_ended"] for row in figures)
-        stay_days = sum(row["stay_days"] for row in figures)
-        return {
-            "contingent_places": self._count(sum(conventions.mapped("place_count"))),
-            "contingent_occupancy_rate": self._rate(
-                sum(row["occupied_days"] for row in figures),
-                sum(row["open_days"] for row in figures),
+        return [
+            self._indicator(
+                "contingent_places",
+                _("Places of the contingents"),
+                _(
+                    "Places agreed by the contingents of places signed and in force "
+                    "in the period."
+                ),
+                self._count(sum(conventions.mapped("place_count"))),
             ),
-            "contingent_mean_stay_days": {
-                "value": stay_days / stays if stays else None,
-                "numerator": stay_days,
-                "denominator": stays,
-            },
-        }
+            self._indicator(
+                "contingent_occupancy_rate",
+                _("Occupancy of the contingents"),
+                _(
+                    "Days occupied over days open of the contingents' places, within "
+                    "the conventions' dates."
+                ),
+                self._rate(
+                    sum(row["occupied_days"] for row in figures),
+                    sum(row["open_days"] for row in figures),
+                ),
+            ),
+            self._indicator(
+                "contingent_mean_stay_days",
+                _("Mean stay in the contingents (days)"),
+                _(
+                    "Mean length in days of the stays in the contingents' places "
+                    "that ended in the period."
+                ),
+                self._mean(
+                    sum(row["stay_days"] for row in figures),
+                    sum(row["stays_ended"] for row in figures),
+                ),
+            ),
+        ]
 
     def _supervised_followed(self, date_from, date_to, company_ids):
         """A figure only: counted as superuser, without reading any file."""
@@ -489,9 +537,6 @@ class SiaoCpomIndicators(models.AbstractModel):
                 + self.env["res.company"]._siao_days_domain("date", date_from, date_to)
             )
         )
-
-    def _occupancy(self, places, date_from, date_to):
-        return self._rate(*places._occupancy(date_from, date_to))
 
     def _active_file_on(self, day, company_ids):
         return self._active_file_on_days([day], company_ids)[day]

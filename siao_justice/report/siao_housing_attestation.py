@@ -1,6 +1,8 @@
 from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.record_tools import readable_by
+
 
 class ReportSiaoHousingAttestation(models.AbstractModel):
     """The attestation of a housing solution, for the judge (JAP): printable only
@@ -26,17 +28,17 @@ class ReportSiaoHousingAttestation(models.AbstractModel):
         saying what is missing when there is none. A user of the association
         attests only the solution they may read (a request, a place held); an
         officer on the portal, the solution of a person the portal shows them."""
-        requests, reservations = person._siao_housing_solution()
+        requests, reservations = person._housing_solution()
         user = self.env.user
         if user.share:
             Person = person.sudo().with_context(active_test=False)
             if not Person.search_count(
-                [("id", "=", person.id)] + Person._siao_portal_domain(user), limit=1
+                [("id", "=", person.id)] + Person._portal_domain(user), limit=1
             ):
                 raise AccessError(_("You may not print this attestation."))
         else:
-            requests = requests._siao_readable_by(user)
-            reservations = reservations._siao_readable_by(user)
+            requests = readable_by(requests, user)
+            reservations = readable_by(reservations, user)
         admitted = requests.filtered(lambda r: r.state == "admitted")
         request = (admitted or requests)[:1]
         reservation = reservations.sorted("date_from")[:1]

@@ -20,10 +20,10 @@ class ReportSiaoPersonData(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         persons = self.env["siao.detainee"].browse(docids)
-        persons._siao_check_rights_officer()
+        persons._check_rights_officer()
         if self.env.context.get(EXPORTING) is not MARK:
             # Printed apart from the access export: the act is logged as well.
-            persons._siao_log_right(_("Person's data printed"), "")
+            persons._log_right(_("Person's data printed"), "")
         return {
             "doc_ids": docids,
             "doc_model": "siao.detainee",
@@ -31,7 +31,7 @@ class ReportSiaoPersonData(models.AbstractModel):
             "sections": {
                 person: [
                     (label, labels, rows)
-                    for label, _model, labels, rows in person._siao_person_data()[0]
+                    for label, _model, labels, rows in person._person_data()[0]
                 ]
                 for person in persons
             },

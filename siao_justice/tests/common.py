@@ -1,8 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 
 import psycopg2
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.service.model import _as_validation_error
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import mute_logger
@@ -80,6 +81,156 @@ class SiaoCase(TransactionCase):
         }
         vals.update(values)
         return cls.env["siao.detainee"].create(vals)
+
+    @classmethod
+    def create_complete_file(cls, person, text=None, referent=None, meeting=None):
+        """A record of every kind of the addon on ``person``'s file (a detained
+        person's): a request submitted and oriented (its history), the deadline
+        alerts, a case of a commission in session (``meeting``, else one started
+        now), an AVDL measure in housing and renewed, a place held, an exchange
+        with a SPIP officer, a meeting at office hours, a transfer, a message and an
+        attachment. Every free text says ``text`` (by default a note naming the
+        person). Returns {model: records}, the owned records found from the
+        registry included."""
+        referent = referent or person.user_id or cls.worker
+        text = text or f"Note sur {person.last_name}"
+        person.resource_right_ids[:1].note = text
+        records = {
+            **cls._complete_request_and_case(person, text, referent, meeting),
+            **cls._complete_housing(person, text, referent),
+            **cls._complete_partners(person, text, referent),
+        }
+        # A transfer: the stay's history holds the prison numbers.
+        person.action_transfer(
+            cls.prison.id, f"{person.prison_number}-T", cls.today - timedelta(days=1)
+        )
+        person.message_post(
+            body=f"{text}. Entretien avec {person.first_name} {person.last_name}",
+            message_type="comment",
+        )
+        person.env["ir.attachment"].create(
+            {
+                "name": f"courrier-{person.last_name}.txt",
+                "raw": f"{text}. Courrier de {person.first_name}".encode(),
+                "res_model": "siao.detainee",
+                "res_id": person.id,
+            }
+        )
+        return {**person._owned_records(), "siao.detainee": person, **records}
+
+    @classmethod
+    def _complete_request_and_case(cls, person, text, referent, meeting):
+        env = person.env
+        request = env["siao.request"].create(
+            {
+                "detainee_id": person.id,
+                "user_id": referent.id,
+                "sisiao_reference": f"SI-{person.id}-{person.prison_number or ''}",
+                "orientation": "chrs",
+            }
+        )
+        request.action_submit()
+        request.action_orient()
+        env["siao.deadline.alert"]._schedule(person)
+        if not meeting:
+            meeting = env["siao.commission.meeting"].create(
+                {"date": fields.Datetime.now(), "company_id": person.company_id.id}
+            )
+            meeting.action_start()
+        line = env["siao.commission.line"].create(
+            {
+                "meeting_id": meeting.id,
+                "detainee_id": person.id,
+                "situation_summary": text,
+                "decision": "maintain",
+                "decision_note": f"{text}. Note de décision {person.last_name}",
+                "action_user_id": referent.id,
+            }
+        )
+        return {
+            "siao.request": request,
+            "siao.commission.meeting": meeting,
+            "siao.commission.line": line,
+        }
+
+    @classmethod
+    def _complete_housing(cls, person, text, referent):
+        env = person.env
+        measure = env["siao.avdl.measure"].create(
+            {
+                "detainee_id": person.id,
+                "user_id": referent.id,
+                "housing_entry_date": person.estimated_release_date,
+            }
+        )
+        measure.action_enter_housing()
+        measure.action_renew(reason=text)
+        # Named apart from the person: these are no records of the file.
+        structure = cls.create_host_structure(f"CHRS n°{person.id}")
+        place = env["siao.housing.place"].create(
+            {
+                "name": f"Place n°{person.id}",
+                "structure_id": structure.id,
+                "company_id": person.company_id.id,
+            }
+        )
+        reservation = env["siao.housing.reservation"].create(
+            {
+                "place_id": place.id,
+                "detainee_id": person.id,
+                "date_from": cls.today - timedelta(days=5),
+                "note": text,
+            }
+        )
+        return {
+            "siao.avdl.measure": measure,
+            "siao.housing.place": place,
+            "siao.housing.reservation": reservation,
+        }
+
+    @classmethod
+    def _complete_partners(cls, person, text, referent):
+        env = person.env
+        spip = env["res.partner"].create(
+            {
+                "name": f"SPIP n°{person.id}",
+                "is_company": True,
+                "siao_partner_type": "spip",
+            }
+        )
+        officer = env["res.partner"].create(
+            {
+                "name": f"CPIP n°{person.id}",
+                "parent_id": spip.id,
+                "siao_spip_role": "cpip",
+            }
+        )
+        exchange = env["siao.spip.exchange"].create(
+            {"detainee_id": person.id, "partner_id": officer.id}
+        )
+        exchange.message_post(
+            body=f"{text} ({person.last_name})", message_type="comment"
+        )
+        permanence = env["siao.permanence"].create(
+            {
+                "prison_id": cls.prison.id,
+                "company_id": person.company_id.id,
+                "user_ids": [(6, 0, referent.ids)],
+            }
+        )
+        line = env["siao.permanence.line"].create(
+            {
+                "permanence_id": permanence.id,
+                "detainee_id": person.id,
+                "outcome": "met",
+                "note": text,
+            }
+        )
+        return {
+            "siao.spip.exchange": exchange,
+            "siao.permanence": permanence,
+            "siao.permanence.line": line,
+        }
 
     @classmethod
     def create_officer(cls, login, spip, role="cpip", company=None, name=None):

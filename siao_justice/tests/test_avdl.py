@@ -8,8 +8,8 @@ from odoo.service.model import _as_validation_error
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from ..models.record_tools import one_per_person_in_states
 from ..models.siao_avdl_measure import MEASURE_STATES, OPEN_MEASURE_STATES
-from ..models.siao_input_validation import one_per_person_in_states
 from .common import SiaoCase
 
 

@@ -12,6 +12,7 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
+from ..models.res_company import DEFAULT_TIMEZONE
 from .common import SiaoCase
 
 # (the instant, in UTC; the association's day in France; what the instant is)
@@ -74,6 +75,28 @@ class TestBusinessDay(SiaoCase):
                     .default_get(["last_contact_date"])["last_contact_date"],
                     day,
                 )
+
+    def test_a_company_without_the_setting_is_on_the_default_zone(self):
+        """A company another module creates before the addon is loaded has no
+        zone: its day is the default zone's, in Python and in SQL alike."""
+        bare = self.env["res.company"].create({"name": "Sans fuseau"})
+        self.env.cr.execute(
+            "UPDATE res_company SET siao_timezone = NULL WHERE id = %s", [bare.id]
+        )
+        self.env.invalidate_all()
+        self.env.registry.clear_cache()
+        for instant, day, what in INSTANTS:
+            with self.at(instant, what):
+                self.assertEqual(bare.siao_today(), day)
+        # PostgreSQL's clock is not frozen: the same day as a company on the
+        # default zone, at its instant.
+        self.company.siao_timezone = DEFAULT_TIMEZONE
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT siao_today(%s), siao_today(%s)", [bare.id, self.company.id]
+        )
+        bare_day, company_day = self.env.cr.fetchone()
+        self.assertEqual(bare_day, company_day)
 
     def test_release_horizon_turns_on_the_company_day(self):
         for instant, day, what in INSTANTS:

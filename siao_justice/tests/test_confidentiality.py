@@ -105,79 +105,36 @@ class TestConfidentiality(SiaoCase):
                 "restrictions": FREE_TEXT,
             }
         )
-        person.message_post(body=f"{FREE_TEXT} {identity['last_name']}")
+        records = cls.create_complete_file(person, text=FREE_TEXT, referent=referent)
+        request, measure = records["siao.request"], records["siao.avdl.measure"]
         person.activity_schedule(
             "mail.mail_activity_data_todo", summary=FREE_TEXT, user_id=referent.id
         )
-        env["ir.attachment"].create(
+        cls._messages_to_outsiders(env, person, identity["last_name"], referent)
+        records["siao.commission.meeting"].action_close()
+        # Their needs, a contingent of places.
+        person.need_tag_ids = env["siao.need.tag"].create(
+            {"name": f"Besoin {company.id}", "company_id": company.id}
+        )
+        env["siao.convention"].create(
             {
-                "name": f"{identity['last_name']}.txt",
-                "raw": FREE_TEXT.encode(),
-                "res_model": "siao.detainee",
-                "res_id": person.id,
-            }
-        )
-        person.resource_right_ids[:1].note = FREE_TEXT
-        # A transfer: the stay's history holds the prison numbers.
-        person.action_transfer(
-            cls.prison.id, identity["prison_number"], today - timedelta(days=1)
-        )
-        env["siao.deadline.alert"]._schedule(person)
-        request = env["siao.request"].create(
-            {
-                "detainee_id": person.id,
-                "user_id": referent.id,
-                "sisiao_reference": f"SI-{identity['prison_number']}",
-                "orientation": "chrs",
-            }
-        )
-        request.action_submit()
-        request.action_orient()
-        measure = env["siao.avdl.measure"].create(
-            {
-                "detainee_id": person.id,
-                "user_id": referent.id,
-                "housing_entry_date": today + timedelta(days=20),  # release day
-            }
-        )
-        measure.action_enter_housing()
-        measure.action_renew(reason=FREE_TEXT)
-        structure = env["res.partner"].create(
-            {"name": "CHRS du balayage", "siao_partner_type": "host_structure"}
-        )
-        place = env["siao.housing.place"].create(
-            {
-                "name": "Balayage 1",
-                "structure_id": structure.id,
+                "name": "Contingent du balayage",
+                "partner_id": records["siao.housing.place"].structure_id.id,
+                "kind": "contingent",
+                "place_count": 1,
+                "place_ids": [(6, 0, records["siao.housing.place"].ids)],
+                "signature_date": today - timedelta(days=10),
                 "company_id": company.id,
             }
         )
-        env["siao.housing.reservation"].create(
-            {
-                "place_id": place.id,
-                "detainee_id": person.id,
-                "date_from": today - timedelta(days=5),
-                "note": FREE_TEXT,
-            }
-        )
-        spip = env["res.partner"].create(
-            {
-                "name": "SPIP du balayage",
-                "is_company": True,
-                "siao_partner_type": "spip",
-            }
-        )
-        officer = env["res.partner"].create(
-            {"name": "CPIP du balayage", "parent_id": spip.id, "siao_spip_role": "cpip"}
-        )
-        exchange = env["siao.spip.exchange"].create(
-            {"detainee_id": person.id, "partner_id": officer.id}
-        )
-        exchange.message_post(
-            body=f"{FREE_TEXT} {identity['last_name']}", message_type="comment"
-        )
-        # A message once sent to every role of the sweep (Odoo lets a recipient
-        # read it for good), with their notifications: the file's rules decide.
+        cls._left_open(env, person, identity["last_name"], referent, request, measure)
+        return person
+
+    @classmethod
+    def _messages_to_outsiders(cls, env, person, last_name, referent):
+        """A message once sent to every role of the sweep (Odoo lets a recipient
+        read it for good), with their notifications; an activity assigned by
+        someone else (Odoo notifies its user): the file's rules decide."""
         outsiders = (
             cls.reader | cls.worker_2 | cls.accountant | cls.internal | cls.portal
         ).partner_id
@@ -185,7 +142,7 @@ class TestConfidentiality(SiaoCase):
             {
                 "model": "siao.detainee",
                 "res_id": person.id,
-                "body": f"{FREE_TEXT} {identity['last_name']}",
+                "body": f"{FREE_TEXT} {last_name}",
                 "message_type": "comment",
                 "partner_ids": [(6, 0, outsiders.ids)],
             }
@@ -201,58 +158,17 @@ class TestConfidentiality(SiaoCase):
             ]
         )
         # An activity assigned by someone else: Odoo notifies its user.
-        if company in cls.manager.company_ids:
+        if person.company_id in cls.manager.company_ids:
             person.with_user(referent).activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=FREE_TEXT,
                 user_id=cls.manager.id,
             )
-        meeting = env["siao.commission.meeting"].create(
-            {"date": datetime.now(), "company_id": company.id}
-        )
-        meeting.action_start()
-        env["siao.commission.line"].create(
-            {
-                "meeting_id": meeting.id,
-                "detainee_id": person.id,
-                "situation_summary": FREE_TEXT,
-                "decision": "maintain",
-                "decision_note": FREE_TEXT,
-                "action_user_id": referent.id,
-            }
-        )
-        meeting.action_close()
-        # Office hours where the person was met, their needs, a contingent place.
-        session = env["siao.permanence"].create(
-            {
-                "prison_id": cls.prison.id,
-                "company_id": company.id,
-                "user_ids": [(6, 0, referent.ids)],
-            }
-        )
-        env["siao.permanence.line"].create(
-            {
-                "permanence_id": session.id,
-                "detainee_id": person.id,
-                "outcome": "met",
-                "note": FREE_TEXT,
-            }
-        )
-        person.need_tag_ids = env["siao.need.tag"].create(
-            {"name": f"Besoin {company.id}", "company_id": company.id}
-        )
-        env["siao.convention"].create(
-            {
-                "name": "Contingent du balayage",
-                "partner_id": structure.id,
-                "kind": "contingent",
-                "place_count": 1,
-                "place_ids": [(6, 0, place.ids)],
-                "signature_date": today - timedelta(days=10),
-                "company_id": company.id,
-            }
-        )
-        # What the referent left open: every wizard of the addon, an upload.
+
+    @classmethod
+    def _left_open(cls, env, person, last_name, referent, request, measure):
+        """What the referent left open: every wizard of the addon, an upload."""
+        today = cls.today
         as_referent = env(user=referent, su=True)
         as_referent["siao.release.wizard"].create(
             {"detainee_id": person.id, "outcome": "dry_exit"}
@@ -295,12 +211,11 @@ class TestConfidentiality(SiaoCase):
         as_referent["base_import.import"].create(
             {
                 "res_model": "siao.detainee",
-                "file": f"Nom;Prénom\n{identity['last_name']};x\n".encode(),
+                "file": f"Nom;Prénom\n{last_name};x\n".encode(),
                 "file_name": "liste_spip.csv",
                 "file_type": "text/csv",
             }
         )
-        return person
 
     # ---- The sweep's tools ----
     def swept_models(self):
@@ -419,7 +334,7 @@ class TestConfidentiality(SiaoCase):
         records.update(
             {
                 model: records_
-                for model, records_ in person._siao_owned_records().items()
+                for model, records_ in person._owned_records().items()
                 if records_
             }
         )

@@ -536,6 +536,57 @@ class TestCpomDefaultPeriod(SiaoCase):
 
 
 @tagged("post_install", "-at_install", "siao_cpom")
+class TestCpomWorkbookReport(SiaoCase):
+    """The workbook is an XLSX report (report_xlsx) of the wizard: the wizard's
+    button and the report's action print the same workbook, for the wizard's user
+    only."""
+
+    def wizard(self, user):
+        return (
+            self.env["siao.cpom.report.wizard"]
+            .with_user(user)
+            .create({"date_from": date(2026, 1, 1), "date_to": date(2026, 11, 30)})
+        )
+
+    def sheets(self, content):
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        return {
+            name: [row for row in book[name].iter_rows(values_only=True)]
+            for name in book.sheetnames
+        }
+
+    def test_the_button_and_the_report_print_the_same_workbook(self):
+        report = self.env.ref("siao_justice.report_cpom_workbook")
+        self.assertEqual(report.report_type, "xlsx")
+        self.assertEqual(report.binding_model_id.model, "siao.cpom.report.wizard")
+        self.assertEqual(
+            set(report.groups_id.get_external_id().values()),
+            {"siao_justice.group_siao_manager", "siao_justice.group_siao_reporting"},
+        )
+        wizard = self.wizard(self.accountant)
+        wizard.action_export()
+        printed, kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.accountant)
+            ._render_xlsx("siao_justice.report_cpom_workbook", wizard.ids, None)
+        )
+        self.assertEqual(kind, "xlsx")
+        self.assertEqual(
+            self.sheets(printed), self.sheets(base64.b64decode(wizard.file_data))
+        )
+        summary = self.sheets(printed)["Summary"]
+        self.assertIn("persons_followed", [row[0] for row in summary])
+
+    def test_another_user_cannot_print_a_wizard_s_workbook(self):
+        wizard = self.wizard(self.accountant)
+        for user in (self.manager, self.worker, self.internal):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["ir.actions.report"].with_user(user)._render_xlsx(
+                    "siao_justice.report_cpom_workbook", wizard.ids, None
+                )
+
+
+@tagged("post_install", "-at_install", "siao_cpom")
 class TestReportDrillDown(SiaoCase):
     """A pivot cell opens a list that says what its rows are: every report model
     has its list view, its action offers it, its rows have a name."""

@@ -180,15 +180,34 @@ class TestReleaseHorizon(SiaoCase):
             self.assertEqual(persons["lsc"].release_horizon, "past")
 
     def test_cron_runs_a_constant_number_of_queries(self):
-        with freeze_time(TODAY):
-            for days in range(0, 400, 40):
-                self.create_person(
-                    last_name=f"Q{days}",
-                    expected_release_date=TODAY + timedelta(days=days),
-                )
-        self.env.flush_all()
-        with freeze_time(TODAY + timedelta(days=20)), self.assertQueryCount(2):
-            self.Person._cron_update_release_horizon()
+        """The same queries whether 10 or 40 files (and their requests) change
+        horizon: one UPDATE of the files, then their requests through the ORM."""
+
+        def files(count):
+            with freeze_time(TODAY):
+                for days in range(0, 400, 400 // count):
+                    person = self.create_person(
+                        last_name=f"Q{days}",
+                        expected_release_date=TODAY + timedelta(days=days),
+                    )
+                    self.env["siao.request"].create({"detainee_id": person.id})
+            self.env.flush_all()
+
+        counts = []
+        for count, shift in ((10, 20), (40, 60)):
+            files(count)
+            with freeze_time(TODAY + timedelta(days=shift)):
+                start = self.env.cr.sql_log_count
+                changed = self.Person._cron_update_release_horizon()
+                counts.append(self.env.cr.sql_log_count - start)
+            self.assertGreaterEqual(len(changed), count // 10)
+        self.assertEqual(counts[0], counts[1])
+        self.assertLessEqual(counts[1], 6)
+        requests = self.env["siao.request"].search([("detainee_id", "in", changed)])
+        for request in requests:
+            self.assertEqual(
+                request.release_horizon, request.detainee_id.release_horizon
+            )
 
     def test_board_shows_the_release_passed_column_only_when_it_holds_files(self):
         domain = [("company_id", "=", self.company_b.id)]

@@ -181,7 +181,7 @@ class TestMergeFiles(SiaoCase):
         # registry pointing at a person, but those the merge moves by its rules.
         links = [
             (model, fname)
-            for model, fname in self.Person._siao_belonging_fields()
+            for model, fname in self.Person._belonging_fields()
             if self.env[model]._fields[fname].comodel_name == "siao.detainee"
             and not self.env[model]._transient
         ]
@@ -231,7 +231,7 @@ class TestMergeFiles(SiaoCase):
         with self.assertRaises(AccessError):
             self.merge(user=self.worker)
         with self.assertRaises(AccessError):
-            self.kept.with_user(self.worker)._siao_merge(self.other)
+            self.kept.with_user(self.worker)._merge_files(self.other)
         self.assertTrue(self.other.active)
 
     def test_files_of_two_companies_are_not_merged(self):

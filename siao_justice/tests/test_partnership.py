@@ -541,7 +541,7 @@ class TestNeedsAndPlaces(SiaoCase):
 
     def test_a_person_without_needs_fits_everywhere(self):
         other = self.create_person(last_name="Plain")
-        self.assertFalse(any(place._siao_mismatch_for(other) for place in self.places))
+        self.assertFalse(any(place._mismatch_for(other) for place in self.places))
 
     def test_a_structure_s_refusal_keeps_the_needs_of_that_day(self):
         self.person.consent_date = self.today

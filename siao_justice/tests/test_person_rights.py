@@ -56,70 +56,15 @@ class TestPersonRights(SiaoCase):
 
     @classmethod
     def full_file(cls, person):
-        """A record of every kind of the addon on ``person``'s file."""
-        env = cls.env
-        request = env["siao.request"].create({"detainee_id": person.id})
-        request.action_submit()
-        env["siao.deadline.alert"]._schedule(person)
+        """A record of every kind of the addon on ``person``'s file, a consent
+        signed on paper and a tracked change."""
         meeting = getattr(cls, "meeting", None)
         if not meeting:
-            meeting = cls.meeting = env["siao.commission.meeting"].create(
+            meeting = cls.meeting = cls.env["siao.commission.meeting"].create(
                 {"date": datetime(2026, 12, 2, 13, 0)}
             )
             meeting.action_start()
-        env["siao.commission.line"].create(
-            {
-                "meeting_id": meeting.id,
-                "detainee_id": person.id,
-                "decision": "maintain",
-                "decision_note": f"Note de décision {person.last_name}",
-            }
-        )
-        measure = env["siao.avdl.measure"].create(
-            {
-                "detainee_id": person.id,
-                "user_id": cls.worker.id,
-                "housing_entry_date": person.estimated_release_date,
-            }
-        )
-        measure.action_enter_housing()
-        measure.action_renew("prolongation")
-        place = env["siao.housing.place"].create(
-            {"name": f"Place {person.last_name}", "structure_id": cls.chrs.id}
-        )
-        env["siao.housing.reservation"].create(
-            {
-                "place_id": place.id,
-                "detainee_id": person.id,
-                "date_from": date(2030, 1, 1),
-            }
-        )
-        env["siao.spip.exchange"].create(
-            {
-                "detainee_id": person.id,
-                "partner_id": env["res.partner"]
-                .create({"name": "CPIP des droits", "siao_spip_role": "cpip"})
-                .id,
-            }
-        )
-        permanence = env["siao.permanence"].create(
-            {"prison_id": cls.prison.id, "user_ids": [(6, 0, cls.worker.ids)]}
-        )
-        env["siao.permanence.line"].create(
-            {"permanence_id": permanence.id, "detainee_id": person.id}
-        )
-        person.action_transfer(cls.prison.id, f"{person.prison_number}-T", cls.today)
-        person.message_post(
-            body=f"Entretien avec {person.first_name}", message_type="comment"
-        )
-        env["ir.attachment"].create(
-            {
-                "name": f"courrier-{person.last_name}.txt",
-                "raw": f"Courrier de {person.first_name}".encode(),
-                "res_model": "siao.detainee",
-                "res_id": person.id,
-            }
-        )
+        cls.create_complete_file(person, meeting=meeting)
         person.action_record_consent(
             date(2026, 10, 1),
             "partners",
@@ -159,7 +104,7 @@ class TestPersonRights(SiaoCase):
         document = archive.read("donnees.html").decode()
         # Every kind of record the registry says belongs to a person, with each
         # of this person's records.
-        owned = {"siao.detainee": self.person, **self.person._siao_owned_records()}
+        owned = {"siao.detainee": self.person, **self.person._owned_records()}
         kinds = 0
         for model, records in owned.items():
             if records._transient or not records:
@@ -514,7 +459,7 @@ class TestPersonRights(SiaoCase):
         self.assertTrue(self.person.anonymised)
         self.assertNotIn("Dufresne", self.person.last_name)
         # What was open ended first: no measure, request or place held any more.
-        self.assertFalse(self.person._siao_support_under_way())
+        self.assertFalse(self.person._support_under_way())
         self.assertFalse(any(self.person.consent_ids.mapped("document")))
         self.assertFalse(
             self.env["ir.attachment"]
@@ -653,7 +598,7 @@ class TestPersonRights(SiaoCase):
         return wizard
 
     def test_privacy_lookup_finds_the_persons_and_anonymises_them(self):
-        owned = {"siao.detainee": self.person, **self.person._siao_owned_records()}
+        owned = {"siao.detainee": self.person, **self.person._owned_records()}
         for typed in ("DUFRESNE Aurélien", "aurélien dufresne", "68A777-T"):
             with self.subTest(typed=typed):
                 wizard = self.lookup(typed)

@@ -793,11 +793,11 @@ class TestSpipPortalExchanges(SpipPortalCase):
         self.assertEqual(access.user_id.partner_id, contact)
         # Archived, the access closes the portal's pages.
         self.assertNotEqual(
-            self.env["siao.detainee"]._siao_portal_domain(access.user_id), [(0, "=", 1)]
+            self.env["siao.detainee"]._portal_domain(access.user_id), [(0, "=", 1)]
         )
         access.with_user(self.manager).action_archive()
         self.assertEqual(
-            self.env["siao.detainee"]._siao_portal_domain(access.user_id), [(0, "=", 1)]
+            self.env["siao.detainee"]._portal_domain(access.user_id), [(0, "=", 1)]
         )
 
     # ---- Messages between the officer and the referent ----
@@ -1322,7 +1322,7 @@ class TestSpipAccessOpensTheAccount(SpipPortalCase):
         self.assertTrue(account._is_portal())
         account.password = "imposteur"
         self.assertEqual(
-            self.env["siao.detainee"]._siao_portal_domain(account),
+            self.env["siao.detainee"]._portal_domain(account),
             [(0, "=", 1)],
         )
         self.authenticate(account.login, "imposteur")

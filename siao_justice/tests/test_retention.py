@@ -359,7 +359,7 @@ class TestRetentionRules(SiaoCase):
         kept = self.released(last_name="Gardé")
         merged = self.create_person(last_name="Fusionnéxyz", first_name="Ondine")
         merged.message_post(body="Fusionnéxyz rencontrée au parloir")
-        kept.with_user(self.manager)._siao_merge(merged)
+        kept.with_user(self.manager)._merge_files(merged)
         self.assertEqual(merged.merged_into_id, kept)
         self.assertFalse(self.due(merged), "a merged file follows the file kept")
         self.make_old(kept)
@@ -417,7 +417,7 @@ class TestRetentionRules(SiaoCase):
         self.env["siao.deadline.alert"].create(
             {"detainee_id": person.id, "reason": "lsc"}
         )
-        owned = person._siao_owned_records()
+        owned = person._owned_records()
         seeded = []
         for model, records in [("siao.detainee", person), *owned.items()]:
             texts = free_text_fields(self.env[model])

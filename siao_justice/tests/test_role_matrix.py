@@ -3,7 +3,7 @@ tried. Changing the matrix without changing the code (or the reverse) fails here
 
 import csv
 import os
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
@@ -33,39 +33,16 @@ class TestRoleMatrix(SiaoCase):
             "internal": cls.internal,
             "portal": cls.portal,
         }
-        chrs = cls.chrs
         person = cls.create_person(
             consent_date=date(2025, 1, 1),
             consent_scope="siao_spip",
             expected_release_date=cls.today + timedelta(days=20),
         )
-        request = cls.env["siao.request"].create({"detainee_id": person.id})
-        request.action_submit()
-        cls.env["siao.deadline.alert"]._schedule(person)
-        meeting = cls.env["siao.commission.meeting"].create({"date": datetime.now()})
-        meeting.action_start()
-        line = cls.env["siao.commission.line"].create(
-            {"meeting_id": meeting.id, "detainee_id": person.id, "decision": "maintain"}
-        )
-        measure = cls.env["siao.avdl.measure"].create(
-            {
-                "detainee_id": person.id,
-                "user_id": cls.worker.id,
-                "housing_entry_date": person.estimated_release_date,
-            }
-        )
-        measure.action_enter_housing()
-        measure.action_renew("matrix")
-        place = cls.env["siao.housing.place"].create(
-            {"name": "M1", "structure_id": chrs.id}
-        )
-        reservation = cls.env["siao.housing.reservation"].create(
-            {
-                "place_id": place.id,
-                "detainee_id": person.id,
-                "date_from": date(2030, 1, 1),
-            }
-        )
+        complete = cls.create_complete_file(person, text="matrix")
+        request, meeting = complete["siao.request"], complete["siao.commission.meeting"]
+        line, measure = complete["siao.commission.line"], complete["siao.avdl.measure"]
+        place = complete["siao.housing.place"]
+        reservation = complete["siao.housing.reservation"]
         # A structure's refusal, a contingent, office hours: their records and figures.
         refused = cls.create_person(
             last_name="Refusé",
@@ -82,7 +59,7 @@ class TestRoleMatrix(SiaoCase):
         convention = cls.env["siao.convention"].create(
             {
                 "name": "Contingent de la matrice",
-                "partner_id": chrs.id,
+                "partner_id": place.structure_id.id,
                 "kind": "contingent",
                 "place_count": 1,
                 "place_ids": [(6, 0, place.ids)],
@@ -90,12 +67,8 @@ class TestRoleMatrix(SiaoCase):
                 "date_start": cls.today - timedelta(days=30),
             }
         )
-        permanence = cls.env["siao.permanence"].create(
-            {"prison_id": cls.prison.id, "user_ids": [(6, 0, cls.worker.ids)]}
-        )
-        permanence_line = cls.env["siao.permanence.line"].create(
-            {"permanence_id": permanence.id, "detainee_id": person.id}
-        )
+        permanence = complete["siao.permanence"]
+        permanence_line = complete["siao.permanence.line"]
         spip = cls.env["res.partner"].create(
             {
                 "name": "SPIP de la matrice",
@@ -105,7 +78,6 @@ class TestRoleMatrix(SiaoCase):
         )
         officer = cls.create_officer("cpip_matrice", spip)
         access = cls.env["siao.spip.access"]._access_of(officer)
-        person.action_transfer(cls.prison.id, "M-2", cls.today)
         person.action_record_release(release_date=cls.today, outcome="family")
         cls.env.flush_all()
         cls.records = {
@@ -125,14 +97,7 @@ class TestRoleMatrix(SiaoCase):
             "siao.housing.reservation": reservation,
             "siao.detainee.stay": person.stay_ids,
             "siao.detainee.transfer": person.stay_ids.transfer_ids,
-            "siao.spip.exchange": cls.env["siao.spip.exchange"].create(
-                {
-                    "detainee_id": person.id,
-                    "partner_id": cls.env["res.partner"]
-                    .create({"name": "CPIP de la matrice", "siao_spip_role": "cpip"})
-                    .id,
-                }
-            ),
+            "siao.spip.exchange": complete["siao.spip.exchange"],
             "siao.need.tag": tag,
             "siao.spip.access": access,
             "siao.spip.proposal": cls.env["siao.spip.proposal"].create(
@@ -319,7 +284,7 @@ class TestRoleMatrix(SiaoCase):
         (its file's records move with it, through the file's transfer)."""
         models = self.company_models()
         self.assertGreaterEqual(len(models), 10, models)
-        self.assertTrue(self.records["siao.detainee"]._siao_has_history())
+        self.assertTrue(self.records["siao.detainee"]._has_history())
         both = self._user("siao_manager_ab", "siao_justice.group_siao_manager")
         both.company_ids = self.company | self.company_b
         refused = UserError  # access errors and validation errors are user errors
@@ -332,7 +297,7 @@ class TestRoleMatrix(SiaoCase):
                         record.with_user(user).write({"company_id": self.company_b.id})
                     self.assertEqual(record.company_id, company)
             # A coordinator of both companies: a record with a history stays.
-            if getattr(record, "_siao_has_history", lambda: True)():
+            if getattr(record, "_has_history", lambda: True)():
                 with self.subTest(model=model, group="both companies"):
                     with self.assertRaises(refused), self.env.cr.savepoint():
                         record.with_user(both).write({"company_id": self.company_b.id})

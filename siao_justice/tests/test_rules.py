@@ -75,3 +75,77 @@ class TestRulesInSql(SiaoCase):
                 self.assertEqual(
                     by_sql[person.id], anonymised_last_name(env, person.pseudonym)
                 )
+
+
+@tagged("post_install", "-at_install", "siao_rules")
+class TestWhatEachModelGoesThrough(SiaoCase):
+    """A model's ``_inherit`` tells what it goes through: every model of the addon
+    through the boundary; a person's records, and they only, through the
+    person-record rules; the models whose form has steps through the step
+    buttons."""
+
+    def inherits(self, model, parent):
+        return isinstance(self.env[model], self.env.registry[parent])
+
+    def test_the_boundary_and_the_person_records_are_where_they_belong(self):
+        Person = self.env["siao.detainee"]
+        persons = {Person._name} | {
+            model
+            for model, _field in Person._belonging_fields()
+            if not self.env[model]._transient
+        }
+        system = self.env.ref("base.group_system")
+        writable = set(
+            self.env["ir.model.access"]
+            .search(
+                [
+                    ("model_id.model", "=like", "siao.%"),
+                    ("group_id", "!=", system.id),
+                    "|",
+                    ("perm_write", "=", True),
+                    ("perm_create", "=", True),
+                ]
+            )
+            .mapped("model_id.model")
+        )
+        ours = [
+            name
+            for name in self.env.registry
+            if name.startswith("siao.") and not self.env[name]._abstract
+        ]
+        self.assertGreater(len(persons), 10)
+        self.assertGreater(len(writable), 20)
+        for name in ours:
+            with self.subTest(model=name):
+                if name in writable:  # what a user may write
+                    self.assertTrue(self.inherits(name, "siao.input.validation"))
+                self.assertEqual(
+                    self.inherits(name, "siao.person.record"),
+                    name in persons,
+                    "a model inherits the person-record rules if and only if "
+                    "its records are a person's",
+                )
+        others = [
+            name
+            for name in self.env.registry
+            if not name.startswith("siao.") and not self.env[name]._abstract
+        ]
+        for name in others:
+            self.assertFalse(self.inherits(name, "siao.person.record"), name)
+
+    def test_the_step_buttons_are_on_the_models_with_steps(self):
+        with_steps = {
+            name
+            for name in self.env.registry
+            if not self.env[name]._abstract and self.inherits(name, "siao.step.buttons")
+        }
+        self.assertEqual(
+            with_steps,
+            {"siao.request", "siao.avdl.measure", "siao.commission.meeting"},
+        )
+        for name in with_steps:
+            self.assertTrue(self.env[name]._step_buttons(), name)
+            arch = self.env[name].get_view(view_type="form")["arch"]
+            for button, states in self.env[name]._step_buttons().items():
+                self.assertIn(f'name="{button}"', arch)
+                self.assertIn(f"state not in {list(states)!r}", arch)

@@ -8,6 +8,8 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import html2plaintext
 from odoo.tools.translate import TranslationModuleReader
 
+from ..models.record_tools import wizard_action
+
 I18N = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n")
 
 
@@ -101,12 +103,8 @@ class TestDialogsHaveFrenchTitles(TransactionCase):
             kinds = [value for value, _label in kind.selection] if kind else [None]
             for value in kinds:
                 defaults = {"kind": value} if value else {}
-                english = self.env["siao.detainee"]._siao_wizard(
-                    wizard.model, **defaults
-                )["name"]
-                title = french["siao.detainee"]._siao_wizard(wizard.model, **defaults)[
-                    "name"
-                ]
+                english = wizard_action(self.env, wizard.model, **defaults)["name"]
+                title = wizard_action(french, wizard.model, **defaults)["name"]
                 with self.subTest(wizard=wizard.model, kind=value):
                     self.assertTrue(title)
                     self.assertNotEqual(title, "Odoo")

@@ -37,5 +37,5 @@ class SiaoDetaineeMerge(models.TransientModel):
         self.ensure_one()
         if self.target_id not in self.detainee_ids:
             raise UserError(_("The file to keep must be one of the files to merge."))
-        self.detainee_ids._siao_check_frozen([{}], creating=False)
-        return self.target_id._siao_merge(self.detainee_ids - self.target_id)
+        self.detainee_ids._check_frozen([{}], creating=False)
+        return self.target_id._merge_files(self.detainee_ids - self.target_id)

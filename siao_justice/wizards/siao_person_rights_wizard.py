@@ -43,7 +43,7 @@ class SiaoPersonRightsWizard(models.TransientModel):
     def _compute_support_under_way(self):
         for wizard in self:
             under_way = (
-                wizard.detainee_id._siao_support_under_way()
+                wizard.detainee_id._support_under_way()
                 if wizard.act == "anonymise" and wizard.detainee_id
                 else []
             )

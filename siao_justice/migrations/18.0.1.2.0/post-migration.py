@@ -11,7 +11,7 @@ from odoo.tools import convert_file
 
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
-    env["siao.detainee"]._siao_start_missing_stays()
+    env["siao.detainee"]._start_missing_stays()
     convert_file(
         env,
         "siao_justice",
