@@ -34,6 +34,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/base_import_mapping_data.xml",
+        "data/privacy_lookup_data.xml",
         "report/siao_commission_minutes.xml",
         "report/siao_person_documents.xml",
         "report/siao_person_rights.xml",
@@ -55,6 +56,7 @@
         "wizards/siao_request_submit_wizard_views.xml",
         "wizards/siao_request_refuse_wizard_views.xml",
         "wizards/siao_request_cancel_wizard_views.xml",
+        "wizards/siao_request_step_wizard_views.xml",
         "wizards/siao_release_wizard_views.xml",
         "wizards/siao_stay_wizard_views.xml",
         "wizards/siao_retention_postpone_wizard_views.xml",
@@ -62,6 +64,7 @@
         "wizards/siao_avdl_renew_wizard_views.xml",
         "wizards/siao_avdl_close_wizard_views.xml",
         "wizards/siao_cpom_report_wizard_views.xml",
+        "wizards/siao_settings_views.xml",
         "views/portal_templates.xml",
         "views/siao_justice_menus.xml",
     ],
@@ -74,11 +77,16 @@
         "demo/siao_commission_demo.xml",
         "demo/siao_avdl_demo.xml",
         "demo/siao_partnership_demo.xml",
+        "demo/siao_demo_world.xml",
     ],
     "assets": {
         # Odoo loads its graph views (and what patches them) on first use.
         "web.assets_backend_lazy": [
             "siao_justice/static/src/views/graph/**/*",
+        ],
+        # The documents' text in a system font, embedded in the PDF.
+        "web.report_assets_common": [
+            "siao_justice/static/src/scss/report_documents.scss",
         ],
         "web.assets_tests": [
             "siao_justice/static/tests/tours/**/*",

@@ -17,5 +17,6 @@ def install_french(env):
 
 def post_init_hook(env):
     install_french(env)
+    env["privacy.lookup.wizard"]._siao_name_in_french()
     # The register's entries, in French too.
     env["privacy.activity"]._siao_refresh_register()

@@ -24,16 +24,35 @@ def session(url, db, login, password):
     return browser
 
 
+def embedded_fonts(page):
+    """The names of the fonts a PDF page embeds (its text's)."""
+    found = []
+    for ref in (page["/Resources"].get("/Font") or {}).values():
+        font = ref.get_object()
+        parts = [part.get_object() for part in font.get("/DescendantFonts", [])]
+        for part in parts or [font]:
+            descriptor = part.get("/FontDescriptor")
+            files = {"/FontFile", "/FontFile2", "/FontFile3"}
+            if descriptor and files & set(descriptor.get_object()):
+                found.append(font.get("/BaseFont"))
+    return found
+
+
 def assert_pdf(response, *texts):
     assert response.status_code == 200, response.text[:500]
     assert response.headers["Content-Type"].startswith("application/pdf")
     assert response.content.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(response.content))
     assert len(reader.pages) >= 1
-    text = " ".join(page.extract_text() or "" for page in reader.pages)
-    if text.strip():  # a text layer, where the wkhtmltopdf build writes one
-        for expected in texts:
-            assert expected in text, (expected, text[:2000])
+    # A text layer, in fonts embedded in the file: a clerk searches and copies it,
+    # a screen reader reads it.
+    text = " ".join(
+        " ".join((page.extract_text() or "").split()) for page in reader.pages
+    )
+    for expected in texts:
+        assert expected in text, (expected, text[:2000])
+    for page in reader.pages:
+        assert embedded_fonts(page), "a page without an embedded font: shapes only"
 
 
 def test_the_documents_are_pdfs_for_the_back_office_and_the_portal(server, login):

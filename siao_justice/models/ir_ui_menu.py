@@ -1,9 +1,12 @@
 from odoo import api, models
 
-# Odoo's module install request opens the Apps menu to every internal user; the
-# outside partners (SPIP readers) and the accountants of the addon have no use for
-# it.
-APPS_MENU = "base.menu_management"
+# Odoo's module install request opens the Apps menu to every internal user, and the
+# dashboards' app (an empty "My Dashboard") too; the outside partners (SPIP
+# readers) and the accountants of the addon have no use for them.
+HIDDEN_MENUS = (
+    "base.menu_management",
+    "spreadsheet_dashboard.spreadsheet_dashboard_menu_root",
+)
 NO_APPS_GROUPS = ("siao_justice.group_siao_reader", "siao_justice.group_siao_reporting")
 APPS_GROUPS = ("siao_justice.group_siao_user", "base.group_system")
 
@@ -18,7 +21,10 @@ class IrUiMenu(models.Model):
         if any(user.has_group(g) for g in NO_APPS_GROUPS) and not any(
             user.has_group(g) for g in APPS_GROUPS
         ):
-            apps = self.env.ref(APPS_MENU, raise_if_not_found=False)
-            if apps:
-                visible = frozenset(visible) - {apps.id}
+            hidden = {
+                menu.id
+                for xmlid in HIDDEN_MENUS
+                if (menu := self.env.ref(xmlid, raise_if_not_found=False))
+            }
+            visible = frozenset(visible) - hidden
         return visible

@@ -106,6 +106,24 @@ class PrivacyLookupWizard(models.TransientModel):
             )
         return rows
 
+    @api.model
+    def _siao_name_in_french(self):
+        """Odoo's Privacy Lookup keeps its English name in French: the addon's
+        users find it, in the partners' and users' action menus and in the
+        settings, under a French name (for a French database)."""
+        if not self.env["res.lang"]._lang_get("fr_FR"):
+            return True  # French not installed yet (the install's hook names it)
+        name = {"fr_FR": "Recherche de données personnelles"}
+        for xmlid in (
+            "privacy_lookup.ir_action_server_action_privacy_lookup_partner",
+            "privacy_lookup.ir_action_server_action_privacy_lookup_user",
+            "privacy_lookup.action_privacy_lookup_wizard",
+        ):
+            record = self.env.ref(xmlid, raise_if_not_found=False)
+            if record:
+                record.sudo().update_field_translations("name", name)
+        return True
+
 
 class PrivacyLookupWizardLine(models.TransientModel):
     _inherit = "privacy.lookup.wizard.line"

@@ -5,6 +5,7 @@ model, the addon's or Odoo's."""
 
 import re
 
+from odoo.fields import Command
 from odoo.tools import SQL, clean_context
 
 
@@ -47,7 +48,17 @@ def wizard_action(env, model, **defaults):
     """The action opening ``model`` in a dialog, with these default values; the
     dialog is titled, in the user's language, with the wizard's kind when it has
     kinds, else with its name."""
-    kind = env[model]._fields.get("kind")
+    Wizard = env[model]
+    kind = Wizard._fields.get("kind")
+    # Records of a many2many given as a set command: the values a client sends.
+    defaults = {
+        name: [Command.set(value)]
+        if Wizard._fields[name].type == "many2many"
+        and isinstance(value, list)
+        and all(type(item) is int for item in value)
+        else value
+        for name, value in defaults.items()
+    }
     title = (
         dict(kind._description_selection(env))[defaults["kind"]]
         if kind and defaults.get("kind")

@@ -81,6 +81,16 @@ def cancel_extra_open_measures(cr, today=None):
     return [row[0] for row in cr.fetchall()]
 
 
+def file_entry_day(day, referral=None, entry=None, moved=False):
+    """A measure's first day in the active file, from its recorded dates: ``day``
+    (the day it got room), or its referral when it entered the file then; never
+    after its entry into housing. With ``moved``, the referral replaces ``day``
+    (its referral date was corrected)."""
+    days = [referral] if moved else [day, referral]
+    days.append(entry)
+    return min(d for d in days if d)
+
+
 class SiaoAvdlMeasure(models.Model):
     _name = "siao.avdl.measure"
     _description = "AVDL Justice measure"
@@ -426,7 +436,15 @@ class SiaoAvdlMeasure(models.Model):
             room = self._room_in_file(vals["user_id"], vals["company_id"])
             today = self.env["res.company"].browse(vals["company_id"]).siao_today()
             vals.update(
-                {"state": "pre_entry", "file_from": today}
+                {
+                    "state": "pre_entry",
+                    # In the file from its referral, as the worker records it.
+                    "file_from": file_entry_day(
+                        today,
+                        fields.Date.to_date(vals.get("referral_date")) or today,
+                        fields.Date.to_date(vals.get("housing_entry_date")),
+                    ),
+                }
                 if room
                 else {"state": "waiting"}
             )
@@ -456,7 +474,27 @@ class SiaoAvdlMeasure(models.Model):
                             "be handed over."
                         )
                     )
-        return super(SiaoAvdlMeasure, checked).write(vals)
+        dated = self._file_from_follows(vals)
+        result = super(SiaoAvdlMeasure, checked).write(vals)
+        for measure, referred in dated.items():
+            measure.sudo().file_from = file_entry_day(
+                measure.file_from,
+                measure.referral_date if referred else None,
+                measure.housing_entry_date,
+                moved=referred,
+            )
+        return result
+
+    def _file_from_follows(self, vals):
+        """{measure: whether it entered the file at its referral} of the measures
+        in the file whose recorded dates this write changes: their first day in
+        the file follows them."""
+        if not {"referral_date", "housing_entry_date"} & set(vals):
+            return {}
+        return {
+            measure: measure.file_from == measure.referral_date
+            for measure in self.filtered("file_from")
+        }
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -492,7 +530,14 @@ class SiaoAvdlMeasure(models.Model):
                     )
                 )
             measure.sudo().write(
-                {"state": "pre_entry", "file_from": measure.company_id.siao_today()}
+                {
+                    "state": "pre_entry",
+                    "file_from": file_entry_day(
+                        measure.company_id.siao_today(),
+                        None,
+                        measure.housing_entry_date,
+                    ),
+                }
             )
         return True
 

@@ -75,7 +75,7 @@ class SiaoCommissionLine(models.Model):
         RELEASE_HORIZONS,
         string="Release horizon at the commission",
         readonly=True,
-        group_expand=True,
+        group_expand="_expand_release_horizons",
         index=True,
     )
     expected_release_date = fields.Date(
@@ -145,9 +145,8 @@ class SiaoCommissionLine(models.Model):
             person._consent_covers(partner)
             for partner in line.meeting_id.participant_ids
         ):
-            number = list(line.meeting_id.line_ids).index(line) + 1
             return {
-                "name": self.env._("Case no. %(number)s", number=number),
+                "name": self.env._("Case no. %(number)s", number=line._agenda_number()),
                 "prison": line.prison_id.name or "",
                 "note": "",
             }
@@ -156,6 +155,16 @@ class SiaoCommissionLine(models.Model):
             "prison": line.prison_id.name or "",
             "note": line.decision_note or "",
         }
+
+    def _expand_release_horizons(self, values, domain):
+        """The board's columns, as the persons' board's (no empty "release
+        passed" column first)."""
+        return self.env["siao.detainee"]._expand_release_horizons(values, domain)
+
+    def _agenda_number(self):
+        """The case's place on its meeting's agenda (1 for the first)."""
+        self.ensure_one()
+        return list(self.sudo().meeting_id.line_ids).index(self.sudo()) + 1
 
     @api.constrains("action_user_id", "detainee_id")
     def _check_action_user_reads_person(self):
@@ -365,15 +374,20 @@ class SiaoCommissionLine(models.Model):
     def _reserve_places(self):
         """reserve_place decisions reserve their place over their dates; a case
         without them, or a place already taken then, stops the closing (the
-        message names no one)."""
+        message names the case as its reader sees it: its number on the agenda,
+        and the person's name only for who may read the file)."""
         lines = self.filtered(lambda line: line.decision == "reserve_place")
-        if any(not line.place_id or not line.reservation_date_from for line in lines):
-            raise ValidationError(
-                _(
-                    "A case decided “Reserve a place” needs the place and the first "
-                    "day of the reservation before the commission closes."
+        for line in lines:
+            if not line.place_id or not line.reservation_date_from:
+                raise ValidationError(
+                    _(
+                        "Case no. %(number)s (%(case)s) is decided “Reserve a "
+                        "place”: give its place and the first day of the "
+                        "reservation before the commission closes.",
+                        number=line._agenda_number(),
+                        case=line.display_name,
+                    )
                 )
-            )
         reservations = (
             self.env["siao.housing.reservation"]
             .sudo()

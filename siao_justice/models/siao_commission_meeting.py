@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
+from ..hooks import FRENCH
 from .record_tools import without_defaults
 from .res_company import flag_domain
 
@@ -114,14 +115,22 @@ class SiaoCommissionMeeting(models.Model):
 
     @api.depends("day")
     def _compute_name(self):
+        """Named once for everyone, in the association's language (French once
+        installed), whoever or whatever creates the meeting."""
+        french = self.env["res.lang"]._lang_get(FRENCH)
+        env = (
+            self.env(context=dict(self.env.context, lang=FRENCH))
+            if french
+            else self.env
+        )
         for meeting in self:
             meeting.name = (
-                self.env._(
+                env._(
                     "Commission justice of %(day)s",
                     day=meeting.day.strftime("%d/%m/%Y"),
                 )
                 if meeting.day
-                else self.env._("Commission justice")
+                else env._("Commission justice")
             )
 
     def _compute_not_held(self):

@@ -130,7 +130,17 @@ class SiaoDeadlineAlert(models.Model):
         Person = self.env["siao.detainee"].sudo()
         model_id = self.env["ir.model"]._get_id("siao.detainee")
         alerts = self.sudo()
-        summaries = dict(self._fields["reason"]._description_selection(self.env))
+        field = self._fields["reason"]
+        labels = {}
+
+        def summary(reason, user):
+            """The activity's summary in the language of whom it is for."""
+            lang = user.lang or self.env.lang
+            if lang not in labels:
+                env = self.env(context=dict(self.env.context, lang=lang))
+                labels[lang] = dict(field._description_selection(env))
+            return labels[lang][reason]
+
         for reason, holds in self._candidate_domains().items():
             # The reason no longer holds: its alert is archived, to come back if
             # the reason holds again.
@@ -165,7 +175,7 @@ class SiaoDeadlineAlert(models.Model):
                             "res_model_id": model_id,
                             "res_id": person.id,
                             "activity_type_id": activity_type.id,
-                            "summary": summaries[reason],
+                            "summary": summary(reason, person.user_id or self.env.user),
                             "date_deadline": self._deadline(reason, person),
                             "user_id": person.user_id.id or self.env.uid,
                         }

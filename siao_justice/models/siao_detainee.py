@@ -326,7 +326,7 @@ class SiaoDetainee(models.Model):
             ("detained", "Detained"),
             ("released", "Released"),
             ("supervised", "Supervised outside prison"),
-            ("closed", "Closed"),
+            ("closed", "File closed"),
         ],
         default="detained",
         required=True,

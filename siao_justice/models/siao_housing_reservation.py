@@ -5,6 +5,7 @@ import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_date
 from odoo.tools.translate import translate_sql_constraint
 
 
@@ -105,6 +106,22 @@ class SiaoHousingReservation(models.Model):
                 """
             )
 
+    @api.model
+    def default_get(self, fields_list):
+        """A booking for a person starts, by default, on their release day (the
+        day they need the place), or today once released."""
+        values = super().default_get(fields_list)
+        if "date_from" in fields_list and not values.get("date_from"):
+            person = (
+                self.env["siao.detainee"].browse(values.get("detainee_id")).exists()
+                if isinstance(values.get("detainee_id"), int)
+                else None
+            )
+            if person:
+                today = person.company_id.siao_today()
+                values["date_from"] = max(person.estimated_release_date or today, today)
+        return values
+
     @api.depends("place_id", "detainee_id", "kind")
     @api.depends_context("uid")
     def _compute_display_name(self):
@@ -147,6 +164,37 @@ class SiaoHousingReservation(models.Model):
                         "JAP's agreement date."
                     )
                 )
+
+    @api.constrains("place_id", "date_from", "date_to", "state")
+    def _check_within_availability(self):
+        """A place is booked within its availability only: before it, the booking
+        would not count in the place's occupancy."""
+        for booking in self.filtered(lambda b: b.state == "confirmed"):
+            place = booking.place_id.sudo()
+            until = place.available_until
+            if booking.date_from >= place.available_from and not (
+                until and (not booking.date_to or booking.date_to > until)
+            ):
+                continue
+            start = format_date(self.env, place.available_from)
+            if until:
+                raise ValidationError(
+                    _(
+                        "The place %(place)s takes someone from %(start)s to "
+                        "%(end)s: book it within those dates.",
+                        place=place.name,
+                        start=start,
+                        end=format_date(self.env, until),
+                    )
+                )
+            raise ValidationError(
+                _(
+                    "The place %(place)s takes someone from %(start)s: book it "
+                    "from that day.",
+                    place=place.name,
+                    start=start,
+                )
+            )
 
     # ---- CRUD ----
     @api.model_create_multi

@@ -221,6 +221,13 @@ class SiaoPermanence(models.Model):
     def action_done(self):
         if self.filtered(lambda session: session.state != "planned"):
             raise UserError(_("Only planned office hours can be closed."))
+        if self.filtered(
+            lambda session: session.company_id.siao_day_of(session.date)
+            > session.company_id.siao_today()
+        ):
+            raise UserError(
+                _("Office hours are closed once held: this session is still to come.")
+            )
         # Every line, those of files the user may not read included (counted, named
         # to no one).
         if (

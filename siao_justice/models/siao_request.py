@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from .record_tools import (
+    masked_name,
     one_per_person_in_states,
     readable_by,
     without_defaults,
@@ -79,6 +83,13 @@ TRANSITIONS = {
 }
 # The form's buttons and the step each one takes: shown only from the step's
 # starting states (set on the view from TRANSITIONS).
+# What each step needs before it is taken (any one of the fields): its dialog asks
+# for it.
+STEP_NEEDS = {
+    "orient": ("orientation",),
+    "propose": ("structure_id", "place_id"),
+    "admit": ("admission_date",),
+}
 STEP_BUTTONS = {
     "action_submit_button": "submit",
     "action_orient": "orient",
@@ -484,6 +495,28 @@ class SiaoRequest(models.Model):
         without_defaults(self.env["siao.request.history"].sudo()).create(history)
         return True
 
+    def _date_steps_from(self, day, spacing=10):
+        """The steps of these requests as if taken from ``day`` on: the first
+        submission that day (the request's date with it, one source for the back
+        office, the portal and the figures), each later step ``spacing`` days after
+        the one before, never after today. For data brought from elsewhere (the
+        demonstration's)."""
+        for request in self.sudo():
+            today = request.company_id.siao_today()
+            steps = request.history_ids.sorted(lambda step: (step.date, step.id))
+            for index, step in enumerate(steps):
+                step.date = min(day + timedelta(days=index * spacing), today)
+            expected = request.detainee_id.estimated_release_date
+            request.write(
+                {
+                    "request_date": day,
+                    "filed_in_time": bool(
+                        expected
+                        and expected >= request.company_id.siao_request_lead_end(day)
+                    ),
+                }
+            )
+
     def action_submit(self, override_reason=None):
         self._check_step("submit")
         missing = self.filtered(lambda r: not r.detainee_id.consent_date)
@@ -534,22 +567,88 @@ class SiaoRequest(models.Model):
     def action_submit_button(self):
         return self.with_context(siao_submit_from_button=True).action_submit()
 
+    def _missing_for(self, step):
+        """The requests that lack what ``step`` needs (``STEP_NEEDS``)."""
+        fields_needed = STEP_NEEDS[step]
+        return self.filtered(
+            lambda request: not any(request[name] for name in fields_needed)
+        )
+
+    def _ask_or_refuse(self, step, message):
+        """When a request lacks what ``step`` needs: from the form's button, the
+        dialog that asks for it, then takes the step; else a clear refusal."""
+        if not self._missing_for(step):
+            return None
+        if self.env.context.get("siao_step_from_button"):
+            return wizard_action(
+                self.env, "siao.request.step.wizard", request_ids=self.ids, step=step
+            )
+        raise UserError(message)
+
     def action_orient(self):
         self._check_step("orient")
-        if self.filtered(lambda r: not r.orientation):
-            raise UserError(_("Set the orientation decided by the SIAO first."))
-        return self._transition("orient")
+        asked = self._ask_or_refuse(
+            "orient", _("Set the orientation decided by the SIAO first.")
+        )
+        return asked or self._transition("orient")
 
     def action_propose(self):
         self._check_step("propose")
-        if self.filtered(lambda r: not r.structure_id and not r.place_id):
-            raise UserError(_("Set the structure or the place proposed first."))
+        asked = self._ask_or_refuse(
+            "propose", _("Set the structure or the place proposed first.")
+        )
+        if asked:
+            return asked
+        self._check_places_free()
         return self._transition("propose")
+
+    def _check_places_free(self):
+        """A place is proposed only free from the person's expected admission (the
+        release day, or today once released) on, but for what is held there for
+        them: else the proposal is refused, saying from when to when the place is
+        held and for which file (its name only for who may read it)."""
+        Booking = self.env["siao.housing.reservation"].sudo()
+        for request in self.sudo().filtered("place_id"):
+            person = request.detainee_id
+            today = request.company_id.siao_today()
+            day = max(person.estimated_release_date or today, today)
+            holding = Booking.search(
+                [
+                    ("place_id", "=", request.place_id.id),
+                    ("state", "=", "confirmed"),
+                    ("detainee_id", "!=", person.id),
+                    "|",
+                    ("date_to", "=", False),
+                    ("date_to", ">=", day),
+                ],
+                order="date_from",
+                limit=1,
+            )
+            if holding:
+                holder = holding.detainee_id
+                holder_name = (
+                    holder.name
+                    if readable_by(holder, self.env.user)
+                    else masked_name(self.env)
+                )
+                raise ValidationError(
+                    _(
+                        "The place %(place)s is held from %(start)s to %(end)s "
+                        "(%(holder)s): propose another place, or a structure.",
+                        place=request.place_id.display_name,
+                        start=format_date(self.env, holding.date_from),
+                        end=format_date(self.env, holding.date_to)
+                        if holding.date_to
+                        else _("no end date"),
+                        holder=holder_name,
+                    )
+                )
 
     def action_admit(self):
         self._check_step("admit")
-        if self.filtered(lambda r: not r.admission_date):
-            raise UserError(_("Set the admission date first."))
+        asked = self._ask_or_refuse("admit", _("Set the admission date first."))
+        if asked:
+            return asked
         result = self._transition("admit")
         # Admitted to a place: the place is occupied from the admission date.
         for request in self.sudo().filtered("place_id"):

@@ -172,6 +172,7 @@ class SiaoCase(TransactionCase):
                 "name": f"Place n°{person.id}",
                 "structure_id": structure.id,
                 "company_id": person.company_id.id,
+                "available_from": cls.today - timedelta(days=30),
             }
         )
         reservation = env["siao.housing.reservation"].create(

@@ -111,9 +111,11 @@ class TestAvdlActiveFile(SiaoCase):
         with self.assertRaises(ValidationError):
             measure.action_close(closing_date=date(2026, 3, 1), closing_reason="other")
         measure.action_close(closing_date=date(2026, 4, 1), closing_reason="rehoused")
+        # In the file from its entry into housing, recorded before the referral
+        # was: the days it was followed count.
         self.assertEqual(
             (measure.state, measure.file_from, measure.file_until),
-            ("closed", self.today, date(2026, 4, 1)),
+            ("closed", date(2026, 3, 2), date(2026, 4, 1)),
         )
 
     def test_nobody_deletes_a_measure(self):
@@ -132,6 +134,38 @@ class TestAvdlActiveFile(SiaoCase):
         self.assertEqual(measure.housing_type, "iml")
         with self.assertRaises(AccessError):
             measure.with_user(self.worker).action_cancel()
+
+    def test_the_days_in_the_file_follow_the_recorded_dates(self):
+        """A measure recorded after the fact counts from its referral, as the
+        worker records it; one referred from the waiting list from the day it got
+        room; never after its entry into housing. Checked against a hand count of
+        the workbook's active-file days."""
+        today = self.today
+        Indicators = self.env["siao.cpom.indicators"]
+        start = today - timedelta(days=59)
+        before = Indicators._active_file_days(start, today, self.company.ids)
+        late = self.refer(
+            self.persons[0],
+            referral_date=today - timedelta(days=40),
+            housing_entry_date=today - timedelta(days=12),
+        )
+        self.assertEqual(late.file_from, today - timedelta(days=40))
+        # Its referral date corrected: its first day follows.
+        late.referral_date = today - timedelta(days=30)
+        self.assertEqual(late.file_from, today - timedelta(days=30))
+        # Entered before it was recorded as referred: in the file from its entry.
+        early = self.refer(
+            self.persons[1],
+            referral_date=today - timedelta(days=5),
+            housing_entry_date=today - timedelta(days=8),
+        )
+        self.assertEqual(early.file_from, today - timedelta(days=8))
+        # Hand count: 30 + 1 days for the first (today included), 8 + 1 for the second.
+        self.env.flush_all()
+        self.assertEqual(
+            Indicators._active_file_days(start, today, self.company.ids),
+            before + 31 + 9,
+        )
 
 
 @tagged("post_install", "-at_install", "siao_avdl")

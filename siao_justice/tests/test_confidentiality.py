@@ -193,6 +193,10 @@ class TestConfidentiality(SiaoCase):
                 "reason": "other",
             }
         )
+        as_referent["siao.request.step.wizard"].create(
+            {"request_ids": [(6, 0, request.ids)], "step": "orient"}
+        )
+        as_referent["siao.settings"].create({})
         as_referent["siao.avdl.renew.wizard"].create(
             {"measure_id": measure.id, "reason": FREE_TEXT}
         )

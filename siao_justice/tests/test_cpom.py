@@ -14,6 +14,12 @@ from .common import SiaoCase
 START, END = date(2025, 1, 1), date(2025, 12, 31)
 
 
+def at(day, func, *args, **kwargs):
+    """``func`` called at ``day``, frozen."""
+    with freeze_time(day):
+        return func(*args, **kwargs)
+
+
 @tagged("post_install", "-at_install", "siao_cpom")
 class TestCpomIndicators(SiaoCase):
     """A hand-built year in a company of its own, with answers worked out by hand."""
@@ -22,54 +28,68 @@ class TestCpomIndicators(SiaoCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        company = cls.company_b
+        cls.persons = persons = cls._year_persons()
+        cls._year_releases(persons)
+        cls._year_requests(persons)
+        cls._year_measures(persons)
+        cls._year_commissions(persons)
+        cls._year_places(persons)
+        cls._year_contingent(persons)
+        cls._year_office_hours(persons)
+        cls.env.flush_all()
 
-        def person(name, **values):
-            return cls.env["siao.detainee"].create(
-                dict(
-                    last_name=name,
-                    first_name="Test",
-                    birthdate=date(1990, 5, 17),
-                    prison_number=f"67B{name}",
-                    prison_id=cls.prison.id,
-                    company_id=company.id,
-                    user_id=cls.worker_b.id,
-                    consent_date=date(2024, 6, 1),
-                    incarceration_date=date(2024, 1, 1),
-                    **values,
-                )
+    @classmethod
+    def _year_person(cls, name, **values):
+        return cls.env["siao.detainee"].create(
+            dict(
+                last_name=name,
+                first_name="Test",
+                birthdate=date(1990, 5, 17),
+                prison_number=f"67B{name}",
+                prison_id=cls.prison.id,
+                company_id=cls.company_b.id,
+                user_id=cls.worker_b.id,
+                consent_date=date(2024, 6, 1),
+                incarceration_date=date(2024, 1, 1),
+                **values,
             )
+        )
 
-        def at(day, func, *args, **kwargs):
-            with freeze_time(day):
-                return func(*args, **kwargs)
-
+    @classmethod
+    def _year_persons(cls):
+        """The year's persons, two of them under supervision outside prison."""
         # Under court supervision outside prison: counted apart, while supervised.
         for name, end in (("Sierra", date(2025, 12, 1)), ("Tango", date(2024, 12, 1))):
             at(
                 date(2024, 6, 1),
-                person,
+                cls._year_person,
                 name,
                 state="supervised",
                 supervision_type="ddse",
                 supervision_start_date=date(2024, 6, 1),
                 supervision_end_date=end,
             )
-        p1 = person("Alpha", expected_release_date=date(2025, 3, 10))
-        p2 = person("Bravo", expected_release_date=date(2025, 5, 20))
-        p3 = person("Charlie", expected_release_date=date(2025, 7, 1))
-        p4 = person("Delta", expected_release_date=date(2024, 12, 31))
-        p5 = person("Echo", sentence_months=12, sentence_end_date=date(2025, 9, 30))
-        p6 = person(
+        p1 = cls._year_person("Alpha", expected_release_date=date(2025, 3, 10))
+        p2 = cls._year_person("Bravo", expected_release_date=date(2025, 5, 20))
+        p3 = cls._year_person("Charlie", expected_release_date=date(2025, 7, 1))
+        p4 = cls._year_person("Delta", expected_release_date=date(2024, 12, 31))
+        p5 = cls._year_person(
+            "Echo", sentence_months=12, sentence_end_date=date(2025, 9, 30)
+        )
+        p6 = cls._year_person(
             "Foxtrot",
             sentence_months=12,
             sentence_end_date=date(2025, 10, 31),
             expected_release_date=date(2025, 9, 1),
         )
-        p7 = person("Golf", expected_release_date=date(2025, 6, 1))
-        p8 = person("Hotel", expected_release_date=date(2025, 12, 1))
-        cls.persons = p1 | p2 | p3 | p4 | p5 | p6 | p7 | p8
+        p7 = cls._year_person("Golf", expected_release_date=date(2025, 6, 1))
+        p8 = cls._year_person("Hotel", expected_release_date=date(2025, 12, 1))
+        return p1 | p2 | p3 | p4 | p5 | p6 | p7 | p8
 
+    @classmethod
+    def _year_releases(cls, persons):
+        """Releases: two with a solution, one dry exit; one before the period."""
+        p1, p2, p3, p4, p5, p6, p7, p8 = persons
         # Releases: two with a solution, one dry exit; one before the period.
         p1.action_record_release(release_date=date(2025, 3, 10), outcome="housing")
         p2.action_record_release(
@@ -78,6 +98,10 @@ class TestCpomIndicators(SiaoCase):
         p3.action_record_release(release_date=date(2025, 7, 1), outcome="family")
         p4.action_record_release(release_date=date(2024, 12, 31), outcome="shelter")
 
+    @classmethod
+    def _year_requests(cls, persons):
+        """Requests filed in time or late, oriented, admitted, refused."""
+        p1, p2, p3, p4, p5, p6, p7, p8 = persons
         Request = cls.env["siao.request"]
         r1 = Request.create(
             {"detainee_id": p6.id, "orientation": "chrs", "structure_id": cls.chrs.id}
@@ -104,6 +128,10 @@ class TestCpomIndicators(SiaoCase):
         at(date(2024, 11, 1), r3.action_submit)
         at(date(2025, 1, 10), r3.action_orient)  # 70 days
 
+    @classmethod
+    def _year_measures(cls, persons):
+        """AVDL measures referred, entered, renewed, closed, cancelled."""
+        p1, p2, p3, p4, p5, p6, p7, p8 = persons
         Measure = cls.env["siao.avdl.measure"]
         m1 = at(
             date(2025, 1, 15),
@@ -138,6 +166,11 @@ class TestCpomIndicators(SiaoCase):
         )
         at(date(2025, 11, 10), m4.action_cancel)
 
+    @classmethod
+    def _year_commissions(cls, persons):
+        """Two commissions held, one before the period."""
+        p1, p2, p3, p4, p5, p6, p7, p8 = persons
+        company = cls.company_b
         Meeting = cls.env["siao.commission.meeting"]
         for when, persons in (
             (datetime(2025, 4, 8, 12, 0), p5 | p6),
@@ -157,6 +190,11 @@ class TestCpomIndicators(SiaoCase):
             )
             meeting.action_close()
 
+    @classmethod
+    def _year_places(cls, persons):
+        """A place reserved for people leaving prison, occupied and booked."""
+        p1, p2, p3, p4, p5, p6, p7, p8 = persons
+        company = cls.company_b
         Place = cls.env["siao.housing.place"]
         reserved = Place.create(
             {
@@ -189,6 +227,14 @@ class TestCpomIndicators(SiaoCase):
                 "date_to": date(2025, 11, 30),
             }
         )
+
+    @classmethod
+    def _year_contingent(cls, persons):
+        """A contingent of places and its stays."""
+        p1, p2, p3, p4, p5, p6, p7, p8 = persons
+        company = cls.company_b
+        Place = cls.env["siao.housing.place"]
+        Reservation = cls.env["siao.housing.reservation"]
         # A contingent of three places, two identified: C1 open from the
         # convention's start (334 days), C2 from 1 July (184); Echo's stay counts
         # from 1 February (59 days) and ends on 31 March after 81 days, Foxtrot's
@@ -247,6 +293,12 @@ class TestCpomIndicators(SiaoCase):
                     "date_to": end,
                 }
             )
+
+    @classmethod
+    def _year_office_hours(cls, persons):
+        """Office hours in prison held, cancelled, before the period."""
+        p1, p2, p3, p4, p5, p6, p7, p8 = persons
+        company = cls.company_b
         # Office hours: two held in the period (Echo met twice, once with a
         # request opened; Foxtrot met; Hotel refused), one cancelled, one before.
         Session = cls.env["siao.permanence"]
@@ -271,7 +323,6 @@ class TestCpomIndicators(SiaoCase):
                 session.action_done()
             else:
                 session.action_cancel()
-        cls.env.flush_all()
 
     def indicators(self, user=None, lang=None):
         Indicators = self.env["siao.cpom.indicators"].with_user(user or self.env.user)

@@ -18,6 +18,21 @@ class TestDeadlineActivities(SiaoCase):
         super().setUpClass()
         cls.Alert = cls.env["siao.deadline.alert"]
 
+    def test_an_activity_speaks_the_language_of_whom_it_is_for(self):
+        """The nightly job runs in no language: the activity's summary is in its
+        user's (French for the association's workers), not the job's English."""
+        self.speak_french(self.worker)
+        with freeze_time(DAY_ONE):
+            person = self.create_person(
+                expected_release_date=DAY_ONE + relativedelta(months=5)
+            )
+        self.run_cron_on(DAY_ONE)
+        activity = self.activities(person, "mail_activity_type_file_request")
+        field = self.Alert._fields["reason"]
+        french = dict(field._description_selection(self.env(context={"lang": "fr_FR"})))
+        self.assertEqual(activity.summary, french["file_request"])
+        self.assertNotEqual(activity.summary, dict(field.selection)["file_request"])
+
     def test_file_request_alert_once_over_many_days(self):
         with freeze_time(DAY_ONE):
             due = self.create_person(

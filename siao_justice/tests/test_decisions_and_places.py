@@ -76,10 +76,13 @@ class TestDecisionsThatAct(SiaoCase):
     def test_reserve_a_place_needs_its_place_and_dates(self):
         self.line_alice.decision = "reserve_place"
         self.line_bob.decision = "maintain"
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(ValidationError) as refused:
             self.meeting.with_user(self.manager).action_close()
         self.assertEqual(self.meeting.state, "in_session")
         self.assertFalse(self.Reservation.search([("detainee_id", "=", self.alice.id)]))
+        # The message names the case, as its reader sees it.
+        number = list(self.meeting.line_ids).index(self.line_alice) + 1
+        self.assertIn(f"Case no. {number} ({self.alice.name})", str(refused.exception))
 
     def test_an_overlap_is_refused_at_closing_naming_no_one(self):
         hidden = self.create_person(

@@ -226,6 +226,14 @@ class TestReleaseHorizon(SiaoCase):
             expected_release_date=self.today - timedelta(days=1),
         )
         self.assertEqual(columns(), ["past", "m1", "m3", "m6", "later", "unknown"])
+        # The commission's board, alike.
+        cases = self.env["siao.commission.line"].web_read_group(
+            [("meeting_id", "=", False)], ["release_horizon"], ["release_horizon"]
+        )["groups"]
+        self.assertEqual(
+            [group["release_horizon"] for group in cases],
+            ["m1", "m3", "m6", "later", "unknown"],
+        )
 
     def test_board_shows_every_horizon_column(self):
         self.create_person(expected_release_date=self.today + timedelta(days=5))

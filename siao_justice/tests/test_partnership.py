@@ -278,7 +278,8 @@ class TestPermanence(SiaoCase):
                 dict(
                     {
                         "prison_id": self.prison.id,
-                        "date": datetime.now() + timedelta(days=2),
+                        # Today, in two hours: held today, closed once held.
+                        "date": datetime.now() + timedelta(hours=2),
                         "user_ids": [(6, 0, self.worker.ids)],
                     },
                     **values,
@@ -406,6 +407,12 @@ class TestPermanence(SiaoCase):
             "Une personne n'est inscrite qu'une fois par permanence.",
             "Due",
         )
+
+    def test_office_hours_to_come_are_not_closed(self):
+        session = self.session(date=datetime.now() + timedelta(days=2))
+        with self.assertRaises(UserError):
+            session.action_done()
+        self.assertEqual(session.state, "planned")
 
     def test_the_next_session_comes_a_period_later(self):
         self.company.siao_permanence_period = "week"

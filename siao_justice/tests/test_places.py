@@ -50,6 +50,26 @@ class TestPlaces(SiaoCase):
             self.Reservation.search_count([("place_id", "=", self.place.id)]), 1
         )
 
+    def test_a_place_is_booked_within_its_availability(self):
+        """Before its first day (or after its last), a booking is refused with the
+        place's dates: it would not count in the place's occupancy."""
+        with self.assertRaises(ValidationError) as caught:
+            self.Reservation.create(
+                {
+                    "place_id": self.place.id,
+                    "detainee_id": self.person.id,
+                    "kind": "occupation",
+                    "date_from": date(2025, 12, 20),
+                }
+            )
+        self.assertIn("Chambre 1", str(caught.exception))
+        self.place.available_until = D + timedelta(days=30)
+        with self.assertRaises(ValidationError):
+            self.book(days=(25, 40))
+        with self.assertRaises(ValidationError):
+            self.book(days=(25, None))
+        self.assertTrue(self.book(days=(0, 30)))
+
     def test_reversed_dates_are_a_clear_error_and_nothing_is_saved(self):
         for values in (
             {"date_from": D, "date_to": D - timedelta(days=1)},

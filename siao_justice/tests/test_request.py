@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import psycopg2
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
@@ -230,6 +230,110 @@ class TestRequestPipeline(SiaoCase):
         self.new_request(person=other, sisiao_reference="")
         third = self.create_person(last_name="Third")
         self.new_request(person=third, sisiao_reference=False)
+
+    def test_a_step_s_button_asks_for_what_the_step_needs(self):
+        """From the form, a step that lacks its fields opens a dialog asking for
+        them (prefilled with what the request holds), then takes the step; through
+        the API, the same call is refused with a clear message."""
+        request = self.new_request()
+        request.action_submit()
+        with self.assertRaises(UserError):
+            request.with_user(self.worker).action_orient()
+        steps = [
+            ("action_orient", {"orientation": "chrs"}, "oriented"),
+            ("action_propose", {"structure_id": self.chrs.id}, "proposed"),
+            ("action_admit", {"admission_date": self.today}, "admitted"),
+        ]
+        for method, values, state in steps:
+            action = getattr(
+                request.with_user(self.worker).with_context(siao_step_from_button=True),
+                method,
+            )()
+            self.assertEqual(action["res_model"], "siao.request.step.wizard")
+            wizard = (
+                self.env["siao.request.step.wizard"]
+                .with_user(self.worker)
+                .with_context(**action["context"])
+                .create(values)
+            )
+            wizard.action_confirm()
+            self.assertEqual(request.state, state)
+        self.assertEqual(request.orientation, "chrs")
+        self.assertEqual(request.admission_date, self.today)
+        # What the request already holds prefills the dialog.
+        other = self.new_request(
+            person=self.create_person(last_name="Autre", consent_date=self.today),
+            orientation="chu",
+        )
+        other.action_submit()
+        defaults = (
+            self.env["siao.request.step.wizard"]
+            .with_context(default_request_ids=other.ids, default_step="orient")
+            .default_get(["orientation", "step"])
+        )
+        self.assertEqual(defaults["orientation"], "chu")
+
+    def test_a_place_taken_then_is_not_proposed(self):
+        """A place held from the person's release day on (by another file) is
+        refused at the proposal, saying from when to when and for which file as
+        the user may read it; a booking starts by default on the release day."""
+        release = self.person.estimated_release_date
+        place = self.create_place(self.chrs, "Prise", release - timedelta(days=30))
+        hidden = self.create_person(
+            last_name="Occupante", confidential=True, user_id=self.worker_2.id
+        )
+        self.env["siao.housing.reservation"].create(
+            {
+                "place_id": place.id,
+                "detainee_id": hidden.id,
+                "date_from": release - timedelta(days=5),
+                "date_to": release + timedelta(days=10),
+            }
+        )
+        request = self.new_request(orientation="chrs", place_id=place.id)
+        request.action_submit()
+        request.action_orient()
+        with self.assertRaises(ValidationError) as refused:
+            request.with_user(self.worker).action_propose()
+        message = str(refused.exception)
+        self.assertIn("Prise", message)
+        self.assertNotIn("OCCUPANTE", message.upper())
+        self.assertEqual(request.state, "oriented")
+        with self.assertRaises(ValidationError) as refused:
+            request.with_user(self.manager).action_propose()
+        self.assertIn("OCCUPANTE", str(refused.exception).upper())
+        # Its own booking does not stop it.
+        free = self.create_place(self.chrs, "Libre", release - timedelta(days=30))
+        self.env["siao.housing.reservation"].create(
+            {"place_id": free.id, "detainee_id": self.person.id, "date_from": release}
+        )
+        request.place_id = free
+        request.with_user(self.worker).action_propose()
+        self.assertEqual(request.state, "proposed")
+        defaults = (
+            self.env["siao.housing.reservation"]
+            .with_context(default_detainee_id=self.person.id)
+            .default_get(["date_from", "detainee_id"])
+        )
+        self.assertEqual(defaults["date_from"], release)
+
+    def test_the_steps_and_the_request_s_date_are_one_source(self):
+        """Steps brought from elsewhere are dated from their submission day: the
+        request's date is its first step's, the portal's steps read the same."""
+        request = self.new_request(orientation="chrs", structure_id=self.chrs.id)
+        request.action_submit()
+        request.action_orient()
+        request.action_propose()
+        day = self.today - timedelta(days=75)
+        request._date_steps_from(day)
+        steps = request.history_ids.sorted(lambda step: (step.date, step.id))
+        self.assertEqual(request.request_date, day)
+        self.assertEqual(
+            steps.mapped("date"), [day, day + timedelta(10), day + timedelta(20)]
+        )
+        self.assertEqual(request.age_days, 75)
+        summary = self.person._portal_summaries()[self.person]
+        self.assertEqual(summary["steps"].mapped("date"), steps.mapped("date"))
 
 
 @tagged("post_install", "-at_install", "siao_request")

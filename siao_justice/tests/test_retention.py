@@ -209,7 +209,11 @@ class TestRetentionRules(SiaoCase):
             "siao_sysadmin", "base.group_system,siao_justice.group_siao_manager"
         )
         cls.place = cls.env["siao.housing.place"].create(
-            {"name": "T1", "structure_id": cls.chrs.id}
+            {
+                "name": "T1",
+                "structure_id": cls.chrs.id,
+                "available_from": date(2020, 1, 1),
+            }
         )
 
     def released(self, **values):

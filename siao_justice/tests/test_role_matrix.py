@@ -114,12 +114,14 @@ class TestRoleMatrix(SiaoCase):
             "siao.consent": person.consent_ids[:1],
             "siao.access.log": cls._read_by_the_worker(person),
             "siao.cpom.report.wizard": cls.env["siao.cpom.report.wizard"].create({}),
+            "siao.settings": cls.env["siao.settings"].create({}),
             "siao.detainee.merge": cls.env["siao.detainee.merge"].create(
                 {"detainee_ids": [(6, 0, person.ids)], "target_id": person.id}
             ),
         }
         cls.transient_values = {
             "siao.cpom.report.wizard": {},
+            "siao.settings": {},
             "siao.detainee.merge": {
                 "detainee_ids": [(6, 0, person.ids)],
                 "target_id": person.id,
@@ -435,11 +437,15 @@ class TestRoleHomeAndMenus(SiaoCase):
 
     def test_outside_partners_and_accountants_see_no_apps_menu(self):
         apps = self.env.ref("base.menu_management")
+        dashboards = self.env.ref(
+            "spreadsheet_dashboard.spreadsheet_dashboard_menu_root"
+        )
         for user in (self.reader, self.accountant):
             with self.subTest(user=user.login):
                 menus = self.env["ir.ui.menu"].with_user(user).load_menus(False)
-                self.assertNotIn(apps.id, menus["root"]["children"])
-                self.assertNotIn(apps.id, menus)
+                for menu in (apps, dashboards):
+                    self.assertNotIn(menu.id, menus["root"]["children"])
+                    self.assertNotIn(menu.id, menus)
         # Who works the files keeps what Odoo gives every internal user.
         menus = self.env["ir.ui.menu"].with_user(self.worker).load_menus(False)
         self.assertEqual(

@@ -115,6 +115,56 @@ class TestWorkerOnAPhone(SiaoTourCase):
 
 
 @tagged("post_install", "-at_install", "siao_tour")
+class TestSpipPortalOnAPhone(SiaoTourCase):
+    """The officer's list at phone width: the release date, the request and the
+    measure of each person are read whole."""
+
+    browser_size = "390x844"
+
+    def test_the_officer_reads_their_list_on_a_phone(self):
+        spip = self.env["res.partner"].create(
+            {
+                "name": "SPIP du téléphone",
+                "is_company": True,
+                "siao_partner_type": "spip",
+            }
+        )
+        officer = self.create_officer("cpip_phone", spip, "cpip")
+        self.speak_french(officer)
+        person = self.create_person(
+            last_name="Telephone",
+            consent_date=self.today - timedelta(days=10),
+            consent_scope="siao_spip",
+            spip_referent_id=officer.partner_id.id,
+            expected_release_date=self.today + timedelta(days=45),
+        )
+        self.env["siao.request"].create({"detainee_id": person.id}).action_submit()
+        self.start_tour(
+            "/my/siao", "siao_justice_portal_phone_tour", login="cpip_phone"
+        )
+
+
+@tagged("post_install", "-at_install", "siao_tour")
+class TestReleaseTour(SiaoTourCase):
+    """A worker records a release, a new stay, then closes the follow-up, each
+    through its dialog from the file's header."""
+
+    def test_a_release_a_new_stay_and_the_closing(self):
+        person = self.create_soon_released()
+        self.speak_french(self.worker)
+        self.start_tour(
+            f"/odoo/action-siao_justice.siao_detainee_action/{person.id}",
+            "siao_justice_release_tour",
+            login="siao_worker",
+        )
+        self.assertEqual(person.state, "closed")
+        self.assertEqual(len(person.stay_ids), 2)
+        self.assertEqual(
+            person.stay_ids.filtered("actual_release_date").release_outcome, "family"
+        )
+
+
+@tagged("post_install", "-at_install", "siao_tour")
 class TestReaderTour(SiaoTourCase):
     def test_the_spip_reader_lands_on_the_board_and_reads_a_shared_file(self):
         self.speak_french(self.reader)
@@ -489,7 +539,7 @@ class TestPartnershipTours(SiaoTourCase):
         session = self.env["siao.permanence"].create(
             {
                 "prison_id": self.prison.id,
-                "date": datetime.now() + timedelta(days=1),
+                "date": datetime.now(),
                 "user_ids": [(6, 0, self.worker.ids)],
             }
         )

@@ -177,3 +177,52 @@ class TestDemoSpeaksFrench(TransactionCase):
                 value or "", r"(?i)yourcompany|san francisco|\+1 |executive park"
             )
         self.assertTrue(partner.phone.startswith("+33"))
+
+    def test_the_demo_holds_only_its_own_world(self):
+        """No sample company, contact or Discuss channel of Odoo's demo is
+        reachable; the administrator is the association's; the commissions are
+        named in French."""
+        Data = self.env["ir.model.data"]
+        samples = Data.search(
+            [
+                "|",
+                "&",
+                ("model", "=", "res.partner"),
+                ("module", "!=", "siao_justice"),
+                "&",
+                ("model", "=", "discuss.channel"),
+                ("module", "=", "mail"),
+            ]
+        )
+        self.assertTrue(samples)
+        kept = {
+            "base.main_partner",
+            "base.partner_root",
+            "base.partner_admin",
+            "base.public_partner",
+            "base.partner_demo",
+            "base.partner_demo_portal",
+            "mail.channel_all_employees",
+            "mail.channel_admin",
+        }
+        active = [
+            f"{entry.module}.{entry.name}"
+            for entry in samples
+            if f"{entry.module}.{entry.name}" not in kept
+            and self.env[entry.model].browse(entry.res_id).exists().active
+        ]
+        self.assertEqual(active, [])
+        self.assertNotIn("Mitchell", self.env.ref("base.partner_admin").name)
+        meetings = self.env["siao.commission.meeting"].search([])
+        self.assertTrue(meetings)
+        for meeting in meetings:
+            self.assertRegex(meeting.name, r"^Commission justice du \d\d/\d\d/\d{4}$")
+
+    def test_odoo_s_privacy_lookup_has_a_french_name(self):
+        action = self.env.ref(
+            "privacy_lookup.ir_action_server_action_privacy_lookup_partner"
+        )
+        self.assertEqual(
+            action.with_context(lang="fr_FR").name,
+            "Recherche de données personnelles",
+        )

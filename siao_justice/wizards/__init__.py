@@ -10,3 +10,5 @@ from . import siao_cpom_report_wizard
 from . import siao_detainee_merge
 from . import siao_stay_wizard
 from . import siao_person_rights_wizard
+from . import siao_settings
+from . import siao_request_step_wizard

@@ -127,3 +127,34 @@ registry.category("web_tour.tours").add("siao_justice_portal_attestation_tour", 
         },
     ],
 });
+
+function withinTheScreen(selector) {
+    // Every element of ``selector`` shown whole, within the phone's width.
+    return {
+        content: `Shown whole on a phone: ${selector}`,
+        trigger: selector,
+        run() {
+            for (const element of document.querySelectorAll(selector)) {
+                const box = element.getBoundingClientRect();
+                if (!box.width || box.right > window.innerWidth + 1 || box.left < -1) {
+                    throw new Error(`${selector} is cut at ${window.innerWidth}px`);
+                }
+            }
+        },
+    };
+}
+
+registry.category("web_tour.tours").add("siao_justice_portal_phone_tour", {
+    steps: () => [
+        {
+            content: "The officer's list, on a phone",
+            trigger: ".o_siao_portal_person:contains('TELEPHONE')",
+        },
+        withinTheScreen(".o_siao_portal_release .text-nowrap"),
+        withinTheScreen(".o_siao_portal_person_more"),
+        {
+            content: "The request's state is read under the name",
+            trigger: ".o_siao_portal_person_more:contains('Demande SIAO')",
+        },
+    ],
+});
