@@ -165,6 +165,43 @@ class TestReleaseTour(SiaoTourCase):
 
 
 @tagged("post_install", "-at_install", "siao_tour")
+class TestResourcesTour(SiaoTourCase):
+    def test_a_right_of_the_checklist_is_marked_prepared(self):
+        person = self.create_soon_released()
+        self.speak_french(self.worker)
+        first = person.resource_right_ids.sorted(lambda r: (r.sequence, r.id))[:1]
+        self.assertEqual(first.status, "todo")
+        self.start_tour(
+            f"/odoo/action-siao_justice.siao_detainee_action/{person.id}",
+            "siao_justice_resources_tour",
+            login="siao_worker",
+        )
+        self.assertEqual(first.status, "prepared")
+
+
+@tagged("post_install", "-at_install", "siao_tour")
+class TestMergeTour(SiaoTourCase):
+    def test_a_coordinator_merges_a_file_with_its_duplicate(self):
+        self.speak_french(self.manager)
+        kept, other = (
+            self.create_person(
+                last_name="Doublon",
+                first_name="Jean",
+                birthdate=date(1985, 4, 2),
+                prison_number=number,
+            )
+            for number in ("68D001", "68D002")
+        )
+        self.start_tour(
+            f"/odoo/action-siao_justice.siao_detainee_action/{kept.id}",
+            "siao_justice_merge_tour",
+            login="siao_manager",
+        )
+        self.assertFalse(other.active)
+        self.assertTrue(kept.active)
+
+
+@tagged("post_install", "-at_install", "siao_tour")
 class TestReaderTour(SiaoTourCase):
     def test_the_spip_reader_lands_on_the_board_and_reads_a_shared_file(self):
         self.speak_french(self.reader)
@@ -291,7 +328,7 @@ class TestRoleJourneys(SiaoTourCase):
         self.assertEqual(reservation.date_from, self.today + timedelta(days=45))
         self.assertEqual(reservation.date_to, self.today + timedelta(days=120))
 
-    def test_avdl_worker_opens_a_measure_records_housing_and_renews(self):
+    def test_avdl_worker_opens_a_measure_records_housing_renews_and_closes(self):
         person = self.create_person(
             last_name="Tourneur",
             first_name="Lucas",
@@ -306,7 +343,8 @@ class TestRoleJourneys(SiaoTourCase):
             role="avdl",
         )
         measure = person.avdl_measure_ids
-        self.assertEqual(measure.state, "active")
+        self.assertEqual(measure.state, "closed")
+        self.assertEqual(measure.closing_reason, "housing_kept")
         self.assertEqual(measure.housing_entry_date, self.today)
         self.assertEqual(measure.renewal_count, 1)
 

@@ -55,5 +55,23 @@ registry.category("web_tour.tours").add("siao_justice_avdl_tour", {
         {
             trigger: ".o_form_view .o_field_widget[name='renewal_count']:contains('1')",
         },
+        {
+            content: "The person keeps their housing: close the measure",
+            trigger: ".o_form_view button[name='action_open_close_wizard']",
+            run: "click",
+        },
+        {
+            content: "Objectives met, housing kept",
+            trigger: ".modal .o_field_widget[name='closing_reason'] select",
+            run: "select \"housing_kept\"",
+        },
+        {
+            trigger: ".modal button[name='action_confirm']",
+            run: "click",
+        },
+        {
+            content: "The measure is closed",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Clôturée')",
+        },
     ],
 });
