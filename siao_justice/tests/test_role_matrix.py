@@ -43,41 +43,13 @@ class TestRoleMatrix(SiaoCase):
         line, measure = complete["siao.commission.line"], complete["siao.avdl.measure"]
         place = complete["siao.housing.place"]
         reservation = complete["siao.housing.reservation"]
-        # A structure's refusal, a contingent, office hours: their records and figures.
-        refused = cls.create_person(
-            last_name="Refusé",
-            consent_date=date(2025, 1, 1),
-            expected_release_date=cls.today + timedelta(days=40),
-        )
-        refusal = cls.env["siao.request"].create(
-            {"detainee_id": refused.id, "orientation": "chrs"}
-        )
-        refusal.action_submit()
-        refusal.action_orient()
-        refusal.action_refuse("structure", "no_place")
+        # A structure's refusal, a contingent: their records and figures.
+        cls._a_structure_s_refusal()
         tag = cls.env["siao.need.tag"].create({"name": "Animal de la matrice"})
-        convention = cls.env["siao.convention"].create(
-            {
-                "name": "Contingent de la matrice",
-                "partner_id": place.structure_id.id,
-                "kind": "contingent",
-                "place_count": 1,
-                "place_ids": [(6, 0, place.ids)],
-                "signature_date": cls.today - timedelta(days=40),
-                "date_start": cls.today - timedelta(days=30),
-            }
-        )
+        convention = cls._a_contingent(place)
         permanence = complete["siao.permanence"]
         permanence_line = complete["siao.permanence.line"]
-        spip = cls.env["res.partner"].create(
-            {
-                "name": "SPIP de la matrice",
-                "is_company": True,
-                "siao_partner_type": "spip",
-            }
-        )
-        officer = cls.create_officer("cpip_matrice", spip)
-        access = cls.env["siao.spip.access"]._access_of(officer)
+        access = cls._an_officer_s_access()
         person.action_record_release(release_date=cls.today, outcome="family")
         cls.env.flush_all()
         cls.records = {
@@ -132,6 +104,46 @@ class TestRoleMatrix(SiaoCase):
         cls.env.flush_all()
         for model in [*cls.report_models(), "siao.report.contingent"]:
             cls.records[model] = cls.env[model].search([], limit=1)
+
+    @classmethod
+    def _a_structure_s_refusal(cls):
+        refused = cls.create_person(
+            last_name="Refusé",
+            consent_date=date(2025, 1, 1),
+            expected_release_date=cls.today + timedelta(days=40),
+        )
+        refusal = cls.env["siao.request"].create(
+            {"detainee_id": refused.id, "orientation": "chrs"}
+        )
+        refusal.action_submit()
+        refusal.action_orient()
+        refusal.action_refuse("structure", "no_place")
+
+    @classmethod
+    def _a_contingent(cls, place):
+        return cls.env["siao.convention"].create(
+            {
+                "name": "Contingent de la matrice",
+                "partner_id": place.structure_id.id,
+                "kind": "contingent",
+                "place_count": 1,
+                "place_ids": [(6, 0, place.ids)],
+                "signature_date": cls.today - timedelta(days=40),
+                "date_start": cls.today - timedelta(days=30),
+            }
+        )
+
+    @classmethod
+    def _an_officer_s_access(cls):
+        spip = cls.env["res.partner"].create(
+            {
+                "name": "SPIP de la matrice",
+                "is_company": True,
+                "siao_partner_type": "spip",
+            }
+        )
+        officer = cls.create_officer("cpip_matrice", spip)
+        return cls.env["siao.spip.access"]._access_of(officer)
 
     @classmethod
     def _read_by_the_worker(cls, person):
