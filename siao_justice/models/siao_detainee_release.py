@@ -297,6 +297,13 @@ class SiaoDetainee(models.Model):
         ]
         self.env["siao.resource.right"].sudo().create(lines)
 
+    def _place_needed_from(self):
+        """The day the person needs a place: their release day, or today once
+        released (the proposal's check and a booking's first day read it)."""
+        self.ensure_one()
+        today = self.company_id.siao_today()
+        return max(self.estimated_release_date or today, today)
+
     # ---- The wizards of the stays, and the release ----
     def action_open_release_wizard(self):
         self.ensure_one()

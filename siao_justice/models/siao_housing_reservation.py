@@ -118,8 +118,7 @@ class SiaoHousingReservation(models.Model):
                 else None
             )
             if person:
-                today = person.company_id.siao_today()
-                values["date_from"] = max(person.estimated_release_date or today, today)
+                values["date_from"] = person._place_needed_from()
         return values
 
     @api.depends("place_id", "detainee_id", "kind")

@@ -610,8 +610,7 @@ class SiaoRequest(models.Model):
         Booking = self.env["siao.housing.reservation"].sudo()
         for request in self.sudo().filtered("place_id"):
             person = request.detainee_id
-            today = request.company_id.siao_today()
-            day = max(person.estimated_release_date or today, today)
+            day = person._place_needed_from()
             holding = Booking.search(
                 [
                     ("place_id", "=", request.place_id.id),

@@ -278,8 +278,8 @@ class TestPermanence(SiaoCase):
                 dict(
                     {
                         "prison_id": self.prison.id,
-                        # Today, in two hours: held today, closed once held.
-                        "date": datetime.now() + timedelta(hours=2),
+                        # Today (the frozen day), early afternoon: held today.
+                        "date": self.company.siao_day_start(self.today, 14.0),
                         "user_ids": [(6, 0, self.worker.ids)],
                     },
                     **values,
@@ -409,7 +409,9 @@ class TestPermanence(SiaoCase):
         )
 
     def test_office_hours_to_come_are_not_closed(self):
-        session = self.session(date=datetime.now() + timedelta(days=2))
+        session = self.session(
+            date=self.company.siao_day_start(self.today + timedelta(days=2), 9.0)
+        )
         with self.assertRaises(UserError):
             session.action_done()
         self.assertEqual(session.state, "planned")

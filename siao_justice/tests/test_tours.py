@@ -577,7 +577,8 @@ class TestPartnershipTours(SiaoTourCase):
         session = self.env["siao.permanence"].create(
             {
                 "prison_id": self.prison.id,
-                "date": datetime.now(),
+                # Held this morning, the association's day: closed once held.
+                "date": self.company.siao_day_start(self.today, 9.0),
                 "user_ids": [(6, 0, self.worker.ids)],
             }
         )
