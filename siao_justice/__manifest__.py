@@ -80,9 +80,14 @@
         "demo/siao_demo_world.xml",
     ],
     "assets": {
-        # Odoo loads its graph views (and what patches them) on first use.
+        # Odoo loads its graph and pivot views (and what patches them) on first use.
+        # The coordinator's board at its panels' width; short lists without empty rows.
+        "web.assets_backend": [
+            "siao_justice/static/src/scss/backend.scss",
+        ],
         "web.assets_backend_lazy": [
             "siao_justice/static/src/views/graph/**/*",
+            "siao_justice/static/src/views/pivot/**/*",
         ],
         # The documents' text in a system font, embedded in the PDF.
         "web.report_assets_common": [

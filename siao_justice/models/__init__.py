@@ -6,6 +6,7 @@ from . import mail_message
 from . import mail_activity
 from . import mail_compose_message
 from . import res_company
+from . import siao_company_rules
 from . import res_config_settings
 from . import res_partner
 from . import res_users

@@ -8,6 +8,16 @@ class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
     @classmethod
+    def _get_translation_frontend_modules_name(cls):
+        """The portal shows a person's chatter: mail's words and the addon's are
+        sent to the officer's browser in their language (i18n_extra/fr.po holds
+        the two of mail's words Odoo leaves untranslated)."""
+        return super()._get_translation_frontend_modules_name() + [
+            "mail",
+            "siao_justice",
+        ]
+
+    @classmethod
     def _pre_dispatch(cls, rule, args):
         """A body announced larger than its route allows is refused before it is
         read, with the route's own page when its controller has one (the SPIP's

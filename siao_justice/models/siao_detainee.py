@@ -21,6 +21,7 @@ from .siao_rules import (
     RELEASE_HORIZON_RULES,
     RELEASE_OUTCOMES,
     housing_solution_sql,
+    sentence_end_from,
     solution_requests_sql,
     solution_reservations_sql,
 )
@@ -247,7 +248,12 @@ class SiaoDetainee(models.Model):
         help="The law excludes this sentence from the LSC de plein droit (code de "
         "procédure pénale art. 720): no LSC alert. Never record the offence.",
     )
-    sentence_end_date = fields.Date(string="End of sentence", tracking=True)
+    sentence_end_date = fields.Date(
+        string="End of sentence",
+        tracking=True,
+        help="Proposed from the incarceration date and the sentence's length, "
+        "before any reduction; record the registry's date when known.",
+    )
     expected_release_date = fields.Date(
         string="Expected release date", tracking=True, index=True
     )
@@ -523,6 +529,24 @@ class SiaoDetainee(models.Model):
                 person.sentence_end_date - relativedelta(months=LSC_REMAINING_MONTHS)
                 if eligible
                 else False
+            )
+
+    @api.onchange("incarceration_date", "sentence_months")
+    def _onchange_sentence_end_date(self):
+        """The form proposes the end of sentence from the incarceration date and
+        the sentence's length while none is recorded, or while the recorded one
+        is what the saved dates gave; a date typed by the worker (the registry's,
+        after reductions) is kept. Only the form proposes: an import or a list
+        brings its own date."""
+        proposed_before = sentence_end_from(
+            self._origin.incarceration_date, self._origin.sentence_months
+        )
+        if self.legal_status == "convicted" and (
+            not self.sentence_end_date or self.sentence_end_date == proposed_before
+        ):
+            self.sentence_end_date = (
+                sentence_end_from(self.incarceration_date, self.sentence_months)
+                or self.sentence_end_date
             )
 
     @api.model
@@ -1040,7 +1064,8 @@ class SiaoDetainee(models.Model):
         return True
 
     def action_open_spip_exchanges(self):
-        """The messages exchanged with the SPIP's officers on the portal."""
+        """The messages exchanged with the SPIP's officers on the portal: the
+        exchange itself when one officer writes, to answer them at once."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "siao_justice.siao_spip_exchange_action"
@@ -1049,6 +1074,11 @@ class SiaoDetainee(models.Model):
             domain=[("detainee_id", "=", self.id)],
             context={"default_detainee_id": self.id},
         )
+        exchanges = self.env["siao.spip.exchange"].search(action["domain"], limit=2)
+        if len(exchanges) == 1:
+            action.update(
+                view_mode="form", views=[(False, "form")], res_id=exchanges.id
+            )
         return action
 
     def action_new_request(self):

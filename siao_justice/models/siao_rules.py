@@ -163,6 +163,16 @@ LSC_MAX_SENTENCE_MONTHS = 24
 LSC_REMAINING_MONTHS = 3
 
 
+def sentence_end_from(incarceration_date, sentence_months):
+    """The end of a sentence before any reduction: served from the incarceration
+    day, month for month, ending on the eve of the same day (a sentence of six
+    months from 15 January ends on 14 July). The registry's date, once known,
+    replaces it."""
+    if not incarceration_date or not sentence_months or sentence_months <= 0:
+        return False
+    return incarceration_date + relativedelta(months=sentence_months, days=-1)
+
+
 def lsc_automatic_date_sql(alias):
     """``siao.detainee.lsc_automatic_date`` (``_compute_lsc_automatic_date``) in
     SQL: a convicted person not excluded, whose sentence is of at most

@@ -44,7 +44,10 @@ class SiaoReportMeasure(models.Model):
     closing_date = fields.Date(readonly=True)
     closing_reason = fields.Selection(CLOSING_REASONS, readonly=True)
     housing_type = fields.Selection(PLACE_TYPES, readonly=True)
-    exit_destination = fields.Selection(EXIT_DESTINATIONS, readonly=True)
+    # A measure not closed yet is on its way: said so, not left empty.
+    exit_destination = fields.Selection(
+        EXIT_DESTINATIONS + [("ongoing", "Measure ongoing")], readonly=True
+    )
     state = fields.Selection(
         MEASURE_STATES,
         readonly=True,
@@ -65,7 +68,7 @@ class SiaoReportMeasure(models.Model):
                             AND src.housing_entry_date IS NOT NULL
                            THEN src.closing_date - src.housing_entry_date
                       END AS length_days,
-                      CASE WHEN src.state != 'closed' THEN NULL
+                      CASE WHEN src.state != 'closed' THEN 'ongoing'
                            WHEN src.closing_reason IN ('housing_kept', 'rehoused')
                             AND src.housing_type IN %(ordinary)s
                            THEN 'ordinary_housing'

@@ -3,11 +3,16 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
-from ..models.siao_rules import ESTIMATED_RELEASE_SOURCES, estimated_release_sql
+from ..models.siao_rules import (
+    ESTIMATED_RELEASE_SOURCES,
+    estimated_release_sql,
+    sentence_end_from,
+)
 from .common import SiaoCase
 
 TODAY = date(2026, 3, 10)
@@ -274,6 +279,45 @@ class TestLscAutomatic(SiaoCase):
         )
         person.sentence_end_date = date(2027, 4, 15)
         self.assertEqual(person.lsc_automatic_date, date(2027, 1, 15))
+
+    def test_a_new_file_s_form_proposes_the_end_of_sentence_and_shows_the_lsc(self):
+        """The end of sentence runs month for month from the incarceration day
+        to the eve of the same day; the LSC deadline shows before saving; a
+        date the worker typed is kept when the length changes."""
+        with Form(self.env["siao.detainee"]) as form:
+            form.last_name = "FORMULE"
+            form.first_name = "Paul"
+            form.prison_id = self.prison
+            form.incarceration_date = date(2026, 10, 15)
+            form.sentence_months = 6
+            self.assertEqual(form.sentence_end_date, date(2027, 4, 14))
+            self.assertEqual(form.lsc_automatic_date, date(2027, 1, 14))
+        person = form.record
+        with Form(person) as form:
+            form.sentence_months = 8
+            self.assertEqual(form.sentence_end_date, date(2027, 6, 14))
+            form.sentence_end_date = date(2027, 5, 20)
+        with Form(person) as form:
+            form.sentence_months = 9
+            self.assertEqual(
+                fields.Date.to_date(form.sentence_end_date), date(2027, 5, 20)
+            )
+        self.assertEqual(
+            (person.sentence_end_date, person.lsc_automatic_date),
+            (date(2027, 5, 20), date(2027, 2, 20)),
+        )
+
+    def test_the_end_of_sentence_is_computed_to_the_eve_of_the_same_day(self):
+        for start, months, end in [
+            (date(2026, 1, 15), 6, date(2026, 7, 14)),
+            (date(2026, 1, 31), 1, date(2026, 2, 27)),
+            (date(2024, 2, 29), 12, date(2025, 2, 27)),
+            (date(2026, 3, 1), 24, date(2028, 2, 29)),
+        ]:
+            with self.subTest(start=start, months=months):
+                self.assertEqual(sentence_end_from(start, months), end)
+        self.assertFalse(sentence_end_from(date(2026, 1, 1), 0))
+        self.assertFalse(sentence_end_from(False, 6))
 
 
 @tagged("post_install", "-at_install", "siao_file")

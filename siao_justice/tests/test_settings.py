@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from ..wizards.siao_settings import COORDINATOR_SETTINGS
+from ..models.siao_company_rules import COORDINATOR_SETTINGS
 from .common import SiaoCase
 
 VALID_NIR = "295109912611193"

@@ -91,6 +91,12 @@ class SiaoTourCase(HttpCase, SiaoCase):
 class TestBoardTour(SiaoTourCase):
     def test_worker_opens_a_person_from_the_board(self):
         self.create_soon_released()
+        # A long name beside the dry-exit badge, read whole on its card.
+        self.create_person(
+            last_name="Delacroix-Montalembert",
+            first_name="Marie-Christine",
+            expected_release_date=self.today + timedelta(days=20),
+        )
         self.start_tour(
             "/odoo/action-siao_justice.siao_detainee_action",
             "siao_justice_board_tour",
@@ -152,10 +158,11 @@ class TestReleaseTour(SiaoTourCase):
     def test_a_release_a_new_stay_and_the_closing(self):
         person = self.create_soon_released()
         self.speak_french(self.worker)
-        self.start_tour(
+        self.start_tour_with_screenshot(
             f"/odoo/action-siao_justice.siao_detainee_action/{person.id}",
             "siao_justice_release_tour",
             login="siao_worker",
+            role="release",
         )
         self.assertEqual(person.state, "closed")
         self.assertEqual(len(person.stay_ids), 2)
@@ -171,10 +178,11 @@ class TestResourcesTour(SiaoTourCase):
         self.speak_french(self.worker)
         first = person.resource_right_ids.sorted(lambda r: (r.sequence, r.id))[:1]
         self.assertEqual(first.status, "todo")
-        self.start_tour(
+        self.start_tour_with_screenshot(
             f"/odoo/action-siao_justice.siao_detainee_action/{person.id}",
             "siao_justice_resources_tour",
             login="siao_worker",
+            role="resources",
         )
         self.assertEqual(first.status, "prepared")
 
@@ -526,12 +534,20 @@ class TestSpipPortalTour(SiaoTourCase):
             [("detainee_id", "=", person.id)]
         )
         self.assertIn("aménagement", " ".join(exchange.message_ids.mapped("body")))
-        # The referent admits a place, and answers the officer.
+        # The referent admits a place, and answers the officer from the file.
         admit(self, person)
-        exchange.with_user(self.worker).message_post(
-            body="Place admise au CHRS Les Tilleuls pour la sortie.",
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
+        self.start_tour_with_screenshot(
+            f"/odoo/action-siao_justice.siao_detainee_action/{person.id}",
+            "siao_justice_referent_answer_tour",
+            login="siao_worker",
+            role="referent_answer",
+        )
+        answer = exchange.message_ids.filtered(
+            lambda message: "CHRS Les Tilleuls" in message.body
+        )
+        self.assertEqual(
+            (answer.author_id, answer.subtype_id),
+            (self.worker.partner_id, self.env.ref("mail.mt_comment")),
         )
         self.start_tour_with_screenshot(
             f"/my/siao/{person.id}",
@@ -539,6 +555,45 @@ class TestSpipPortalTour(SiaoTourCase):
             login="cpip_tour",
             role="spip",
         )
+
+    def test_the_officer_uploads_the_establishment_s_release_list(self):
+        """A followed person's release date is updated under the officer's
+        name; a person not followed becomes a proposal, no file."""
+        spip = self.env["res.partner"].create(
+            {"name": "SPIP du tour", "is_company": True, "siao_partner_type": "spip"}
+        )
+        officer = self.create_officer("cpip_liste", spip, "cpip", name="Paul Liste")
+        self.speak_french(officer)
+        known = self.create_person(
+            last_name="Tourliste",
+            first_name="Karim",
+            birthdate=date(1980, 1, 1),
+            prison_number="67L123",
+            spip_referent_id=officer.partner_id.id,
+            consent_date=date(2026, 9, 1),
+            consent_scope="siao_spip",
+            expected_release_date=self.today + timedelta(days=200),
+        )
+        persons = self.env["siao.detainee"].search_count([])
+        self.start_tour_with_screenshot(
+            "/my/siao",
+            "siao_justice_portal_release_list_tour",
+            login="cpip_liste",
+            role="spip_list",
+        )
+        # The browser's day and the server's may differ by one around midnight.
+        self.assertLessEqual(
+            abs((known.expected_release_date - self.today).days - 90), 1
+        )
+        self.assertEqual(
+            known.message_ids.filtered("tracking_value_ids")[:1].author_id,
+            officer.partner_id,
+        )
+        self.assertEqual(self.env["siao.detainee"].search_count([]), persons)
+        proposal = self.env["siao.spip.proposal"].search(
+            [("last_name", "=", "Tournouveau")]
+        )
+        self.assertEqual((proposal.kind, proposal.upload), ("list_row", "liste.csv"))
 
 
 @tagged("post_install", "-at_install", "siao_tour")

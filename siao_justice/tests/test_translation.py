@@ -4,8 +4,8 @@ import re
 
 import polib
 
-from odoo.tests import TransactionCase, tagged
-from odoo.tools import html2plaintext
+from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tools import file_path, html2plaintext
 from odoo.tools.translate import TranslationModuleReader
 
 from ..models.record_tools import wizard_action
@@ -226,3 +226,30 @@ class TestDemoSpeaksFrench(TransactionCase):
             action.with_context(lang="fr_FR").name,
             "Recherche de données personnelles",
         )
+
+
+@tagged("post_install", "-at_install", "siao_portal")
+class TestPortalChatterSpeaksFrench(HttpCase):
+    def test_every_word_of_the_chatter_s_messages_reaches_the_portal_in_french(self):
+        """The portal loads its words from the frontend's translations: every
+        word mail's message model (the chatter's dates and authors) may show is
+        served there in French, Odoo's own or the addon's."""
+        response = self.url_open("/website/translations/siao?lang=fr_FR")
+        served = {}
+        for module in response.json()["modules"].values():
+            for message in module["messages"]:
+                served[message["id"]] = message["string"]
+        mail_po = polib.pofile(file_path("mail/i18n/fr.po"))
+        shown = [
+            entry.msgid
+            for entry in mail_po
+            if any(
+                path.endswith("core/common/message_model.js")
+                for path, _line in entry.occurrences
+            )
+        ]
+        self.assertIn("Today at %(time)s", shown)
+        for msgid in shown:
+            with self.subTest(msgid=msgid):
+                self.assertTrue(served.get(msgid), msgid)
+                self.assertNotEqual(served[msgid], msgid)

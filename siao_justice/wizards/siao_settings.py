@@ -1,29 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-# The rules of a département a coordinator sets (the company's fields), without
-# Odoo's general settings, which are the administrators'. Two-factor logins stay
-# an administrator's choice.
-COORDINATOR_SETTINGS = (
-    "siao_timezone",
-    "siao_request_lead_months",
-    "siao_dry_exit_alert_days",
-    "siao_permanence_period",
-    "siao_avdl_max_active",
-    "siao_avdl_worker_ids",
-    "siao_avdl_period_months",
-    "siao_commission_week",
-    "siao_commission_weekday",
-    "siao_commission_hour",
-    "siao_commission_location",
-    "siao_commission_partner_ids",
-    "siao_retention_months",
-    "siao_portal_spip_service",
-    "siao_collect_nir",
-    "siao_access_log_months",
-    "siao_dpo_name",
-    "siao_dpo_address",
-)
+from ..models.siao_company_rules import COORDINATOR_SETTINGS
 
 
 class SiaoSettings(models.TransientModel):
@@ -31,7 +9,7 @@ class SiaoSettings(models.TransientModel):
     settings, read and saved for a company they work in."""
 
     _name = "siao.settings"
-    _inherit = ["siao.input.validation"]
+    _inherit = ["siao.input.validation", "siao.company.rules"]
     _description = "Rules of the département"
 
     company_id = fields.Many2one(
@@ -39,56 +17,6 @@ class SiaoSettings(models.TransientModel):
         required=True,
         default=lambda self: self.env.company,
         domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
-    )
-    siao_timezone = fields.Selection(related="company_id.siao_timezone", readonly=False)
-    siao_request_lead_months = fields.Integer(
-        related="company_id.siao_request_lead_months", readonly=False
-    )
-    siao_dry_exit_alert_days = fields.Integer(
-        related="company_id.siao_dry_exit_alert_days", readonly=False
-    )
-    siao_permanence_period = fields.Selection(
-        related="company_id.siao_permanence_period", readonly=False
-    )
-    siao_avdl_max_active = fields.Integer(
-        related="company_id.siao_avdl_max_active", readonly=False
-    )
-    siao_avdl_worker_ids = fields.Many2many(
-        related="company_id.siao_avdl_worker_ids", readonly=False
-    )
-    siao_avdl_period_months = fields.Integer(
-        related="company_id.siao_avdl_period_months", readonly=False
-    )
-    siao_commission_week = fields.Selection(
-        related="company_id.siao_commission_week", readonly=False
-    )
-    siao_commission_weekday = fields.Selection(
-        related="company_id.siao_commission_weekday", readonly=False
-    )
-    siao_commission_hour = fields.Float(
-        related="company_id.siao_commission_hour", readonly=False
-    )
-    siao_commission_location = fields.Char(
-        related="company_id.siao_commission_location", readonly=False
-    )
-    siao_commission_partner_ids = fields.Many2many(
-        related="company_id.siao_commission_partner_ids", readonly=False
-    )
-    siao_retention_months = fields.Integer(
-        related="company_id.siao_retention_months", readonly=False
-    )
-    siao_portal_spip_service = fields.Boolean(
-        related="company_id.siao_portal_spip_service", readonly=False
-    )
-    siao_collect_nir = fields.Boolean(
-        related="company_id.siao_collect_nir", readonly=False
-    )
-    siao_access_log_months = fields.Integer(
-        related="company_id.siao_access_log_months", readonly=False
-    )
-    siao_dpo_name = fields.Char(related="company_id.siao_dpo_name", readonly=False)
-    siao_dpo_address = fields.Text(
-        related="company_id.siao_dpo_address", readonly=False
     )
 
     @api.model_create_multi

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { namesWholeOnCards } from "@siao_justice/../tests/tours/utils/card_checks";
 
 registry.category("web_tour.tours").add("siao_justice_board_tour", {
     steps: () => [
@@ -6,6 +7,7 @@ registry.category("web_tour.tours").add("siao_justice_board_tour", {
             content: "Every release horizon is a column, even an empty one",
             trigger: ".o_kanban_group .o_column_title:contains('Plus de 6 mois')",
         },
+        namesWholeOnCards,
         {
             content: "The person released within a month is in the first column",
             trigger:

@@ -1,7 +1,40 @@
 import { registry } from "@web/core/registry";
 
+/** Open a report of the Reporting menu: no header of its pivot reads "Aucun". */
+function openReport(menu, title) {
+    return [
+        {
+            trigger: "[data-menu-xmlid='siao_justice.siao_reporting_menu']",
+            run: "click",
+        },
+        {
+            trigger: `[data-menu-xmlid='siao_justice.${menu}']`,
+            run: "click",
+        },
+        {
+            trigger: `.o_breadcrumb:contains("${title}")`,
+        },
+        {
+            content: "Every group of the figures is named",
+            trigger: ".o_pivot_view .o_pivot .o_pivot_header_cell_closed",
+            run() {
+                const headers = [...document.querySelectorAll(".o_pivot th")].map((th) =>
+                    th.textContent.trim()
+                );
+                if (headers.includes("Aucun")) {
+                    throw new Error(`${title}: a group reads "Aucun": ${headers.join(" | ")}`);
+                }
+            },
+        },
+    ];
+}
+
 registry.category("web_tour.tours").add("siao_justice_cpom_tour", {
     steps: () => [
+        ...openReport("siao_report_measure_menu", "Mesures AVDL"),
+        ...openReport("siao_report_refusal_menu", "Refus par besoin"),
+        ...openReport("siao_report_commission_menu", "Situations examinées en commission"),
+        ...openReport("siao_report_release_menu", "Sorties"),
         {
             content: "The anonymised figures of the releases",
             trigger: ".o_pivot_view .o_pivot",

@@ -24,9 +24,12 @@ const wholeSteps = {
     trigger: ".o_graph_view .o_graph_renderer canvas",
     run() {
         const canvas = document.querySelector(".o_graph_view .o_graph_renderer canvas");
-        const ticks = window.Chart.getChart(canvas).scales.y.ticks.map((tick) => tick.value);
-        if (!ticks.length || ticks.some((value) => !Number.isInteger(value))) {
-            throw new Error(`The axis steps are not whole numbers: ${ticks.join(", ")}`);
+        const ticks = window.Chart.getChart(canvas).scales.y.ticks;
+        if (!ticks.length || ticks.some((tick) => !Number.isInteger(tick.value))) {
+            throw new Error(`The axis steps are not whole numbers: ${ticks.map((t) => t.value)}`);
+        }
+        if (ticks.some((tick) => /[,.]/.test(tick.label))) {
+            throw new Error(`The axis reads decimals: ${ticks.map((t) => t.label).join(" | ")}`);
         }
     },
 };

@@ -8,6 +8,17 @@ registry.category("web_tour.tours").add("siao_justice_merge_tour", {
             trigger: ".o_form_view .alert[name='duplicates'] .o_data_row:contains('DOUBLON')",
         },
         {
+            content: "The banner lists the duplicates and no empty row",
+            trigger: ".o_form_view .alert[name='duplicates'] .o_data_row",
+            run() {
+                const rows = [...document.querySelectorAll(".alert[name='duplicates'] tbody tr")];
+                const shown = rows.filter((row) => row.offsetParent !== null);
+                if (shown.some((row) => !row.classList.contains("o_data_row"))) {
+                    throw new Error(`${shown.length} rows shown for the duplicates`);
+                }
+            },
+        },
+        {
             content: "Merge these files",
             trigger: ".o_form_view button[name='action_open_merge_wizard']",
             run: "click",

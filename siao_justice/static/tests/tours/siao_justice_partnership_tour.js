@@ -92,5 +92,28 @@ registry.category("web_tour.tours").add("siao_justice_partnership_tour", {
         {
             trigger: ".o-dashboard-action:contains('Sorties sans solution, par horizon') canvas",
         },
+        {
+            content: "Every panel shows its view whole, at the panel's width",
+            trigger: ".o-dashboard-action .o_list_view",
+            run() {
+                for (const content of document.querySelectorAll(".o-dashboard-action .o_content")) {
+                    if (content.scrollWidth > content.clientWidth + 1) {
+                        const title = content.closest(".o-dashboard-action").querySelector("h3").textContent;
+                        throw new Error(`The panel "${title.trim()}" is cut on the right`);
+                    }
+                }
+            },
+        },
+        {
+            content: "The graph counts persons in whole numbers",
+            trigger: ".o-dashboard-action .o_graph_renderer canvas",
+            run() {
+                const canvas = document.querySelector(".o-dashboard-action .o_graph_renderer canvas");
+                const labels = window.Chart.getChart(canvas).scales.y.ticks.map((tick) => tick.label);
+                if (!labels.length || labels.some((label) => !/^\d[\d\s\u202f\u00a0]*$/.test(label))) {
+                    throw new Error(`The axis does not read whole numbers: ${labels.join(" | ")}`);
+                }
+            },
+        },
     ],
 });

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { namesWholeOnCards } from "@siao_justice/../tests/tours/utils/card_checks";
 
 registry.category("web_tour.tours").add("siao_justice_phone_tour", {
     steps: () => [
@@ -6,6 +7,7 @@ registry.category("web_tour.tours").add("siao_justice_phone_tour", {
             content: "On a phone the board opens on a column with cases, not on the empty past one",
             trigger: ".o_kanban_record:contains('TOURNEUR Lucas')",
         },
+        namesWholeOnCards,
         {
             content: "The first column shown holds cases: no empty 'release passed' column",
             trigger: ".o_kanban_renderer:not(:has(.o_column_title:contains('Sortie passée')))",

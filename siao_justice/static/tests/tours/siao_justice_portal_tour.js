@@ -158,3 +158,79 @@ registry.category("web_tour.tours").add("siao_justice_portal_phone_tour", {
         },
     ],
 });
+
+/** The referent reads the officer's message from the file and answers it. */
+registry.category("web_tour.tours").add("siao_justice_referent_answer_tour", {
+    steps: () => [
+        {
+            content: "The officer's messages, from the person's file",
+            trigger: ".o_form_view button[name='action_open_spip_exchanges']",
+            run: "click",
+        },
+        {
+            content: "The officer's question is in the exchange",
+            trigger: ".o-mail-Message:contains('la CAP examine un aménagement')",
+        },
+        {
+            content: "Answer the officer (a message, not a note)",
+            trigger: ".o-mail-Chatter-sendMessage",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-Composer-input",
+            run: "edit Place admise au CHRS Les Tilleuls pour la sortie.",
+        },
+        {
+            trigger: ".o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
+            content: "The answer is sent",
+            trigger: ".o-mail-Message:contains('Place admise au CHRS Les Tilleuls')",
+        },
+    ],
+});
+
+/** The officer uploads the establishment's release list on the portal. */
+registry.category("web_tour.tours").add("siao_justice_portal_release_list_tour", {
+    steps: () => [
+        {
+            content: "Upload the release list, from the officer's persons",
+            trigger: "a.o_siao_portal_release_list",
+            run: "click",
+        },
+        {
+            content: "Choose the establishment's list (CSV)",
+            trigger: ".o_siao_portal_release_list_form input[name='upload']",
+            run() {
+                const release = new Date();
+                release.setDate(release.getDate() + 90);
+                const day = release.toLocaleDateString("fr-FR");
+                const prison = "Maison d'arrêt de test";
+                const rows = [
+                    "Nom;Prénom;Date de naissance;Établissement;Numéro d'écrou;Date de libération prévisible",
+                    `Tourliste;Karim;01/01/1980;${prison};67L123;${day}`,
+                    `Tournouveau;Amina;03/03/1993;${prison};67L124;${day}`,
+                ];
+                const file = new File([rows.join("\n") + "\n"], "liste.csv", { type: "text/csv" });
+                const transfer = new DataTransfer();
+                transfer.items.add(file);
+                this.anchor.files = transfer.files;
+            },
+        },
+        {
+            trigger: ".o_siao_portal_release_list_submit",
+            run: "click",
+        },
+        {
+            content: "One release date updated, one row sent to the SIAO for review",
+            trigger: ".o_siao_portal_import_done .o_siao_portal_import_proposed:contains('1')",
+            run() {
+                const updated = document.querySelector(".o_siao_portal_import_updated").textContent;
+                if (updated.trim() !== "1") {
+                    throw new Error(`Release dates updated: ${updated}`);
+                }
+            },
+        },
+    ],
+});
