@@ -182,6 +182,33 @@ def test_the_documents_are_pdfs_for_the_back_office_and_the_portal(server, login
         ),
         "CHRS Pdf",
     )
+    # The release-day plan, written to the person in French with its reply slip.
+    letter = admin(
+        "siao.letter",
+        "create",
+        {
+            "detainee_id": person,
+            "kind": "release_plan",
+            "plan_place": "CHRS Pdf",
+            "plan_address": "1 rue du Pdf, Colmar",
+            "plan_route": "Bus 2, arrêt Théâtre",
+        },
+    )
+    admin("siao.letter", "action_send", [letter])
+    french = json.dumps({"lang": "fr_FR"})
+    assert_pdf(
+        back_office.get(
+            f"{url}/report/pdf/siao_justice.report_person_letter/{letter}",
+            params={"context": french},
+            timeout=300,
+        ),
+        "PDFSORTIE Nadia",
+        "Votre plan pour le jour de la sortie",
+        "1 rue du Pdf, Colmar",
+        "Bus 2, arrêt Théâtre",
+        "115",
+        "Coupon-réponse",
+    )
 
 
 def test_an_access_request_is_answered_and_every_reading_is_logged(server, login):

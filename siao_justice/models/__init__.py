@@ -12,6 +12,9 @@ from . import res_partner
 from . import res_users
 from . import res_groups
 from . import siao_request
+from . import siao_request_member
+from . import siao_wish
+from . import siao_letter
 from . import siao_request_history
 from . import siao_need_tag
 from . import siao_housing_place

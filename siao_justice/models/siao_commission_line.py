@@ -81,6 +81,9 @@ class SiaoCommissionLine(models.Model):
     expected_release_date = fields.Date(
         string="Release date at the commission", readonly=True
     )
+    wish_summary = fields.Char(
+        string="The person's wishes", related="detainee_id.wish_summary"
+    )
     situation_summary = fields.Text(string="Situation")
     decision = fields.Selection(DECISIONS, index=True)
     decision_note = fields.Text(string="Decision details")

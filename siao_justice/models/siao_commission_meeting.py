@@ -433,6 +433,26 @@ class SiaoCommissionMeeting(models.Model):
                 body=_("Minutes attached."), attachment_ids=attachment.ids
             )
 
+    def action_print_decision_letters(self):
+        """A letter of the commission's decision to each person it decided
+        about, recorded on their file; the PDF of them all."""
+        self.ensure_one()
+        readers = self.line_ids.detainee_id._filtered_access("write")
+        lines = self.line_ids.filtered(
+            lambda line: line.decision and line.detainee_id in readers
+        )
+        return self.env["siao.letter"]._send_new(
+            [
+                {
+                    "detainee_id": line.detainee_id.id,
+                    "kind": "decision",
+                    "commission_line_id": line.id,
+                    "request_id": line.request_id.id,
+                }
+                for line in lines
+            ]
+        )
+
     def action_send_minutes(self):
         self.ensure_one()
         if self.state not in MEETING_STEPS["send_minutes"]:

@@ -379,6 +379,19 @@ class SiaoDetainee(models.Model):
         search="_search_dry_exit_risk",
     )
 
+    # ---- The person's voice: wishes, letters ----
+    wish_ids = fields.One2many("siao.wish", "detainee_id", string="Wishes")
+    current_wish_id = fields.Many2one(
+        "siao.wish",
+        string="Wishes in force",
+        compute="_compute_current_wish",
+        help="The newest wishes the person said.",
+    )
+    wish_summary = fields.Char(
+        string="Wishes in force, in short", compute="_compute_current_wish"
+    )
+    letter_ids = fields.One2many("siao.letter", "detainee_id", string="Letters")
+
     # ---- Requests and resources ----
     request_ids = fields.One2many("siao.request", "detainee_id", string="SIAO requests")
     request_count = fields.Integer(compute="_compute_request_count")
@@ -510,6 +523,15 @@ class SiaoDetainee(models.Model):
         if kind in PARTNER_CONSENT_TYPES:
             return person.consent_scope in PARTNER_CONSENT_SCOPES
         return False
+
+    @api.depends("wish_ids.date", "wish_ids.summary")
+    def _compute_current_wish(self):
+        for person in self:
+            wish = person.wish_ids.sorted(
+                lambda wish: (wish.date, wish.id), reverse=True
+            )[:1]
+            person.current_wish_id = wish
+            person.wish_summary = wish.summary or False
 
     @api.depends("stay_ids")
     def _compute_stay_count(self):
@@ -1080,6 +1102,21 @@ class SiaoDetainee(models.Model):
                 view_mode="form", views=[(False, "form")], res_id=exchanges.id
             )
         return action
+
+    def action_new_letter(self):
+        """A letter to the person, written from their file."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Letter to the person"),
+            "res_model": "siao.letter",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_detainee_id": self.id,
+                "default_request_id": self.current_request_id.id,
+            },
+        }
 
     def action_new_request(self):
         self.ensure_one()

@@ -50,9 +50,9 @@ class SiaoDetainee(models.Model):
 
     def _portal_summaries(self):
         """{person: what the SPIP's portal shows beyond the file's own fields}: the
-        steps of the current request, the next commission, the last decision and the
-        AVDL measure; read in a fixed number of queries, whatever the number of
-        persons."""
+        steps of the current request, the next commission, the last decision, the
+        AVDL measure and the person's wishes in force; read in a fixed number of
+        queries, whatever the number of persons."""
         persons = self.sudo()
         steps = (
             self.env["siao.request.history"]
@@ -80,6 +80,7 @@ class SiaoDetainee(models.Model):
                 "next_meeting": False,
                 "last_decision": False,
                 "measure": False,
+                "wish": person.current_wish_id,
             }
             for person in persons
         }

@@ -10,7 +10,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from .record_tools import wizard_action
+from .record_tools import readable_by, wizard_action
 from .siao_avdl_measure import CANCELLABLE_MEASURE_STATES
 from .siao_detainee import (
     CLOSING_REASONS,
@@ -408,3 +408,27 @@ class SiaoDetainee(models.Model):
                     request.user_id or request.detainee_id.user_id or self.env.user
                 ).id,
             )
+
+    def _release_plan_values(self):
+        """The release-day plan's start, from the solution found for the release
+        (the one definition of a housing solution): where to go and its address,
+        as the person's letter says them. Empty without a solution."""
+        if not self:
+            return {}
+        self.ensure_one()
+        requests, reservations = self._housing_solution()
+        if not self.env.su:
+            # Only what the user may read of the solution.
+            requests = readable_by(requests, self.env.user)
+            reservations = readable_by(reservations, self.env.user)
+        admitted = requests.filtered(lambda request: request.state == "admitted")
+        request = (admitted or requests)[:1]
+        place = request.place_id or reservations.sorted("date_from")[:1].place_id
+        structure = request.structure_id or place.structure_id
+        if not structure:
+            return {}
+        where = structure.name if not place else f"{structure.name} – {place.name}"
+        return {
+            "plan_place": where,
+            "plan_address": structure._display_address(without_company=True),
+        }

@@ -293,6 +293,11 @@ class SiaoDetainee(models.Model):
             erase_files(records)
         for records in owned.values():
             erase_free_text(records)
+            # A relative's birth date (a child of the household) keeps its year,
+            # as the person's own does.
+            if "birthdate" in records._fields:
+                for record in records.filtered("birthdate"):
+                    record.birthdate = record.birthdate.replace(month=1, day=1)
         # What every file loses, in one write (the followers and the records'
         # readers are checked once for all); then each file's own pseudonym.
         values = {

@@ -117,6 +117,13 @@ class SiaoHousingPlace(models.Model):
         store=True,
         string="Current",
     )
+    capacity = fields.Integer(
+        string="Persons housed",
+        default=1,
+        tracking=True,
+        help="How many persons the place houses together: a household larger "
+        "than it comes after the places that take it.",
+    )
 
     def _creation_message(self):
         # Said in the record's own words (and gender, in French).
@@ -266,14 +273,31 @@ class SiaoHousingPlace(models.Model):
         )
 
     def _ranked_for(self, person, date_from, date_to=None):
-        """These places for ``person`` over the period, the free ones that fit
-        first, then the free ones that do not, then the others: a list of
-        (place, free, tags the place goes against)."""
+        """These places for ``person`` over the period: the free ones first,
+        then those that meet the person's needs (a need rules a place out), then
+        those large enough for the household of the current request, then those
+        that answer more of the person's newest wishes (a wish ranks a place): a
+        list of (place, free, tags the place goes against)."""
         date_from = fields.Date.to_date(date_from) or self.env.company.siao_today()
         free = self._free_between(date_from, fields.Date.to_date(date_to))
-        ranked = [(place, place in free, place._mismatch_for(person)) for place in self]
-        ranked.sort(key=lambda row: (not row[1], bool(row[2])))
-        return ranked
+        # The wishes and the household as the user may read them.
+        wish = person.current_wish_id
+        request = person.current_request_id
+        if not self.env.su:
+            request = request._filtered_access("read")
+        household = request.household_size or 1
+        rows = []
+        for place in self:
+            mismatch = place._mismatch_for(person)
+            key = (
+                place not in free,
+                bool(mismatch),
+                0 < place.capacity < household,
+                -wish._rank_of(place),
+            )
+            rows.append((key, (place, place in free, mismatch)))
+        rows.sort(key=lambda row: row[0])
+        return [row for _key, row in rows]
 
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):

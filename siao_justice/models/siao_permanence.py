@@ -218,6 +218,39 @@ class SiaoPermanence(models.Model):
         return True
 
     # ---- Steps ----
+    @api.model
+    def _next_in(self, prison):
+        """The next office hours planned in ``prison`` (none when none is)."""
+        if not prison:
+            return self.browse()
+        return self.search(
+            [
+                ("prison_id", "=", prison.id),
+                ("state", "=", "planned"),
+                ("date", ">=", fields.Datetime.now()),
+            ],
+            order="date, id",
+            limit=1,
+        )
+
+    def action_print_convocations(self):
+        """A convocation to these office hours for each person on the list,
+        recorded on their file as a letter sent; the PDF of them all."""
+        self.ensure_one()
+        # The persons whose file the user works on (an AVDL worker who only
+        # reads a file writes no letter from it).
+        persons = self.line_ids.detainee_id._filtered_access("write")
+        return self.env["siao.letter"]._send_new(
+            [
+                {
+                    "detainee_id": person.id,
+                    "kind": "office_hours",
+                    "permanence_id": self.id,
+                }
+                for person in persons
+            ]
+        )
+
     def action_done(self):
         if self.filtered(lambda session: session.state != "planned"):
             raise UserError(_("Only planned office hours can be closed."))

@@ -184,6 +184,15 @@ class SiaoRequest(models.Model):
         index=True,
         group_expand=True,
     )
+    member_ids = fields.One2many(
+        "siao.request.member", "request_id", string="Household", copy=True
+    )
+    household_size = fields.Integer(
+        compute="_compute_household_size",
+        store=True,
+        help="The person and the members of the household not housed already.",
+    )
+    wish_ids = fields.One2many("siao.wish", "request_id", string="Wishes")
     is_open = fields.Boolean(
         string="Open",
         compute="_compute_is_open",
@@ -302,6 +311,13 @@ class SiaoRequest(models.Model):
         one_per_person_in_states(self.env.cr, self._table, OPEN_STATES, SQL("active"))
 
     # ---- Computes ----
+    @api.depends("member_ids.already_housed")
+    def _compute_household_size(self):
+        for request in self:
+            request.household_size = 1 + len(
+                request.member_ids.filtered(lambda member: not member.already_housed)
+            )
+
     @api.depends("state")
     def _compute_is_open(self):
         for request in self:

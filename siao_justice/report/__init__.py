@@ -7,8 +7,10 @@ from . import siao_report_lsc
 from . import siao_report_commission
 from . import siao_report_contingent
 from . import siao_report_refusal
+from . import siao_report_letter
 from . import siao_cpom_indicators
 from . import siao_cpom_workbook
 from . import siao_liaison_sheet
 from . import siao_housing_attestation
 from . import siao_person_rights
+from . import siao_person_letter

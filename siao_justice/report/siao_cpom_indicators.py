@@ -31,6 +31,7 @@ class SiaoCpomIndicators(models.AbstractModel):
                 self._measure_indicators,
                 self._release_indicators,
                 self._request_indicators,
+                self._letter_indicators,
                 self._commission_indicators,
                 self._supervision_indicators,
                 self._place_indicators,
@@ -258,7 +259,9 @@ class SiaoCpomIndicators(models.AbstractModel):
         def dated(field):
             return self._dated(company_ids, field, date_from, date_to)
 
-        filed = Request.search_fetch(dated("request_date"), ["filed_in_time"])
+        filed = Request.search_fetch(
+            dated("request_date"), ["filed_in_time", "household_size"]
+        )
         oriented = Request.search_fetch(dated("oriented_date"), ["days_to_orientation"])
         admitted = Request.search_fetch(dated("admitted_date"), ["days_to_admission"])
         refusals = self.env["siao.report.request.step"].search_fetch(
@@ -274,6 +277,16 @@ class SiaoCpomIndicators(models.AbstractModel):
                 _("SIAO requests filed"),
                 _("Requests first submitted in the period."),
                 self._count(len(filed)),
+            ),
+            self._indicator(
+                "persons_in_requests_filed",
+                _("Persons in the households of the requests filed"),
+                _(
+                    "The persons and the members of their households not housed "
+                    "already, in the requests first submitted in the period (a "
+                    "request is one household)."
+                ),
+                self._count(sum(filed.mapped("household_size"))),
             ),
             self._indicator(
                 "requests_filed_in_time",
@@ -322,6 +335,29 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "without a housing solution, still detained after it."
                 ),
                 self._count(self._lsc_blocked(date_from, date_to, company_ids)),
+            ),
+        ]
+
+    def _letter_indicators(self, date_from, date_to, company_ids):
+        Letter = self.env["siao.report.letter"]
+        sent = Letter.search_count(
+            self._dated(company_ids, "sent_date", date_from, date_to)
+        )
+        replies = Letter.search_count(
+            self._dated(company_ids, "reply_date", date_from, date_to)
+        )
+        return [
+            self._indicator(
+                "letters_sent",
+                _("Letters sent to the persons"),
+                _("Letters to the persons in prison sent in the period."),
+                self._count(sent),
+            ),
+            self._indicator(
+                "letter_replies",
+                _("Replies received from the persons"),
+                _("Reply slips received and recorded in the period."),
+                self._count(replies),
             ),
         ]
 

@@ -43,6 +43,7 @@ class CpomWorkbook(models.AbstractModel):
         self._write_contingents(workbook, formats, *period)
         self._write_permanences(workbook, formats, *period)
         self._write_refusals_by_need(workbook, formats, *period)
+        self._write_refusals_by_person(workbook, formats, *period)
         self._write_charts(workbook, formats, *period)
 
     def _write_summary(self, workbook, formats, date_from, date_to, companies):
@@ -335,6 +336,38 @@ class CpomWorkbook(models.AbstractModel):
             [_("Reason of the refusal"), _("Refusals by structures")]
             + [tag.name for tag in tags]
             + [_("No need recorded")],
+            rows,
+        )
+
+    def _write_refusals_by_person(
+        self, workbook, formats, date_from, date_to, companies
+    ):
+        """Refusals by the persons themselves in the period, by the reason they
+        gave: what the persons do not want (a figure the CPOM asks to explain)."""
+        Step = self.env["siao.report.request.step"]
+        groups = Step._read_group(
+            [
+                ("company_id", "in", companies),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
+                ("event", "=", "refuse"),
+                ("refusal_by", "=", "person"),
+            ],
+            ["refusal_reason"],
+            ["__count"],
+        )
+        labels = dict(Step._fields["refusal_reason"]._description_selection(self.env))
+        rows = sorted(
+            (
+                [labels.get(reason, reason or _("Not recorded")), count]
+                for reason, count in groups
+            ),
+            key=lambda row: (-row[1], row[0]),
+        )
+        self._write_table(
+            workbook.add_worksheet(_("Refusals by the person")),
+            formats,
+            [_("Reason the person gave"), _("Refusals by the person")],
             rows,
         )
 

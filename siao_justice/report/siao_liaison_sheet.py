@@ -19,7 +19,20 @@ class ReportSiaoLiaisonSheet(models.AbstractModel):
             "doc_model": "siao.detainee",
             "docs": persons,
             "obligations": {person: self._obligations(person) for person in persons},
+            "wishes": {person: self._wishes(person) for person in persons},
         }
+
+    @api.model
+    def _wishes(self, person):
+        """The person's wishes in force for the SIAO and the host structure: as
+        the user may read them, only when the person's consent covers the host
+        structures; else None (not shown)."""
+        if person.sudo().consent_scope not in PARTNER_CONSENT_SCOPES:
+            return None
+        Wish = self.env["siao.wish"].sudo(False)
+        if not Wish.has_access("read"):
+            return None
+        return person.sudo(False).current_wish_id
 
     @api.model
     def _obligations(self, person):

@@ -27,6 +27,7 @@ class SiaoReportRequest(models.Model):
                 "orientation",
                 "state",
                 "filed_in_time",
+                "household_size",
                 "refusal_by",
                 "refusal_reason",
                 "oriented_date",
@@ -41,6 +42,9 @@ class SiaoReportRequest(models.Model):
     orientation = fields.Selection(ORIENTATION_TYPES, readonly=True)
     state = fields.Selection(REQUEST_STATES, readonly=True)
     filed_in_time = fields.Boolean(readonly=True)
+    household_size = fields.Integer(
+        string="Persons in the household", readonly=True, aggregator="sum"
+    )
     refusal_by = fields.Selection(
         REFUSAL_SIDES,
         string="Last refusal by",
@@ -59,7 +63,8 @@ class SiaoReportRequest(models.Model):
         return SQL(
             """SELECT src.id AS source_key, src.company_id, %(person)s,
                       src.request_date, src.request_kind, src.orientation, src.state,
-                      src.filed_in_time, src.refusal_by, src.refusal_reason,
+                      src.filed_in_time, src.household_size,
+                      src.refusal_by, src.refusal_reason,
                       src.oriented_date, src.admitted_date,
                       src.oriented_date - src.request_date AS days_to_orientation,
                       src.admitted_date - src.request_date AS days_to_admission,

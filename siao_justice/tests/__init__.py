@@ -27,3 +27,4 @@ from . import test_partnership
 from . import test_business_day
 from . import test_person_rights
 from . import test_rules
+from . import test_person_voice

@@ -100,6 +100,7 @@ class SiaoCase(TransactionCase):
             **cls._complete_housing(person, text, referent),
             **cls._complete_partners(person, text, referent),
         }
+        records.update(cls._complete_voice(person, text, records["siao.request"]))
         # A transfer: the stay's history holds the prison numbers.
         person.action_transfer(
             cls.prison.id, f"{person.prison_number}-T", cls.today - timedelta(days=1)
@@ -151,6 +152,35 @@ class SiaoCase(TransactionCase):
             "siao.request": request,
             "siao.commission.meeting": meeting,
             "siao.commission.line": line,
+        }
+
+    @classmethod
+    def _complete_voice(cls, person, text, request):
+        """The person's voice: a wish, a child in the request's household, a
+        letter sent and its reply slip recorded."""
+        env = person.env
+        member = env["siao.request.member"].create(
+            {"request_id": request.id, "first_name": f"Enfant {person.last_name}"}
+        )
+        wish = env["siao.wish"].create(
+            {"detainee_id": person.id, "area": text, "note": text}
+        )
+        letter = env["siao.letter"].create(
+            {"detainee_id": person.id, "kind": "request", "request_id": request.id}
+        )
+        letter.action_send()
+        letter.write(
+            {
+                "reply_date": cls.today,
+                "reply_wishes": f"{text}. Souhait de {person.first_name}",
+                "reply_question": text,
+            }
+        )
+        letter.action_record_reply()
+        return {
+            "siao.request.member": member,
+            "siao.wish": wish | letter.wish_id,
+            "siao.letter": letter,
         }
 
     @classmethod

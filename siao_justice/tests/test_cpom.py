@@ -350,6 +350,9 @@ class TestCpomIndicators(SiaoCase):
             "requests_filed_in_time": 1 / 2,
             "median_days_to_orientation": 20,
             "median_days_to_admission": 30,
+            "persons_in_requests_filed": 2,
+            "letters_sent": 0,
+            "letter_replies": 0,
             "refusals_person": 1,
             "refusals_structure": 1,
             "lsc_blocked": 1,
@@ -419,6 +422,7 @@ class TestCpomIndicators(SiaoCase):
                 "Contingents",
                 "Permanences en détention",
                 "Refus par besoin",
+                "Refus de la personne",
                 "Graphiques",
             ],
         )
@@ -436,6 +440,7 @@ class TestCpomIndicators(SiaoCase):
                 "Contingents",
                 "Office hours in prison",
                 "Refusals by need",
+                "Refusals by the person",
                 "Charts",
             ],
         )
@@ -502,6 +507,12 @@ class TestCpomIndicators(SiaoCase):
             ),
         )
         self.assertEqual(refusals[1], ("Pas de place disponible", 1, 1, 1, 0))
+        # The person's own refusals, by the reason they gave.
+        by_person = list(book["Refus de la personne"].iter_rows(values_only=True))
+        self.assertEqual(
+            by_person,
+            [("Motif donné par la personne", "Refus de la personne"), ("Lieu", 1)],
+        )
 
     def test_no_name_birth_date_or_prison_number_in_any_cell(self):
         book = openpyxl.load_workbook(io.BytesIO(self.workbook()))

@@ -105,13 +105,14 @@ class TestQueryCounts(SiaoCase):
         self.env.invalidate_all()
         # The file, its relations' names, its tabs (the Path tab's stays and their
         # prisons among them, the consents given and withdrawn), its needs' tags,
-        # the count of its exchanges with the SPIP: a constant number of queries,
-        # whatever the database.
-        with self.assertQueryCount(siao_worker=16):
+        # the count of its exchanges with the SPIP, the person's wishes and the
+        # letters written to them: a constant number of queries, whatever the
+        # database.
+        with self.assertQueryCount(siao_worker=18):
             person.web_read(spec)
         self._add_persons(40)
         self.env.invalidate_all()
-        with self.assertQueryCount(siao_worker=16):
+        with self.assertQueryCount(siao_worker=18):
             person.web_read(spec)
 
     @users("siao_manager")
@@ -128,6 +129,7 @@ class TestQueryCounts(SiaoCase):
                 self._board("siao.commission.line", [("meeting_id", "=", meeting.id)])
             )
         self.assertConstant(*counts)
-        # Each column: its cases, their persons, the prisons and the column's count
-        # (the cases are not fetched a second time for the access rules).
-        self.assertLessEqual(max(counts[1][1:]), 4, counts)
+        # Each column: its cases, their persons, the prisons, the persons' wishes
+        # and the column's count (the cases are not fetched a second time for the
+        # access rules).
+        self.assertLessEqual(max(counts[1][1:]), 5, counts)

@@ -191,6 +191,30 @@ class TestSpipPortal(SpipPortalCase):
         self.assertNotIn("Note interne", response.text)
         self.assertNotIn("Interdit", response.text)
 
+    def test_the_page_shows_the_person_s_wishes_in_force(self):
+        response = self.page("cpip_muller", f"/my/siao/{self.followed.id}")
+        self.assertIn("Aucun souhait noté pour l'instant", response.text)
+        self.env["siao.wish"].create(
+            [
+                {
+                    "detainee_id": self.followed.id,
+                    "date": self.today - timedelta(days=30),
+                    "area": "Guebwiller",
+                },
+                {
+                    "detainee_id": self.followed.id,
+                    "area": "Colmar",
+                    "near_family": True,
+                    "note": "Mot du détenu, gardé au dossier",
+                },
+            ]
+        )
+        response = self.page("cpip_muller", f"/my/siao/{self.followed.id}")
+        self.assertIn("Colmar · près de sa famille", response.text)
+        self.assertNotIn("Guebwiller", response.text)
+        # The person's own words stay with the SIAO's workers.
+        self.assertNotIn("Mot du détenu", response.text)
+
     def test_the_home_counts_the_persons(self):
         self.authenticate("cpip_muller", "cpip_muller")
         counters = self.make_jsonrpc_request(

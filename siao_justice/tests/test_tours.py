@@ -647,3 +647,43 @@ class TestPartnershipTours(SiaoTourCase):
         self.assertEqual(line.outcome, "request_opened")
         self.assertEqual(line.request_id.state, "draft")
         self.assertEqual(person.current_request_id, line.request_id)
+
+
+@tagged("post_install", "-at_install", "siao_tour")
+class TestLettersTour(SiaoTourCase):
+    def test_a_worker_prints_the_convocations_and_records_a_reply(self):
+        person = self.create_person(
+            last_name="Tourlettre",
+            first_name="Samir",
+            prison_number="67T001",
+            expected_release_date=self.today + timedelta(days=50),
+        )
+        session = self.env["siao.permanence"].create(
+            {
+                "prison_id": self.prison.id,
+                "date": self.company.siao_day_start(
+                    self.today + timedelta(days=8), 9.0
+                ),
+                "user_ids": [(6, 0, self.worker.ids)],
+            }
+        )
+        self.env["siao.permanence.line"].create(
+            {"permanence_id": session.id, "detainee_id": person.id}
+        )
+        self.speak_french(self.worker)
+        self.start_tour_with_screenshot(
+            f"/odoo/action-siao_justice.siao_permanence_action/{session.id}",
+            "siao_justice_letters_tour",
+            login="siao_worker",
+            role="letters",
+        )
+        letter = person.letter_ids
+        self.assertEqual(
+            (letter.kind, letter.state, letter.sent_by_id),
+            ("office_hours", "replied", self.worker),
+        )
+        self.assertEqual(person.consent_scope, "siao_spip")
+        self.assertEqual(
+            person.consent_ids.sorted(lambda c: (c.date, c.id))[-1:].how, "reply_slip"
+        )
+        self.assertIn("Colmar", person.current_wish_id.note)
