@@ -182,6 +182,19 @@ def test_the_documents_are_pdfs_for_the_back_office_and_the_portal(server, login
         ),
         "CHRS Pdf",
     )
+    # The attestation issued is recorded; a clerk checks its code on the public
+    # page, without logging in.
+    [issued] = admin(
+        "siao.attestation",
+        "search_read",
+        [("detainee_id", "=", person), ("state", "=", "valid")],
+        ["code"],
+    )
+    check = requests.get(
+        f"{url}/siao/attestation", params={"code": issued["code"]}, timeout=60
+    )
+    assert check.status_code == 200 and "o_siao_check_valid" in check.text
+    assert "PDFSORTIE" not in check.text.upper()
     # The release-day plan, written to the person in French with its reply slip.
     letter = admin(
         "siao.letter",

@@ -94,7 +94,11 @@ class SiaoPortal(CustomerPortal):
         person = self._siao_portal_person(person_id)
         # The portal's rule said the officer may have it: rendered as the
         # superuser, so that the person is named as the judge needs.
-        report = request.env["ir.actions.report"].with_user(SUPERUSER_ID)
+        report = (
+            request.env["ir.actions.report"]
+            .with_user(SUPERUSER_ID)
+            .with_context(siao_attestation_issuer=request.env.user.id)
+        )
         try:
             pdf, kind = report._render_qweb_pdf(
                 "siao_justice.action_report_housing_attestation", person.ids

@@ -15,6 +15,8 @@ from . import siao_request
 from . import siao_request_member
 from . import siao_wish
 from . import siao_letter
+from . import siao_attestation
+from . import siao_hearing
 from . import siao_request_history
 from . import siao_need_tag
 from . import siao_housing_place

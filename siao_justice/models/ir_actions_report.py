@@ -2,27 +2,18 @@ from odoo import models
 
 from .siao_access_log import record_access
 
-BANDLESS_REPORTS = (
-    "siao_justice.report_commission_minutes",
-    "siao_justice.report_liaison_sheet",
-    "siao_justice.report_housing_attestation",
-    "siao_justice.report_person_data",
-    "siao_justice.report_person_notice",
-    "siao_justice.report_dpia",
-)
-
 
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
     def _prepare_html(self, html, report_model=False):
-        """The addon's documents have no header nor footer band: wkhtmltopdf
-        builds without patched Qt (as Debian's) then render them without
-        complaint."""
+        """The addon's documents (every PDF report of the module) have no
+        header nor footer band: wkhtmltopdf builds without patched Qt (as
+        Debian's) then render them without complaint."""
         bodies, res_ids, header, footer, paperformat_args = super()._prepare_html(
             html, report_model=report_model
         )
-        if self.report_name in BANDLESS_REPORTS:
+        if self.report_name.partition(".")[0] == "siao_justice":
             header = footer = None
         return bodies, res_ids, header, footer, paperformat_args
 

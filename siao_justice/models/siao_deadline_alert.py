@@ -13,9 +13,14 @@ DEADLINE_REASONS = {
     "lsc": "siao_justice.mail_activity_type_lsc",
     "dry_exit": "siao_justice.mail_activity_type_dry_exit",
     "resources": "siao_justice.mail_activity_type_resources",
+    "hearing": "siao_justice.mail_activity_type_hearing",
 }
 RESOURCES_MONTHS_BEFORE_RELEASE = 2
 LSC_NOTICE_MONTHS = 1
+# A hearing on an adjustment: housing and the attestation are needed before it.
+HEARING_NOTICE_MONTHS = 2
+# The attestation reaches the court this many days before the hearing.
+ATTESTATION_DAYS_BEFORE_HEARING = 7
 
 
 class SiaoDeadlineAlert(models.Model):
@@ -39,6 +44,7 @@ class SiaoDeadlineAlert(models.Model):
             ("lsc", "LSC de plein droit in one month: housing needed"),
             ("dry_exit", "Release soon without solution"),
             ("resources", "Reopen resources before release"),
+            ("hearing", "Hearing soon: housing and attestation needed"),
         ],
         required=True,
     )
@@ -104,6 +110,24 @@ class SiaoDeadlineAlert(models.Model):
                 ]
             ),
             "dry_exit": detained + Person._search_dry_exit_risk("=", True),
+            # The hearing comes before the release: its deadline is the one that
+            # matters for an adjustment.
+            "hearing": expression.AND(
+                [
+                    detained,
+                    [("has_housing_solution", "=", False)],
+                    per_day(
+                        lambda today: [
+                            ("next_hearing_date", ">=", today),
+                            (
+                                "next_hearing_date",
+                                "<=",
+                                today + relativedelta(months=HEARING_NOTICE_MONTHS),
+                            ),
+                        ]
+                    ),
+                ]
+            ),
             "resources": expression.AND(
                 [
                     detained,
@@ -256,6 +280,12 @@ class SiaoDeadlineAlert(models.Model):
             return max(person.lsc_automatic_date, today)
         if reason == "dry_exit":
             return max(person.estimated_release_date, today)
+        if reason == "hearing":
+            return max(
+                person.next_hearing_date
+                - timedelta(days=ATTESTATION_DAYS_BEFORE_HEARING),
+                today,
+            )
         if reason == "resources":
             return max(person.estimated_release_date - relativedelta(months=1), today)
         return today + timedelta(days=7)

@@ -391,6 +391,17 @@ class SiaoDetainee(models.Model):
         string="Wishes in force, in short", compute="_compute_current_wish"
     )
     letter_ids = fields.One2many("siao.letter", "detainee_id", string="Letters")
+    attestation_ids = fields.One2many(
+        "siao.attestation", "detainee_id", string="Housing attestations"
+    )
+    hearing_ids = fields.One2many("siao.hearing", "detainee_id", string="Hearings")
+    next_hearing_date = fields.Date(
+        string="Next hearing",
+        compute="_compute_next_hearing_date",
+        store=True,
+        help="The earliest hearing to come: the deadlines count back from it when "
+        "it comes before the release.",
+    )
 
     # ---- Requests and resources ----
     request_ids = fields.One2many("siao.request", "detainee_id", string="SIAO requests")
@@ -523,6 +534,12 @@ class SiaoDetainee(models.Model):
         if kind in PARTNER_CONSENT_TYPES:
             return person.consent_scope in PARTNER_CONSENT_SCOPES
         return False
+
+    @api.depends("hearing_ids.date", "hearing_ids.outcome")
+    def _compute_next_hearing_date(self):
+        for person in self:
+            pending = person.hearing_ids.filtered(lambda h: h.outcome == "pending")
+            person.next_hearing_date = min(pending.mapped("date"), default=False)
 
     @api.depends("wish_ids.date", "wish_ids.summary")
     def _compute_current_wish(self):

@@ -81,6 +81,8 @@ class SiaoDetainee(models.Model):
                 "last_decision": False,
                 "measure": False,
                 "wish": person.current_wish_id,
+                "attestations": person.attestation_ids,
+                "hearings": person.hearing_ids,
             }
             for person in persons
         }

@@ -210,6 +210,8 @@ class SiaoHousingReservation(models.Model):
         with self._overlap_guard():
             result = super(SiaoHousingReservation, checked).write(vals)
             self.flush_recordset()
+        # A place held that ends, or is cancelled: its attestation holds no more.
+        self.env["siao.attestation"]._recheck(self.sudo().detainee_id)
         return result
 
     @contextmanager

@@ -59,6 +59,15 @@ CLOSED_STATES = tuple(
 )
 # A request that answers the person's need for the stay: open, or admitted.
 ANSWERING_STATES = (*OPEN_STATES, "admitted")
+# The request's fields a housing solution is read from (housing_solution_sql).
+SOLUTION_FIELDS = {
+    "state",
+    "active",
+    "structure_id",
+    "place_id",
+    "admission_date",
+    "stay_id",
+}
 REFUSAL_REASONS = [
     ("not_suited", "Offer not suited to the need"),
     ("location", "Location"),
@@ -431,7 +440,12 @@ class SiaoRequest(models.Model):
     def write(self, vals):
         checked = self._boundary([vals])
         self._normalise(vals)
-        return super(SiaoRequest, checked).write(vals)
+        result = super(SiaoRequest, checked).write(vals)
+        if SOLUTION_FIELDS & set(vals):
+            # An attestation stating this request as the solution holds no more
+            # once it is refused, cancelled, or its place changes.
+            self.env["siao.attestation"]._recheck(self.sudo().detainee_id)
+        return result
 
     @staticmethod
     def _normalise(vals):

@@ -8,6 +8,7 @@ from . import siao_report_commission
 from . import siao_report_contingent
 from . import siao_report_refusal
 from . import siao_report_letter
+from . import siao_report_hearing
 from . import siao_cpom_indicators
 from . import siao_cpom_workbook
 from . import siao_liaison_sheet

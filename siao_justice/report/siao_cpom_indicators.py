@@ -31,6 +31,7 @@ class SiaoCpomIndicators(models.AbstractModel):
                 self._measure_indicators,
                 self._release_indicators,
                 self._request_indicators,
+                self._hearing_indicators,
                 self._letter_indicators,
                 self._commission_indicators,
                 self._supervision_indicators,
@@ -335,6 +336,31 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "without a housing solution, still detained after it."
                 ),
                 self._count(self._lsc_blocked(date_from, date_to, company_ids)),
+            ),
+        ]
+
+    def _hearing_indicators(self, date_from, date_to, company_ids):
+        hearings = self.env["siao.report.hearing"].search_fetch(
+            self._dated(company_ids, "date", date_from, date_to)
+            + [("outcome", "not in", ("pending", "postponed"))],
+            ["outcome"],
+        )
+        refused = hearings.filtered(lambda h: h.outcome == "refused_housing")
+        return [
+            self._indicator(
+                "hearings_decided",
+                _("Hearings on adjustments decided"),
+                _(
+                    "Hearings on a sentence adjustment or an LSC held in the period "
+                    "and decided (granted or refused)."
+                ),
+                self._count(len(hearings)),
+            ),
+            self._indicator(
+                "hearings_refused_for_housing",
+                _("Adjustments refused for lack of housing"),
+                _("Of those, refused because the person had no housing."),
+                self._rate(len(refused), len(hearings)),
             ),
         ]
 

@@ -3,6 +3,11 @@ from odoo.exceptions import AccessError, UserError
 
 from ..models.record_tools import readable_by
 
+# The public page where a clerk checks an attestation's code.
+VERIFY_ROUTE = "/siao/attestation"
+# The context key by which the portal's route names the officer it prints for.
+ISSUER = "siao_attestation_issuer"
+
 
 class ReportSiaoHousingAttestation(models.AbstractModel):
     """The attestation of a housing solution, for the judge (JAP): printable only
@@ -68,7 +73,19 @@ class ReportSiaoHousingAttestation(models.AbstractModel):
             start = reservation.date_from
             reference = f"RES{reservation.id:06d}"
         expected = max(filter(None, (start, release)), default=False)
+        issued = self.env["siao.attestation"]._issue(
+            person,
+            request,
+            reservation if not request else reservation.browse(),
+            " – ".join(filter(None, (kind, structure.name, place.name))),
+            expected,
+            self._issuer(),
+        )
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
         return {
+            "number": issued.name,
+            "code": issued._formatted_code(),
+            "verify_url": f"{base}{VERIFY_ROUTE}",
             "structure": structure,
             "place": place,
             "kind": kind,
@@ -77,6 +94,14 @@ class ReportSiaoHousingAttestation(models.AbstractModel):
             "reference": f"ATT-{reference}",
             "issued_on": person.sudo().company_id.siao_today(),
         }
+
+    @api.model
+    def _issuer(self):
+        """Who issues it: the user, or the officer the portal renders it for (as
+        the superuser, the portal's route says whom)."""
+        if self.env.su and isinstance(self.env.context.get(ISSUER), int):
+            return self.env["res.users"].browse(self.env.context[ISSUER])
+        return self.env.user
 
     @api.model
     def _label(self, model, fname, value):

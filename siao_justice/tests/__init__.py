@@ -28,3 +28,5 @@ from . import test_business_day
 from . import test_person_rights
 from . import test_rules
 from . import test_person_voice
+from . import test_attestation
+from . import test_hearing

@@ -157,7 +157,7 @@ class SiaoCase(TransactionCase):
     @classmethod
     def _complete_voice(cls, person, text, request):
         """The person's voice: a wish, a child in the request's household, a
-        letter sent and its reply slip recorded."""
+        letter sent and its reply slip recorded; an attestation issued."""
         env = person.env
         member = env["siao.request.member"].create(
             {"request_id": request.id, "first_name": f"Enfant {person.last_name}"}
@@ -177,7 +177,25 @@ class SiaoCase(TransactionCase):
             }
         )
         letter.action_record_reply()
+        attestation = env["siao.attestation"]._issue(
+            person,
+            request,
+            env["siao.housing.reservation"],
+            text,
+            cls.today,
+            cls.worker,
+        )
+        hearing = env["siao.hearing"].create(
+            {
+                "detainee_id": person.id,
+                "date": cls.today + timedelta(days=20),
+                "kind": "lc",
+                "note": text,
+            }
+        )
         return {
+            "siao.attestation": attestation,
+            "siao.hearing": hearing,
             "siao.request.member": member,
             "siao.wish": wish | letter.wish_id,
             "siao.letter": letter,

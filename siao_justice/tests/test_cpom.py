@@ -351,6 +351,8 @@ class TestCpomIndicators(SiaoCase):
             "median_days_to_orientation": 20,
             "median_days_to_admission": 30,
             "persons_in_requests_filed": 2,
+            "hearings_decided": 0,
+            "hearings_refused_for_housing": None,
             "letters_sent": 0,
             "letter_replies": 0,
             "refusals_person": 1,

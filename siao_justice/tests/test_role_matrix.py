@@ -87,6 +87,8 @@ class TestRoleMatrix(SiaoCase):
             "siao.wish": complete["siao.wish"][:1],
             "siao.request.member": complete["siao.request.member"],
             "siao.letter": complete["siao.letter"],
+            "siao.attestation": complete["siao.attestation"],
+            "siao.hearing": complete["siao.hearing"],
             "siao.access.log": cls._read_by_the_worker(person),
             "siao.cpom.report.wizard": cls.env["siao.cpom.report.wizard"].create({}),
             "siao.settings": cls.env["siao.settings"].create({}),

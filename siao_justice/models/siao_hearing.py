@@ -1,0 +1,79 @@
+"""The hearing where a sentence adjustment or an LSC is decided (débat
+contradictoire, commission d'application des peines): the SPIP officer's real
+deadline, since an adjustment is granted only with a fixed address. Its date
+brings the deadline alert before the release; its outcome is recorded, and a
+hearing refused for lack of housing is counted for the funders."""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+HEARING_KINDS = [
+    ("lc", "Parole (libération conditionnelle)"),
+    ("sl", "Day release (semi-liberté)"),
+    ("ddse", "Electronic home detention (DDSE)"),
+    ("pe", "External placement (placement à l'extérieur)"),
+    ("lsc", "LSC"),
+]
+HEARING_OUTCOMES = [
+    ("pending", "To come"),
+    ("granted", "Granted"),
+    ("refused_housing", "Refused for lack of housing"),
+    ("refused_other", "Refused for another reason"),
+    ("postponed", "Postponed"),
+    ("other", "Other"),
+]
+
+
+class SiaoHearing(models.Model):
+    _name = "siao.hearing"
+    _description = "Hearing on a sentence adjustment"
+    _inherit = ["siao.person.record"]
+    _order = "date desc, id desc"
+    _support_act = True
+
+    detainee_id = fields.Many2one(
+        "siao.detainee", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="detainee_id.company_id", store=True, index=True
+    )
+    date = fields.Date(string="Hearing on", required=True, index=True)
+    kind = fields.Selection(
+        HEARING_KINDS, string="Adjustment requested", required=True, default="lc"
+    )
+    outcome = fields.Selection(
+        HEARING_OUTCOMES, required=True, default="pending", index=True
+    )
+    new_release_date = fields.Date(
+        string="New expected release",
+        help="When the adjustment is granted: the file's expected release date "
+        "becomes this one.",
+    )
+    note = fields.Text(groups="siao_justice.group_siao_user")
+
+    @api.constrains("outcome", "new_release_date")
+    def _check_granted(self):
+        for hearing in self:
+            if hearing.outcome == "granted" and not hearing.new_release_date:
+                raise ValidationError(
+                    _("An adjustment granted gives the new expected release date.")
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        hearings = super().create(vals_list)
+        hearings._release_granted()
+        return hearings
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"outcome", "new_release_date"} & set(vals):
+            self._release_granted()
+        return result
+
+    def _release_granted(self):
+        """An adjustment granted moves the file's expected release date."""
+        for hearing in self.filtered(lambda h: h.outcome == "granted"):
+            person = hearing.detainee_id
+            if person.expected_release_date != hearing.new_release_date:
+                person.expected_release_date = hearing.new_release_date
