@@ -153,6 +153,11 @@ def start_server(db, log_name, options=(), refused_requests_logged=False):
                 stop_server(process)
                 pytest.fail(f"the Odoo server did not start: see {log}")
             time.sleep(0.5)
+    # The first request for a static file makes Odoo read every manifest (its
+    # map of the modules' static folders): done once here, alone, rather than by
+    # the two style sheets wkhtmltopdf asks for at once, whose threads parsing
+    # the same manifests together trip CPython 3.11's parser.
+    urllib.request.urlopen(f"{url}/web/static/img/favicon.ico", timeout=30)
     return process, url
 
 

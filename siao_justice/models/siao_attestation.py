@@ -137,7 +137,11 @@ class SiaoAttestation(models.Model):
             [("detainee_id", "in", persons.ids), ("state", "=", "valid")]
         )
         fallen = self.browse()
-        for person in valid.detainee_id:
+        for person in valid.detainee_id.with_context(active_test=False):
+            if not person.active or person.state == "closed" or person.anonymised:
+                # A file closed, archived or anonymised attests nothing any more.
+                fallen |= valid.filtered(lambda a, p=person: a.detainee_id == p)
+                continue
             requests, reservations = person._housing_solution()
             fallen |= valid.filtered(
                 lambda a, p=person, r=requests, b=reservations: a.detainee_id == p

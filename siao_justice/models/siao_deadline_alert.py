@@ -118,12 +118,20 @@ class SiaoDeadlineAlert(models.Model):
                     [("has_housing_solution", "=", False)],
                     per_day(
                         lambda today: [
-                            ("next_hearing_date", ">=", today),
                             (
-                                "next_hearing_date",
-                                "<=",
-                                today + relativedelta(months=HEARING_NOTICE_MONTHS),
-                            ),
+                                "hearing_ids",
+                                "any",
+                                [
+                                    ("outcome", "=", "pending"),
+                                    ("date", ">=", today),
+                                    (
+                                        "date",
+                                        "<=",
+                                        today
+                                        + relativedelta(months=HEARING_NOTICE_MONTHS),
+                                    ),
+                                ],
+                            )
                         ]
                     ),
                 ]
@@ -281,10 +289,12 @@ class SiaoDeadlineAlert(models.Model):
         if reason == "dry_exit":
             return max(person.estimated_release_date, today)
         if reason == "hearing":
+            coming = person.hearing_ids.filtered(
+                lambda h: h.outcome == "pending" and h.date >= today
+            )
+            hearing_day = min(coming.mapped("date"), default=today)
             return max(
-                person.next_hearing_date
-                - timedelta(days=ATTESTATION_DAYS_BEFORE_HEARING),
-                today,
+                hearing_day - timedelta(days=ATTESTATION_DAYS_BEFORE_HEARING), today
             )
         if reason == "resources":
             return max(person.estimated_release_date - relativedelta(months=1), today)

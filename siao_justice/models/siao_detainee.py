@@ -106,6 +106,15 @@ STAY_FIELDS = (
     "release_outcome",
     "dry_exit_reason",
 )
+# The fields of a file whose change may make an attestation of its solution
+# untrue (the day the solution is for, the stay, the file closed or archived).
+ATTESTED_FILE_FIELDS = {
+    "expected_release_date",
+    "current_stay_id",
+    "state",
+    "active",
+    "anonymised",
+}
 # A release date brought forward by more than this tells the referent.
 EARLIER_RELEASE_NOTICE_DAYS = 7
 
@@ -1017,6 +1026,10 @@ class SiaoDetainee(models.Model):
             self._hide_name_in_messages()
         if "state" in vals:
             self._touch_last_contact()  # a release, a new stay: a contact
+        if ATTESTED_FILE_FIELDS & set(vals):
+            # The release day, the stay, the file's life: an attestation of its
+            # solution may no longer hold.
+            self.env["siao.attestation"]._recheck(self)
         return result
 
     def _hide_name_in_messages(self):

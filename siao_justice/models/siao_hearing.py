@@ -72,8 +72,15 @@ class SiaoHearing(models.Model):
         return result
 
     def _release_granted(self):
-        """An adjustment granted moves the file's expected release date."""
+        """An adjustment granted moves the expected release date of the stay it
+        was heard in: a detained person's current stay (an older hearing, of a
+        past stay, moves nothing)."""
         for hearing in self.filtered(lambda h: h.outcome == "granted"):
             person = hearing.detainee_id
-            if person.expected_release_date != hearing.new_release_date:
+            started = person.incarceration_date
+            if (
+                person.state == "detained"
+                and (not started or hearing.date >= started)
+                and person.expected_release_date != hearing.new_release_date
+            ):
                 person.expected_release_date = hearing.new_release_date

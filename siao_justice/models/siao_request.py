@@ -68,6 +68,8 @@ SOLUTION_FIELDS = {
     "admission_date",
     "stay_id",
 }
+# What an attestation states of a request (its place, its structure, its day).
+STATED_FIELDS = {"structure_id", "place_id", "admission_date"}
 REFUSAL_REASONS = [
     ("not_suited", "Offer not suited to the need"),
     ("location", "Location"),
@@ -442,9 +444,16 @@ class SiaoRequest(models.Model):
         self._normalise(vals)
         result = super(SiaoRequest, checked).write(vals)
         if SOLUTION_FIELDS & set(vals):
+            Attestation = self.env["siao.attestation"]
+            if STATED_FIELDS & set(vals):
+                # What an attestation states of this request changed: it no
+                # longer says the truth; a new one is to be issued.
+                Attestation.sudo().search(
+                    [("request_id", "in", self.ids), ("state", "=", "valid")]
+                )._withdraw("solution_fell")
             # An attestation stating this request as the solution holds no more
-            # once it is refused, cancelled, or its place changes.
-            self.env["siao.attestation"]._recheck(self.sudo().detainee_id)
+            # once it is refused or cancelled.
+            Attestation._recheck(self.sudo().detainee_id)
         return result
 
     @staticmethod

@@ -170,3 +170,28 @@ class TestPublicCheck(HttpCase, AttestationCase):
         refused = self.check("CCCCC-CCCCC")
         self.assertEqual(refused.status_code, 429)
         self.assertIn("o_siao_check_too_many", refused.text)
+
+
+@tagged("post_install", "-at_install", "siao_attestation")
+class TestAttestationStaysTrue(AttestationCase):
+    """What an attestation states stays true, or it is withdrawn: its place,
+    the day it is for, the file itself."""
+
+    def test_another_place_on_its_request_withdraws_it(self):
+        request = propose(self, self.person)
+        self.issue()
+        first = self.person.attestation_ids
+        other = self.create_place(request.structure_id, "Tilleuls 5", self.today)
+        request.with_user(self.worker).place_id = other
+        self.assertEqual(first.state, "withdrawn")
+        self.issue()
+        second = self.person.attestation_ids - first
+        self.assertEqual(second.state, "valid")
+        self.assertIn("Tilleuls 5", second.solution)
+
+    def test_a_file_archived_attests_nothing(self):
+        propose(self, self.person)
+        self.issue()
+        attestation = self.person.attestation_ids
+        self.person.action_archive()
+        self.assertEqual(attestation.state, "withdrawn")

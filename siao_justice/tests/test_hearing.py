@@ -103,3 +103,26 @@ class TestHearings(SiaoCase):
             ),
             (1, 2),
         )
+
+    def test_a_past_hearing_left_to_come_does_not_hide_the_next_one(self):
+        self.Hearing.create(
+            {"detainee_id": self.person.id, "date": self.today - timedelta(days=5)}
+        )
+        hearing_day = self.today + timedelta(days=30)
+        self.Hearing.create({"detainee_id": self.person.id, "date": hearing_day})
+        self.env["siao.deadline.alert"]._schedule(self.person)
+        activity = self.activities(self.person, "mail_activity_type_hearing")
+        self.assertEqual(activity.date_deadline, hearing_day - timedelta(days=7))
+
+    def test_a_hearing_of_a_past_stay_moves_no_release(self):
+        hearing = self.Hearing.create(
+            {
+                "detainee_id": self.person.id,
+                "date": self.person.incarceration_date - timedelta(days=40),
+            }
+        )
+        release = self.person.expected_release_date
+        hearing.write(
+            {"outcome": "granted", "new_release_date": self.today + timedelta(days=3)}
+        )
+        self.assertEqual(self.person.expected_release_date, release)
