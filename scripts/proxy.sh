@@ -23,6 +23,7 @@ http {
     fastcgi_temp_path $DIR/tmp/fastcgi;
     uwsgi_temp_path $DIR/tmp/uwsgi;
     scgi_temp_path $DIR/tmp/scgi;
+    include $ROOT/deploy/nginx/siao-justice-zones.conf;
     upstream siao_odoo {
 $(servers "$HTTP_PORTS")
     }

@@ -43,6 +43,7 @@
         "views/res_partner_views.xml",
         "views/siao_request_views.xml",
         "views/siao_letter_views.xml",
+        "views/siao_release_plan_views.xml",
         "views/siao_housing_place_views.xml",
         "views/siao_spip_exchange_views.xml",
         "views/siao_spip_views.xml",

@@ -1,8 +1,7 @@
-import hashlib
-
 from odoo import http
 from odoo.http import request
 
+from ..models.siao_attestation import visitor_key
 from ..report.siao_housing_attestation import VERIFY_ROUTE
 
 
@@ -23,9 +22,7 @@ class SiaoAttestationCheck(http.Controller):
         status = 200
         if code:
             # Who asks, as a key that keeps no address.
-            visitor = hashlib.sha256(
-                (request.httprequest.remote_addr or "").encode()
-            ).hexdigest()
+            visitor = visitor_key(request.env, request.httprequest.remote_addr)
             answer, day = (
                 request.env["siao.attestation"].sudo()._public_answer(code, visitor)
             )

@@ -17,6 +17,7 @@ from . import siao_wish
 from . import siao_letter
 from . import siao_attestation
 from . import siao_hearing
+from . import siao_release_plan
 from . import siao_request_history
 from . import siao_need_tag
 from . import siao_housing_place

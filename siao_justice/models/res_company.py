@@ -110,6 +110,12 @@ class ResCompany(models.Model):
         help="A person released within this many days without a housing solution "
         "is at risk of a dry exit.",
     )
+    siao_held_place_max_days = fields.Integer(
+        string="Longest stay in a SAS apartment or a floating place (days)",
+        default=30,
+        help="A SAS apartment or a floating place catches a release without a "
+        "place: its stay lasts this long at most, the next step found before.",
+    )
     siao_avdl_max_active = fields.Integer(
         string="AVDL active file cap",
         default=20,
@@ -338,6 +344,7 @@ class ResCompany(models.Model):
     @api.constrains(
         "siao_request_lead_months",
         "siao_dry_exit_alert_days",
+        "siao_held_place_max_days",
         "siao_avdl_max_active",
         "siao_avdl_period_months",
         "siao_retention_months",
@@ -348,6 +355,7 @@ class ResCompany(models.Model):
                 min(
                     company.siao_request_lead_months,
                     company.siao_dry_exit_alert_days,
+                    company.siao_held_place_max_days,
                     company.siao_avdl_max_active,
                     company.siao_avdl_period_months,
                     company.siao_retention_months,

@@ -168,3 +168,10 @@ class ResPartner(models.Model):
         if self.env.su or self != self.env.user.partner_id:
             return super()._get_needaction_count()
         return self.env["mail.message"].search_count([("needaction", "=", True)])
+
+    def _siao_postal_address(self):
+        """The address a person is sent to, as a letter prints it: its lines
+        without the company's name and without empty lines."""
+        self.ensure_one()
+        address = self._display_address(without_company=True)
+        return "\n".join(line for line in address.splitlines() if line.strip())

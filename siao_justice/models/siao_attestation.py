@@ -6,6 +6,9 @@ When the solution it states falls (the request refused or cancelled, the place
 held ended or taken), the attestation is withdrawn by itself, and the referent
 and the SPIP officers who follow the person are told."""
 
+import hashlib
+import hmac
+import ipaddress
 import secrets
 
 from odoo import _, api, fields, models
@@ -20,6 +23,27 @@ WITHDRAWAL_REASONS = [
     ("solution_fell", "The solution it states is no longer held"),
     ("replaced", "Replaced by a new attestation"),
 ]
+
+
+def visitor_key(env, address):
+    """Who asks the public page, as a key that keeps no address: an IPv4
+    address, or the /64 network of an IPv6 one (one host holds a whole /64),
+    keyed with the database's secret (no one can find the address back by
+    hashing every address)."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        who = address or ""
+    else:
+        mapped = getattr(ip, "ipv4_mapped", None)
+        if mapped:
+            who = str(mapped)
+        elif ip.version == 6:
+            who = str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        else:
+            who = str(ip)
+    secret = env["ir.config_parameter"].sudo().get_param("database.secret") or ""
+    return hmac.new(secret.encode(), who.encode(), hashlib.sha256).hexdigest()
 
 
 def normalise_code(text):
@@ -64,6 +88,11 @@ class SiaoAttestation(models.Model):
 
     _sql_constraints = [
         ("code_unique", "UNIQUE(code)", "Two attestations cannot share a code."),
+        (
+            "one_valid",
+            "",  # the partial unique index created in init()
+            "A person has one valid housing attestation: print it again.",
+        ),
     ]
 
     @api.depends("name", "detainee_id")
@@ -87,6 +116,13 @@ class SiaoAttestation(models.Model):
         """The attestation of ``person``'s solution: the one already valid for the
         same solution, else a new one (the previous valid ones are replaced)."""
         Attestation = self.sudo()
+        # Two prints at once for one person: the second waits for the first and
+        # is retried (its snapshot is older than the first's attestation), then
+        # finds it; PostgreSQL keeps one valid attestation per person in any case.
+        self.env.cr.execute(
+            "UPDATE siao_detainee SET write_date = write_date WHERE id = %s",
+            [person.id],
+        )
         valid = Attestation.search(
             [("detainee_id", "=", person.id), ("state", "=", "valid")]
         )
@@ -96,10 +132,11 @@ class SiaoAttestation(models.Model):
         if same:
             return same
         valid._withdraw("replaced")
+        self.env.flush_all()  # withdrawn before the new one is valid
         company = person.sudo().company_id
         today = company.siao_today()
         sequence = self.env["ir.sequence"].sudo().next_by_code("siao.attestation")
-        return Attestation.create(
+        new = Attestation.create(
             {
                 "name": sequence or f"ATT-{today.year}",
                 "code": "".join(
@@ -114,6 +151,8 @@ class SiaoAttestation(models.Model):
                 "issued_by_id": issuer.id,
             }
         )
+        valid._tell_withdrawn(replaced_by=new)
+        return new
 
     # ---- Staying true ----
     def _withdraw(self, reason):
@@ -161,19 +200,34 @@ class SiaoAttestation(models.Model):
             "WHERE hour < (now() at time zone 'UTC') - interval '1 day'"
         )
 
-    def _tell_withdrawn(self):
-        """The referent gets an activity; each SPIP officer who follows the
-        person on the portal, a message in their exchange about the person."""
+    def _tell_withdrawn(self, replaced_by=None):
+        """The referent gets an activity (when the solution fell); each SPIP
+        officer who follows the person on the portal, a message in their
+        exchange about the person (replaced: the new attestation's number)."""
         for attestation in self.sudo():
             person = attestation.detainee_id
-            said = _(
-                "The housing attestation %(number)s (code %(code)s) issued on "
-                "%(day)s is withdrawn: the solution it states is no longer held.",
-                number=attestation.name,
-                code=attestation._formatted_code(),
-                day=format_date(self.env, attestation.issued_on),
+            said = (
+                _(
+                    "The housing attestation %(number)s (code %(code)s) issued on "
+                    "%(day)s is replaced by the attestation %(new)s (code "
+                    "%(new_code)s): give the court the new one.",
+                    number=attestation.name,
+                    code=attestation._formatted_code(),
+                    day=format_date(self.env, attestation.issued_on),
+                    new=replaced_by.name,
+                    new_code=replaced_by._formatted_code(),
+                )
+                if replaced_by
+                else _(
+                    "The housing attestation %(number)s (code %(code)s) issued on "
+                    "%(day)s is withdrawn: the solution it states is no longer "
+                    "held.",
+                    number=attestation.name,
+                    code=attestation._formatted_code(),
+                    day=format_date(self.env, attestation.issued_on),
+                )
             )
-            if person.user_id:
+            if person.user_id and not replaced_by:
                 person.activity_schedule(
                     "mail.mail_activity_data_todo",
                     summary=_("Attestation withdrawn: tell the court the new solution"),
@@ -225,6 +279,21 @@ class SiaoAttestation(models.Model):
         return state, withdrawn_on if state == "withdrawn" else issued_on
 
     def init(self):
+        # One valid attestation per person: what an older version left beside a
+        # newer one is replaced, then PostgreSQL keeps it so.
+        self.env.cr.execute(
+            """UPDATE siao_attestation a
+                  SET state = 'withdrawn', withdrawal_reason = 'replaced',
+                      withdrawn_on = COALESCE(a.issued_on, CURRENT_DATE)
+                WHERE a.state = 'valid'
+                  AND EXISTS (SELECT 1 FROM siao_attestation b
+                               WHERE b.detainee_id = a.detainee_id
+                                 AND b.state = 'valid' AND b.id > a.id)"""
+        )
+        self.env.cr.execute(
+            """CREATE UNIQUE INDEX IF NOT EXISTS siao_attestation_one_valid
+                   ON siao_attestation (detainee_id) WHERE state = 'valid'"""
+        )
         self.env.cr.execute(
             """CREATE TABLE IF NOT EXISTS siao_attestation_check (
                    visitor varchar NOT NULL,

@@ -18,6 +18,9 @@ class SiaoCompanyRules(models.AbstractModel):
     siao_dry_exit_alert_days = fields.Integer(
         related="company_id.siao_dry_exit_alert_days", readonly=False
     )
+    siao_held_place_max_days = fields.Integer(
+        related="company_id.siao_held_place_max_days", readonly=False
+    )
     siao_permanence_period = fields.Selection(
         related="company_id.siao_permanence_period", readonly=False
     )

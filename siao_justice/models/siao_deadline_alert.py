@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.osv import expression
 
 from .res_company import company_today
+from .siao_rules import FIRST_NIGHT_ALERT_DAYS, RELEASE_PLAN_NOTICE_DAYS
 
 # reason: activity type (the reason's label is the activity's summary)
 DEADLINE_REASONS = {
@@ -14,7 +15,17 @@ DEADLINE_REASONS = {
     "dry_exit": "siao_justice.mail_activity_type_dry_exit",
     "resources": "siao_justice.mail_activity_type_resources",
     "hearing": "siao_justice.mail_activity_type_hearing",
+    "release_plan": "siao_justice.mail_activity_type_release_plan",
+    "first_night": "siao_justice.mail_activity_type_first_night_alert",
 }
+# The reasons whose activity goes to every coordinator of the person's company,
+# not to the referent.
+COORDINATOR_REASONS = ("first_night",)
+# The reasons whose activities are closed when they stop holding (a plan ready, a
+# place held, the release moved away): they asked for something of that day only.
+CLOSED_WHEN_STALE = ("release_plan", "first_night")
+# The reasons whose activity is due on a date of the file (moved with it).
+DATED_REASONS = ("lsc", "dry_exit", "hearing", "resources", "release_plan")
 RESOURCES_MONTHS_BEFORE_RELEASE = 2
 LSC_NOTICE_MONTHS = 1
 # A hearing on an adjustment: housing and the attestation are needed before it.
@@ -45,6 +56,12 @@ class SiaoDeadlineAlert(models.Model):
             ("dry_exit", "Release soon without solution"),
             ("resources", "Reopen resources before release"),
             ("hearing", "Hearing soon: housing and attestation needed"),
+            ("release_plan", "Release within a week: prepare the release-day plan"),
+            (
+                "first_night",
+                "Release tomorrow without a plan: hold a SAS apartment or a "
+                "floating place",
+            ),
         ],
         required=True,
     )
@@ -87,6 +104,32 @@ class SiaoDeadlineAlert(models.Model):
             ("frozen", "=", False),
         ]
         per_day = self.env["res.company"]._siao_per_day_domain
+
+        def without_plan_within(days, handled):
+            """Released within ``days`` without a release-day plan ``handled``."""
+            return expression.AND(
+                [
+                    detained,
+                    [
+                        (
+                            "release_plan_ids",
+                            "not any",
+                            expression.AND([[("is_current", "=", True)], handled]),
+                        )
+                    ],
+                    per_day(
+                        lambda today: [
+                            ("estimated_release_date", ">=", today),
+                            (
+                                "estimated_release_date",
+                                "<=",
+                                today + timedelta(days=days),
+                            ),
+                        ]
+                    ),
+                ]
+            )
+
         return {
             "file_request": Person._request_due_domain(),
             # A date already past (short sentences) is alerted too.
@@ -136,6 +179,15 @@ class SiaoDeadlineAlert(models.Model):
                     ),
                 ]
             ),
+            "release_plan": without_plan_within(
+                RELEASE_PLAN_NOTICE_DAYS, [("ready", "=", True)]
+            ),
+            # A place held for the night answers the coordinators' alert (the
+            # referent completes the plan).
+            "first_night": without_plan_within(
+                FIRST_NIGHT_ALERT_DAYS,
+                ["|", ("ready", "=", True), ("reservation_id", "!=", False)],
+            ),
             "resources": expression.AND(
                 [
                     detained,
@@ -182,7 +234,15 @@ class SiaoDeadlineAlert(models.Model):
             ]
             if persons is not None:
                 stale.append(("detainee_id", "in", persons.ids))
-            self.sudo().search(stale).active = False
+            stale_alerts = self.sudo().search(stale)
+            stale_alerts.active = False
+            if reason in CLOSED_WHEN_STALE and stale_alerts:
+                # Its activities (every coordinator's) no longer ask anything.
+                self._close_activities(
+                    stale_alerts.detainee_id,
+                    (reason,),
+                    _("No longer needed."),
+                )
             self.flush_model(["active"])  # before an alert of the reason comes back
             domain = holds + [("alert_ids", "not any", [("reason", "=", reason)])]
             if persons is not None:
@@ -190,12 +250,21 @@ class SiaoDeadlineAlert(models.Model):
             candidates = Person.search(domain)
             if not candidates:
                 continue
-            taken_back = self._take_back_open_activities(reason, candidates)
+            taken_back = (
+                self._take_back_open_activities(reason, candidates)
+                if reason not in COORDINATOR_REASONS
+                else self.sudo()
+            )
             alerts |= taken_back
             candidates -= taken_back.detainee_id
             if not candidates:
                 continue
             activity_type = self.env.ref(DEADLINE_REASONS[reason])
+            pairs = [
+                (person, user)
+                for person in candidates
+                for user in self._alerted_users(reason, person)
+            ]
             # One batch per reason, without one assignment e-mail per person.
             activities = (
                 self.env["mail.activity"]
@@ -207,14 +276,17 @@ class SiaoDeadlineAlert(models.Model):
                             "res_model_id": model_id,
                             "res_id": person.id,
                             "activity_type_id": activity_type.id,
-                            "summary": summary(reason, person.user_id or self.env.user),
+                            "summary": summary(reason, user),
                             "date_deadline": self._deadline(reason, person),
-                            "user_id": person.user_id.id or self.env.uid,
+                            "user_id": user.id,
                         }
-                        for person in candidates
+                        for person, user in pairs
                     ]
                 )
             )
+            first = {}
+            for (person, _user), activity in zip(pairs, activities, strict=True):
+                first.setdefault(person, activity)
             alerts |= self.sudo().create(
                 [
                     {
@@ -223,10 +295,38 @@ class SiaoDeadlineAlert(models.Model):
                         "reason": reason,
                         "activity_id": activity.id,
                     }
-                    for person, activity in zip(candidates, activities, strict=True)
+                    for person, activity in first.items()
                 ]
             )
         return alerts
+
+    @api.model
+    def _alerted_users(self, reason, person):
+        """Who gets the activity of ``reason`` for ``person``: the referent, or
+        every coordinator of the person's company for a coordinators' reason."""
+        if reason in COORDINATOR_REASONS:
+            coordinators = self.env["siao.detainee"]._coordinators(person.company_id)
+            if coordinators:
+                return coordinators
+        return person.user_id or self.env.user
+
+    @api.model
+    def _close_activities(self, persons, reasons, feedback):
+        """The open activities of ``reasons`` on these files are done."""
+        types = [self.env.ref(DEADLINE_REASONS[reason]).id for reason in reasons]
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "siao.detainee"),
+                    ("res_id", "in", persons.ids),
+                    ("activity_type_id", "in", types),
+                ]
+            )
+        )
+        if activities:
+            activities.action_feedback(feedback=feedback)
 
     @api.model
     def _take_back_open_activities(self, reason, persons):
@@ -271,7 +371,7 @@ class SiaoDeadlineAlert(models.Model):
                 ("id", "not in", created.ids),
             ]
         )
-        for alert in alerts:
+        for alert in alerts.filtered(lambda a: a.reason in DATED_REASONS):
             deadline = self._deadline(alert.reason, alert.detainee_id)
             if deadline and alert.activity_id.date_deadline != deadline:
                 alert.activity_id.with_context(
@@ -298,6 +398,10 @@ class SiaoDeadlineAlert(models.Model):
             )
         if reason == "resources":
             return max(person.estimated_release_date - relativedelta(months=1), today)
+        if reason == "release_plan":
+            return max(person.estimated_release_date - timedelta(days=1), today)
+        if reason == "first_night":
+            return today
         return today + timedelta(days=7)
 
     @api.model

@@ -404,6 +404,19 @@ class SiaoDetainee(models.Model):
         "siao.attestation", "detainee_id", string="Housing attestations"
     )
     hearing_ids = fields.One2many("siao.hearing", "detainee_id", string="Hearings")
+    release_plan_ids = fields.One2many(
+        "siao.release.plan", "detainee_id", string="Release-day plans"
+    )
+    release_plan_id = fields.Many2one(
+        "siao.release.plan",
+        string="Release-day plan",
+        compute="_compute_release_plan_id",
+        help="The plan of the current stay's release: where the person sleeps the "
+        "first night and how they get there.",
+    )
+    release_plan_ready = fields.Boolean(
+        string="Release-day plan ready", compute="_compute_release_plan_id"
+    )
     next_hearing_date = fields.Date(
         string="Next hearing",
         compute="_compute_next_hearing_date",
@@ -549,6 +562,13 @@ class SiaoDetainee(models.Model):
         for person in self:
             pending = person.hearing_ids.filtered(lambda h: h.outcome == "pending")
             person.next_hearing_date = min(pending.mapped("date"), default=False)
+
+    @api.depends("release_plan_ids.is_current", "release_plan_ids.ready")
+    def _compute_release_plan_id(self):
+        for person in self:
+            plan = person.release_plan_ids.filtered("is_current")[:1]
+            person.release_plan_id = plan
+            person.release_plan_ready = plan.ready
 
     @api.depends("wish_ids.date", "wish_ids.summary")
     def _compute_current_wish(self):
@@ -1011,6 +1031,11 @@ class SiaoDetainee(models.Model):
         if moved:
             # The date the deadlines plan for moved: their activities follow it.
             self.env["siao.deadline.alert"]._reschedule(moved)
+        changed = self.filtered(
+            lambda p: p.id in planned and p.estimated_release_date != planned[p.id]
+        )
+        if changed:
+            self.env["siao.release.plan"]._release_day_moved(changed)
         if earlier:
             self.browse(list(earlier))._release_brought_forward(earlier)
         elif {"sentence_months", "sentence_end_date", "lsc_excluded"} & set(vals):
@@ -1062,9 +1087,21 @@ class SiaoDetainee(models.Model):
     def _request_due_domain(self, day=None):
         """The files for which a SIAO request is due on ``day`` (each company's
         today by default): convicted, in prison, released within their company's
-        lead time, and no request under way. The one rule of the deadline alerts
-        and of the office hours' list."""
-        within_lead = self._request_lead_domain(day, from_day=False)
+        lead time (or heard on an adjustment within it), and no request under
+        way. The one rule of the deadline alerts and of the office hours' list."""
+        # The hearing on an adjustment, when it comes first, is the deadline.
+        within_lead = expression.OR(
+            [
+                self._request_lead_domain(day, from_day=False),
+                self.env["res.company"]._siao_per_company_domain(
+                    lambda company, day: [
+                        ("next_hearing_date", "!=", False),
+                        ("next_hearing_date", "<=", company.siao_request_lead_end(day)),
+                    ],
+                    day,
+                ),
+            ]
+        )
         return expression.AND(
             [
                 [

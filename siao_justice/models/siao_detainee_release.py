@@ -304,6 +304,28 @@ class SiaoDetainee(models.Model):
         today = self.company_id.siao_today()
         return max(self.estimated_release_date or today, today)
 
+    # ---- The first night ----
+    def action_open_release_plan(self):
+        """The release-day plan of the current stay (made from the solution found
+        when there is none yet)."""
+        self.ensure_one()
+        plan = self.env["siao.release.plan"]._of_current_stay(self)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "siao.release.plan",
+            "res_id": plan.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_hold_first_night_place(self):
+        """From the alert of the day before: a SAS apartment or a floating place
+        held for the night of the release, the plan opened to complete."""
+        self.ensure_one()
+        plan = self.env["siao.release.plan"]._of_current_stay(self)
+        plan.action_hold_place()
+        return self.action_open_release_plan()
+
     # ---- The wizards of the stays, and the release ----
     def action_open_release_wizard(self):
         self.ensure_one()
@@ -368,6 +390,7 @@ class SiaoDetainee(models.Model):
             }
         )
         self.env["siao.deadline.alert"]._close_release_activities(self)
+        self.env["siao.release.plan"]._released_on(self, release_date)
         self._release_open_requests(release_date, request_action)
         return True
 
@@ -410,12 +433,18 @@ class SiaoDetainee(models.Model):
             )
 
     def _release_plan_values(self):
-        """The release-day plan's start, from the solution found for the release
-        (the one definition of a housing solution): where to go and its address,
-        as the person's letter says them. Empty without a solution."""
+        """The release-day plan as the person's letter says it: the file's plan
+        when there is one, else its start from the solution found for the
+        release (the one definition of a housing solution): where to go and its
+        address. Empty without either."""
         if not self:
             return {}
         self.ensure_one()
+        plan = self.release_plan_id
+        if not self.env.su:
+            plan = readable_by(plan, self.env.user)
+        if plan:
+            return plan._letter_values()
         requests, reservations = self._housing_solution()
         if not self.env.su:
             # Only what the user may read of the solution.
@@ -430,5 +459,5 @@ class SiaoDetainee(models.Model):
         where = structure.name if not place else f"{structure.name} – {place.name}"
         return {
             "plan_place": where,
-            "plan_address": structure._display_address(without_company=True),
+            "plan_address": structure._siao_postal_address(),
         }

@@ -63,13 +63,28 @@ class SiaoHearing(models.Model):
     def create(self, vals_list):
         hearings = super().create(vals_list)
         hearings._release_granted()
+        hearings._deadlines_moved()
         return hearings
 
     def write(self, vals):
         result = super().write(vals)
         if {"outcome", "new_release_date"} & set(vals):
             self._release_granted()
+        if {"date", "outcome"} & set(vals):
+            self._deadlines_moved()
         return result
+
+    def unlink(self):
+        persons = self.detainee_id.sudo()
+        result = super().unlink()
+        self.env["siao.deadline.alert"]._reschedule(persons.exists())
+        return result
+
+    def _deadlines_moved(self):
+        """A hearing set, moved or decided: the deadlines counting back from it
+        (the request to file, the housing and the attestation before it) are
+        checked again and their activities get their new due dates."""
+        self.env["siao.deadline.alert"]._reschedule(self.detainee_id.sudo())
 
     def _release_granted(self):
         """An adjustment granted moves the expected release date of the stay it

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
@@ -5,6 +7,7 @@ from odoo.tools import SQL
 
 from .res_company import company_today, flag_domain
 from .siao_request import ORIENTATION_TYPES
+from .siao_rules import HELD_PLACE_TYPES
 
 PLACE_TYPES = ORIENTATION_TYPES + [
     ("sas_apartment", "SAS apartment (kept free for releases)"),
@@ -125,9 +128,30 @@ class SiaoHousingPlace(models.Model):
         "than it comes after the places that take it.",
     )
 
+    is_held_type = fields.Boolean(
+        string="Kept for releases without a place",
+        compute="_compute_is_held_type",
+        help="A SAS apartment or a floating place: proposed first to a person at "
+        "risk of a dry exit whose release is near, its stay limited.",
+    )
+
     def _creation_message(self):
         # Said in the record's own words (and gender, in French).
         return _("Place created")
+
+    @api.depends("place_type")
+    def _compute_is_held_type(self):
+        for place in self:
+            place.is_held_type = place.place_type in HELD_PLACE_TYPES
+
+    def _held_stay_end(self, first_day):
+        """The last day of a stay from ``first_day`` in this place when it is
+        kept for releases (the company's longest stay), else False (open)."""
+        self.ensure_one()
+        if not self.is_held_type:
+            return False
+        days = self.sudo().company_id.siao_held_place_max_days
+        return fields.Date.to_date(first_day) + timedelta(days=days - 1)
 
     @api.depends(
         "reservation_ids.state",
@@ -275,9 +299,11 @@ class SiaoHousingPlace(models.Model):
     def _ranked_for(self, person, date_from, date_to=None):
         """These places for ``person`` over the period: the free ones first,
         then those that meet the person's needs (a need rules a place out), then
-        those large enough for the household of the current request, then those
-        that answer more of the person's newest wishes (a wish ranks a place): a
-        list of (place, free, tags the place goes against)."""
+        those large enough for the household of the current request, then the
+        SAS apartments and floating places for a person at risk of a dry exit
+        (the others' places for anyone else: they are kept for those releases),
+        then those that answer more of the person's newest wishes (a wish ranks a
+        place): a list of (place, free, tags the place goes against)."""
         date_from = fields.Date.to_date(date_from) or self.env.company.siao_today()
         free = self._free_between(date_from, fields.Date.to_date(date_to))
         # The wishes and the household as the user may read them.
@@ -286,6 +312,7 @@ class SiaoHousingPlace(models.Model):
         if not self.env.su:
             request = request._filtered_access("read")
         household = request.household_size or 1
+        at_risk = person.sudo().dry_exit_risk
         rows = []
         for place in self:
             mismatch = place._mismatch_for(person)
@@ -293,6 +320,7 @@ class SiaoHousingPlace(models.Model):
                 place not in free,
                 bool(mismatch),
                 0 < place.capacity < household,
+                place.is_held_type != at_risk,
                 -wish._rank_of(place),
             )
             rows.append((key, (place, place in free, mismatch)))

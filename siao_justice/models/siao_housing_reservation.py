@@ -1,5 +1,5 @@
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 
 import psycopg2
 
@@ -7,6 +7,17 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 from odoo.tools.translate import translate_sql_constraint
+
+from .siao_housing_place import OCCUPYING_KINDS
+from .siao_rules import HELD_PLACE_TYPES, HELD_STAY_END_NOTICE_DAYS
+
+NEXT_STEPS = [
+    ("housing", "Ordinary housing"),
+    ("adapted_housing", "Supported housing or shelter"),
+    ("family", "Family or friends"),
+    ("extended", "Stay extended by a coordinator"),
+    ("none", "No solution: the 115 told"),
+]
 
 
 class SiaoHousingReservation(models.Model):
@@ -68,6 +79,20 @@ class SiaoHousingReservation(models.Model):
         string="JAP agreement", tracking=True, help="Required to confirm an immersion."
     )
     note = fields.Text()
+    # A stay in a SAS apartment or a floating place: limited, its next step
+    # found before it ends.
+    is_held_type = fields.Boolean(related="place_id.is_held_type")
+    next_step = fields.Selection(
+        NEXT_STEPS,
+        string="Next step",
+        tracking=True,
+        help="Where the person goes when the stay in the SAS apartment or the "
+        "floating place ends.",
+    )
+    next_step_note = fields.Char(string="Next step, in short")
+    end_announced = fields.Boolean(
+        string="End announced to the referent", readonly=True, copy=False
+    )
 
     _sql_constraints = [
         (
@@ -164,6 +189,42 @@ class SiaoHousingReservation(models.Model):
                     )
                 )
 
+    def _held_lengths(self):
+        """{id: days} of these bookings (open-ended: longer than any)."""
+        return {
+            booking.id: ((booking.date_to or date.max) - booking.date_from).days
+            for booking in self
+        }
+
+    def _check_held_stay_length(self, before=None):
+        """A stay in a SAS apartment or a floating place ends, within the
+        company's longest stay, unless a coordinator extended it; a stay made
+        shorter always passes (``before``: the lengths before the write), so
+        that ending it never fails."""
+        coordinator = self.env.su or self.env.user.has_group(
+            "siao_justice.group_siao_manager"
+        )
+        lengths = self._held_lengths()
+        for booking in self.filtered(lambda b: b.state == "confirmed"):
+            place = booking.place_id.sudo()
+            if not place.is_held_type:
+                continue
+            last = place._held_stay_end(booking.date_from)
+            if booking.date_to and booking.date_to <= last:
+                continue
+            if before and lengths[booking.id] <= before.get(booking.id, -1):
+                continue
+            if booking.next_step == "extended" and coordinator:
+                continue
+            raise ValidationError(
+                _(
+                    "A stay in a SAS apartment or a floating place lasts "
+                    "%(days)s days at most: it ends on %(last)s or before.",
+                    days=place.company_id.siao_held_place_max_days,
+                    last=format_date(self.env, last),
+                )
+            )
+
     @api.constrains("place_id", "date_from", "date_to", "state")
     def _check_within_availability(self):
         """A place is booked within its availability only: before it, the booking
@@ -200,16 +261,38 @@ class SiaoHousingReservation(models.Model):
     def create(self, vals_list):
         checked = self._boundary(vals_list, creating=True)
         for vals in vals_list:
+            self._check_extension(vals)
             if vals.get("kind") == "immersion" and "state" not in vals:
                 vals["state"] = "draft"
         with self._overlap_guard():
-            return super(SiaoHousingReservation, checked).create(vals_list)
+            bookings = super(SiaoHousingReservation, checked).create(vals_list)
+        bookings._check_held_stay_length()
+        return bookings
+
+    def _check_extension(self, vals):
+        if (
+            vals.get("next_step") == "extended"
+            and not self.env.su
+            and not self.env.user.has_group("siao_justice.group_siao_manager")
+        ):
+            raise UserError(
+                _("Only a coordinator extends a stay beyond the longest stay.")
+            )
 
     def write(self, vals):
+        self._check_extension(vals)
         checked = self._boundary([vals])
+        before = self._held_lengths()
+        if "date_to" in vals:
+            # A new end is announced again a week before it.
+            vals = dict(vals, end_announced=False)
         with self._overlap_guard():
             result = super(SiaoHousingReservation, checked).write(vals)
             self.flush_recordset()
+        if {"place_id", "date_from", "date_to", "state", "next_step"} & set(vals):
+            self._check_held_stay_length(before)
+        if vals.get("next_step"):
+            self._close_end_activities()
         # A place held that ends, or is cancelled: its attestation holds no more.
         self.env["siao.attestation"]._recheck(self.sudo().detainee_id)
         return result
@@ -271,6 +354,7 @@ class SiaoHousingReservation(models.Model):
                 "kind": "occupation",
                 "state": "confirmed",
                 "date_from": day,
+                "date_to": place._held_stay_end(day),
             }
         )
 
@@ -284,6 +368,66 @@ class SiaoHousingReservation(models.Model):
         started = held.filtered(lambda r: r.date_from < day)
         started.sudo().write({"date_to": day - timedelta(days=1)})
         (held - started).sudo().write({"state": "cancelled"})
+
+    @api.model
+    def _announce_held_stay_ends(self, company):
+        """A week before a stay in a SAS apartment or a floating place ends
+        without its next step: an activity for the person's referent."""
+        today = company.siao_today()
+        stays = (
+            self.sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "confirmed"),
+                    ("kind", "in", OCCUPYING_KINDS),
+                    ("place_id.place_type", "in", HELD_PLACE_TYPES),
+                    ("date_to", ">=", today),
+                    (
+                        "date_to",
+                        "<=",
+                        today + timedelta(days=HELD_STAY_END_NOTICE_DAYS),
+                    ),
+                    ("next_step", "=", False),
+                    ("end_announced", "=", False),
+                    ("detainee_id.active", "=", True),
+                    ("detainee_id.frozen", "=", False),
+                ]
+            )
+            .with_context(siao_not_a_contact=True)
+        )
+        activity_type = self.env.ref("siao_justice.mail_activity_type_held_stay_end")
+        for stay in stays:
+            user = stay.detainee_id.user_id or self.env.user
+            env = self.with_context(lang=user.lang).env
+            stay.detainee_id.activity_schedule(
+                activity_type_id=activity_type.id,
+                user_id=user.id,
+                date_deadline=stay.date_to,
+                summary=env._(
+                    "The stay in %(place)s ends on %(day)s: record the next step",
+                    place=stay.place_id.name,
+                    day=format_date(env, stay.date_to),
+                ),
+            )
+        stays.end_announced = True
+
+    def _close_end_activities(self):
+        """The next step is recorded: the activity that asked for it is done."""
+        activity_type = self.env.ref("siao_justice.mail_activity_type_held_stay_end")
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "siao.detainee"),
+                    ("res_id", "in", self.detainee_id.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+        if activities:
+            activities.action_feedback(feedback=_("Next step recorded."))
 
     # ---- Actions ----
     def action_confirm(self):

@@ -164,7 +164,8 @@ class SiaoLetter(models.Model):
         self.check_access("write")
         # A file whose processing is limited sends nothing (checked as the user).
         self._check_frozen([{}], creating=False)
-        for letter in self.filtered(lambda letter: letter.state == "draft"):
+        drafts = self.filtered(lambda letter: letter.state == "draft")
+        for letter in drafts:
             letter.sudo().write(
                 {
                     "state": "sent",
@@ -172,6 +173,14 @@ class SiaoLetter(models.Model):
                     "sent_by_id": self.env.user.id,
                 }
             )
+        # The release-day plan's letter sent now: the person is told of the plan
+        # of their release to come.
+        for letter in drafts.sudo().filtered(
+            lambda letter: letter.kind == "release_plan"
+        ):
+            plan = letter.detainee_id.release_plan_id
+            if plan.is_open and not plan.person_told_on:
+                plan.person_told_on = letter.sent_date
         return self.env.ref("siao_justice.action_report_person_letter").report_action(
             self
         )

@@ -25,6 +25,28 @@ SOLUTION_OUTCOMES = tuple(
 )
 
 
+# The kinds of place where life is collective (a shared building, its rules).
+COLLECTIVE_PLACE_TYPES = (
+    "chu",
+    "chrs",
+    "stabilisation",
+    "residence_sociale",
+    "fjt",
+    "ftm",
+    "pension_famille",
+    "residence_accueil",
+)
+# The places kept to catch a release without a place (a night, a few weeks): proposed
+# first to a person at risk of a dry exit whose release is near, their stay limited by
+# the company's rule, the nights they covered counted.
+HELD_PLACE_TYPES = ("sas_apartment", "floating_place")
+# The release-day plan is asked of the referent this many days before the release;
+# the day before, a file without a plan alerts the coordinators.
+RELEASE_PLAN_NOTICE_DAYS = 7
+FIRST_NIGHT_ALERT_DAYS = 1
+# The end of a stay in a held place is announced this many days before it.
+HELD_STAY_END_NOTICE_DAYS = 7
+
 # The day a release is planned for, in this order: the expected release date, or else
 # the LSC de plein droit deadline, or else the end of sentence. The one rule behind the
 # stored ``estimated_release_date`` (Python) and ``estimated_release_sql`` (SQL).

@@ -7,7 +7,7 @@ and reads the newest."""
 from odoo import _, api, fields, models
 from odoo.tools import format_date
 
-from .siao_rules import normalise_text
+from .siao_rules import COLLECTIVE_PLACE_TYPES, normalise_text
 
 WISH_WAYS = [
     ("interview", "In an interview"),
@@ -21,17 +21,6 @@ COLLECTIVE_LIFE = [
     ("no", "No collective life"),
     ("either", "Either"),
 ]
-# The kinds of place where life is collective (a shared building, its rules).
-COLLECTIVE_PLACE_TYPES = (
-    "chu",
-    "chrs",
-    "stabilisation",
-    "residence_sociale",
-    "fjt",
-    "ftm",
-    "pension_famille",
-    "residence_accueil",
-)
 
 
 class SiaoWish(models.Model):

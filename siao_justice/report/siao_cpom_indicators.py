@@ -8,6 +8,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..models.siao_request import ANSWERING_STATES
+from ..models.siao_rules import HELD_PLACE_TYPES
 
 
 class SiaoCpomIndicators(models.AbstractModel):
@@ -221,9 +222,15 @@ class SiaoCpomIndicators(models.AbstractModel):
     def _release_indicators(self, date_from, date_to, company_ids):
         releases = self.env["siao.report.release"].search_fetch(
             self._dated(company_ids, "release_date", date_from, date_to),
-            ["release_outcome", "outcome_is_solution"],
+            [
+                "release_outcome",
+                "outcome_is_solution",
+                "first_night_covered",
+                "first_night_held_place",
+            ],
         )
         dry = len(releases.filtered(lambda r: r.release_outcome == "dry_exit"))
+        covered = len(releases.filtered("first_night_covered"))
         return [
             self._indicator(
                 "releases_total",
@@ -251,6 +258,25 @@ class SiaoCpomIndicators(models.AbstractModel):
                 _("Dry exit rate"),
                 _("Dry exits over releases in the period."),
                 self._rate(dry, len(releases)),
+            ),
+            self._indicator(
+                "first_night_covered_rate",
+                _("First night covered"),
+                _(
+                    "Releases in the period whose person reached, the first night, "
+                    "the place of their release-day plan (recorded the morning "
+                    "after), over releases in the period."
+                ),
+                self._rate(covered, len(releases)),
+            ),
+            self._indicator(
+                "dry_exits_avoided",
+                _("Dry exits avoided by a place held"),
+                _(
+                    "Releases in the period whose person spent the first night in a "
+                    "SAS apartment or a floating place held for that night."
+                ),
+                self._count(len(releases.filtered("first_night_held_place"))),
             ),
         ]
 
@@ -429,6 +455,17 @@ class SiaoCpomIndicators(models.AbstractModel):
                 [("company_id", "in", company_ids), ("justice_reserved", "=", True)]
             )
         )
+        held = (
+            self.env["siao.housing.place"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("company_id", "in", company_ids),
+                    ("place_type", "in", HELD_PLACE_TYPES),
+                ]
+            )
+        )
         return [
             self._indicator(
                 "reserved_places_occupancy_rate",
@@ -438,6 +475,15 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "leaving prison."
                 ),
                 self._rate(*places._occupancy(date_from, date_to)),
+            ),
+            self._indicator(
+                "held_place_nights",
+                _("Nights covered by SAS apartments and floating places"),
+                _(
+                    "Nights someone lived in a SAS apartment or a floating place in "
+                    "the period."
+                ),
+                self._count(held._occupancy(date_from, date_to)[0]),
             ),
         ]
 

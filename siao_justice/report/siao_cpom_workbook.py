@@ -136,6 +136,8 @@ class CpomWorkbook(models.AbstractModel):
                     "release_outcome",
                     "outcome_is_solution",
                     "dry_exit_reason",
+                    "first_night",
+                    "first_night_held_place",
                 ],
             ),
             (

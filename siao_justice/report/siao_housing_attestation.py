@@ -44,6 +44,11 @@ class ReportSiaoHousingAttestation(models.AbstractModel):
         else:
             requests = readable_by(requests, user)
             reservations = readable_by(reservations, user)
+        # A SAS apartment or a floating place held for the first night is a
+        # night's shelter, not a fixed address to attest to the court.
+        reservations = reservations.filtered(
+            lambda r: not (r.kind == "reservation" and r.sudo().place_id.is_held_type)
+        )
         admitted = requests.filtered(lambda r: r.state == "admitted")
         request = (admitted or requests)[:1]
         reservation = reservations.sorted("date_from")[:1]

@@ -2,7 +2,8 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.siao_detainee import DRY_EXIT_REASONS
-from ..models.siao_rules import RELEASE_OUTCOMES, SOLUTION_OUTCOMES
+from ..models.siao_release_plan import ARRIVALS
+from ..models.siao_rules import HELD_PLACE_TYPES, RELEASE_OUTCOMES, SOLUTION_OUTCOMES
 from .siao_report_mixin import person_columns, with_person_depends
 
 
@@ -23,7 +24,15 @@ class SiaoReportRelease(models.Model):
                 "actual_release_date",
                 "release_outcome",
                 "dry_exit_reason",
-            ]
+            ],
+            "siao.release.plan": [
+                "stay_id",
+                "arrival",
+                "first_night",
+                "reservation_id",
+            ],
+            "siao.housing.reservation": ["place_id"],
+            "siao.housing.place": ["place_type"],
         }
     )
 
@@ -36,17 +45,47 @@ class SiaoReportRelease(models.Model):
     )
     dry_exit_reason = fields.Selection(DRY_EXIT_REASONS, readonly=True)
     release_count = fields.Integer(string="Releases", readonly=True, aggregator="sum")
+    first_night = fields.Selection(
+        ARRIVALS + [("unrecorded", "Not recorded")],
+        string="The first night",
+        readonly=True,
+        help="Whether the person reached the place of their release-day plan.",
+    )
+    first_night_covered = fields.Boolean(
+        string="First night covered",
+        readonly=True,
+        help="The person reached the place of their release-day plan.",
+    )
+    first_night_held_place = fields.Boolean(
+        string="First night in a place held",
+        readonly=True,
+        help="The person reached a SAS apartment or a floating place held for the "
+        "night of their release: a dry exit avoided.",
+    )
 
     def _query(self):
         return SQL(
             """SELECT s.id AS source_key, d.company_id, %(person)s,
                       s.actual_release_date AS release_date, s.release_outcome,
                       s.release_outcome IN %(solutions)s AS outcome_is_solution,
-                      s.dry_exit_reason, 1 AS release_count
+                      s.dry_exit_reason, 1 AS release_count,
+                      COALESCE(plan.arrival, 'unrecorded') AS first_night,
+                      plan.arrival IS NOT DISTINCT FROM 'arrived'
+                          AND plan.first_night IS DISTINCT FROM 'emergency'
+                          AS first_night_covered,
+                      plan.arrival IS NOT DISTINCT FROM 'arrived'
+                          AND plan.first_night IS NOT DISTINCT FROM 'held_place'
+                          AND held.place_type IN %(held_types)s
+                          AND s.release_outcome IS DISTINCT FROM 'dry_exit'
+                          AS first_night_held_place
                  FROM siao_detainee_stay s
                  JOIN siao_detainee d ON d.id = s.detainee_id
             LEFT JOIN res_partner prison ON prison.id = s.prison_id
+            LEFT JOIN siao_release_plan plan ON plan.stay_id = s.id
+            LEFT JOIN siao_housing_reservation hold ON hold.id = plan.reservation_id
+            LEFT JOIN siao_housing_place held ON held.id = hold.place_id
                 WHERE s.actual_release_date IS NOT NULL""",
             person=person_columns("s.actual_release_date"),
             solutions=SOLUTION_OUTCOMES,
+            held_types=HELD_PLACE_TYPES,
         )

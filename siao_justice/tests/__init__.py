@@ -30,3 +30,4 @@ from . import test_rules
 from . import test_person_voice
 from . import test_attestation
 from . import test_hearing
+from . import test_release_plan

@@ -193,9 +193,12 @@ class SiaoCase(TransactionCase):
                 "note": text,
             }
         )
+        plan = env["siao.release.plan"]._of_current_stay(person)
+        plan.write({"route": text, "note": text, "place_name": text})
         return {
             "siao.attestation": attestation,
             "siao.hearing": hearing,
+            "siao.release.plan": plan,
             "siao.request.member": member,
             "siao.wish": wish | letter.wish_id,
             "siao.letter": letter,

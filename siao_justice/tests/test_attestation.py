@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from odoo.tests import HttpCase, tagged
 from odoo.tools import html2plaintext
 
-from ..models.siao_attestation import CHECKS_PER_HOUR
+from ..models.siao_attestation import CHECKS_PER_HOUR, visitor_key
 from ..report.siao_housing_attestation import VERIFY_ROUTE
 from .common import SiaoCase
 
@@ -121,6 +121,53 @@ class TestLivingAttestation(AttestationCase):
         second.reservation_id.with_user(self.worker).action_cancel()
         self.assertEqual(second.state, "withdrawn")
 
+    def test_a_person_has_one_valid_attestation_kept_by_the_database(self):
+        propose(self, self.person)
+        self.issue()
+        first = self.person.attestation_ids
+        self.assertRefusedByDatabase(
+            lambda: self.env["siao.attestation"].create(
+                {
+                    "name": "ATT/2026/DOUBLE",
+                    "code": "DOUBLE2345",
+                    "detainee_id": self.person.id,
+                    "solution": "Autre",
+                }
+            ),
+            "une seule attestation d'hébergement valide",
+            "Attestee",
+        )
+        self.assertEqual(first.state, "valid")
+
+    def test_a_replaced_attestation_is_told_to_the_officer(self):
+        spip = self.env["res.partner"].create(
+            {"name": "SPIP", "is_company": True, "siao_partner_type": "spip"}
+        )
+        officer = self.create_officer("cpip_replaced", spip)
+        self.person.spip_referent_id = officer.partner_id
+        exchange = self.person._portal_exchange(officer)
+        request = propose(self, self.person)
+        self.issue()
+        first = self.person.attestation_ids
+        place = self.create_place(self.chrs, "Chambre 9", self.today)
+        held = self.env["siao.housing.reservation"].create(
+            {
+                "place_id": place.id,
+                "detainee_id": self.person.id,
+                "date_from": self.person.expected_release_date,
+            }
+        )
+        second = self.env["siao.attestation"]._issue(
+            self.person, request, held, "CHRS", self.today, self.worker
+        )
+        self.assertEqual(
+            (first.state, first.withdrawal_reason, second.state),
+            ("withdrawn", "replaced", "valid"),
+        )
+        said = " ".join(exchange.message_ids.mapped("body"))
+        self.assertIn(second.name, said)
+        self.assertIn(second._formatted_code(), said)
+
     def test_the_nightly_check_withdraws_what_ended_without_a_write(self):
         request = propose(self, self.person)
         self.issue()
@@ -163,6 +210,25 @@ class TestPublicCheck(HttpCase, AttestationCase):
         for response in (valid, withdrawn, unknown, guessed):
             for private in ("ATTESTEE", "Attestee", "Nora", "Tilleuls", "CHRS"):
                 self.assertNotIn(private, response.text)
+
+    def test_a_visitor_is_a_keyed_address_or_its_ipv6_network(self):
+        same = visitor_key(self.env, "2001:db8:1:2::10")
+        self.assertEqual(same, visitor_key(self.env, "2001:db8:1:2:ffff::1"))
+        self.assertNotEqual(same, visitor_key(self.env, "2001:db8:1:3::10"))
+        self.assertEqual(
+            visitor_key(self.env, "::ffff:192.0.2.7"),
+            visitor_key(self.env, "192.0.2.7"),
+        )
+        self.assertNotEqual(
+            visitor_key(self.env, "192.0.2.7"), visitor_key(self.env, "192.0.2.8")
+        )
+        # Not the plain hash of the address: the database's secret keys it.
+        import hashlib
+
+        self.assertNotEqual(
+            visitor_key(self.env, "192.0.2.7"),
+            hashlib.sha256(b"192.0.2.7").hexdigest(),
+        )
 
     def test_a_visitor_gets_a_limited_number_of_checks(self):
         for _i in range(CHECKS_PER_HOUR):

@@ -346,6 +346,10 @@ class TestCpomIndicators(SiaoCase):
             "releases_with_solution": 2,
             "dry_exits": 1,
             "dry_exit_rate": 1 / 3,
+            # No release-day plan recorded in this world: no first night covered.
+            "first_night_covered_rate": 0 / 3,
+            "dry_exits_avoided": 0,
+            "held_place_nights": 0,
             "requests_filed": 2,
             "requests_filed_in_time": 1 / 2,
             "median_days_to_orientation": 20,

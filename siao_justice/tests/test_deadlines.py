@@ -155,19 +155,43 @@ class TestDeadlineActivities(SiaoCase):
                 )
         for offset in range(0, 90):
             self.run_cron_on(DAY_ONE + timedelta(days=offset))
-        alerts = self.Alert.with_context(active_test=False).search(
+        every_alert = self.Alert.with_context(active_test=False).search(
             [("detainee_id", "in", persons.ids)]
         )
+        # The release-day plan's alerts ask for something of their day only:
+        # their activities close when they stop holding (the release passed).
+        plan_reasons = ("release_plan", "first_night")
+        alerts = every_alert.filtered(lambda a: a.reason not in plan_reasons)
+        plan_types = [
+            self.env.ref(f"siao_justice.mail_activity_type_{xmlid}").id
+            for xmlid in ("release_plan", "first_night_alert")
+        ]
         activities = self.env["mail.activity"].search(
-            [("res_model", "=", "siao.detainee"), ("res_id", "in", persons.ids)]
+            [
+                ("res_model", "=", "siao.detainee"),
+                ("res_id", "in", persons.ids),
+                ("activity_type_id", "not in", plan_types),
+            ]
         )
+        # The releases whose week or eve came within the quarter had that alert,
+        # once.
+        for reason, notice in zip(plan_reasons, (7, 1), strict=True):
+            self.assertEqual(
+                every_alert.filtered(lambda a, r=reason: a.reason == r).detainee_id,
+                persons.filtered(
+                    lambda p, n=notice: p.estimated_release_date - timedelta(days=n)
+                    <= DAY_ONE + timedelta(days=89)
+                ),
+            )
         # Each alert, held or since archived (its reason stopped holding), scheduled
         # one activity.
         self.assertEqual(len(activities), len(alerts))
         self.assertEqual(set(activities.ids), set(alerts.activity_id.ids))
         # One alert per reason and person at most while it holds, and none came
         # back: nothing here stopped holding then held again.
-        self.assertEqual(len(alerts), len({(a.detainee_id, a.reason) for a in alerts}))
+        self.assertEqual(
+            len(every_alert), len({(a.detainee_id, a.reason) for a in every_alert})
+        )
         # Everyone is within the 6-month lead time: one file_request each.
         self.assertEqual(len(alerts.filtered(lambda a: a.reason == "file_request")), 6)
 

@@ -126,3 +126,25 @@ class TestHearings(SiaoCase):
             {"outcome": "granted", "new_release_date": self.today + timedelta(days=3)}
         )
         self.assertEqual(self.person.expected_release_date, release)
+
+    def test_the_request_to_file_counts_back_from_a_hearing_before_the_release(self):
+        Person = self.env["siao.detainee"]
+        due = Person._request_due_domain()
+        self.assertNotIn(self.person, Person.search(due))
+        self.Hearing.create(
+            {"detainee_id": self.person.id, "date": self.today + timedelta(days=40)}
+        )
+        self.assertIn(self.person, Person.search(due))
+        self.assertTrue(
+            self.activities(self.person, "mail_activity_type_file_request"),
+            "the hearing set brings the alert at once",
+        )
+
+    def test_a_hearing_moved_moves_its_activity(self):
+        hearing = self.Hearing.create(
+            {"detainee_id": self.person.id, "date": self.today + timedelta(days=40)}
+        )
+        activity = self.activities(self.person, "mail_activity_type_hearing")
+        self.assertEqual(activity.date_deadline, self.today + timedelta(days=33))
+        hearing.date = self.today + timedelta(days=50)
+        self.assertEqual(activity.date_deadline, self.today + timedelta(days=43))

@@ -106,13 +106,14 @@ class TestQueryCounts(SiaoCase):
         # The file, its relations' names, its tabs (the Path tab's stays and their
         # prisons among them, the consents given and withdrawn), its needs' tags,
         # the count of its exchanges with the SPIP, the person's wishes, the
-        # letters written to them, their hearings and the attestations issued: a
+        # letters written to them, their hearings, the attestations issued and the
+        # release-day plans: a
         # constant number of queries, whatever the database.
-        with self.assertQueryCount(siao_worker=20):
+        with self.assertQueryCount(siao_worker=21):
             person.web_read(spec)
         self._add_persons(40)
         self.env.invalidate_all()
-        with self.assertQueryCount(siao_worker=20):
+        with self.assertQueryCount(siao_worker=21):
             person.web_read(spec)
 
     @users("siao_manager")

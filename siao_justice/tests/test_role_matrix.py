@@ -89,6 +89,7 @@ class TestRoleMatrix(SiaoCase):
             "siao.letter": complete["siao.letter"],
             "siao.attestation": complete["siao.attestation"],
             "siao.hearing": complete["siao.hearing"],
+            "siao.release.plan": complete["siao.release.plan"],
             "siao.access.log": cls._read_by_the_worker(person),
             "siao.cpom.report.wizard": cls.env["siao.cpom.report.wizard"].create({}),
             "siao.settings": cls.env["siao.settings"].create({}),

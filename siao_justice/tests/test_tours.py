@@ -687,3 +687,40 @@ class TestLettersTour(SiaoTourCase):
             person.consent_ids.sorted(lambda c: (c.date, c.id))[-1:].how, "reply_slip"
         )
         self.assertIn("Colmar", person.current_wish_id.note)
+
+
+@tagged("post_install", "-at_install", "siao_tour")
+class TestFirstNightTour(SiaoTourCase):
+    def test_the_day_before_a_coordinator_holds_a_place_and_completes_the_plan(self):
+        since = self.today - timedelta(days=100)
+        structure = self.create_host_structure(
+            "Association Le Relais", street="2 rue du Rhin", city="Mulhouse"
+        )
+        # The test's held places only (the demo's are put aside).
+        self.env["siao.housing.place"].search(
+            [("place_type", "in", ("sas_apartment", "floating_place"))]
+        ).active = False
+        sas = self.create_place(
+            structure, "Appartement SAS – Rhin", since, place_type="sas_apartment"
+        )
+        person = self.create_person(
+            last_name="Tournuit",
+            first_name="Karim",
+            expected_release_date=self.today + timedelta(days=1),
+        )
+        self.env["siao.deadline.alert"]._schedule(person)
+        self.assertTrue(self.activities(person, "mail_activity_type_first_night_alert"))
+        self.start_tour_with_screenshot(
+            f"/odoo/action-siao_justice.siao_detainee_action/{person.id}",
+            "siao_justice_first_night_tour",
+            login="siao_manager",
+            role="first_night",
+        )
+        plan = person.release_plan_id
+        self.assertTrue(plan.ready)
+        self.assertEqual(plan.reservation_id.place_id, sas)
+        self.assertEqual(plan.person_told_on, self.today)
+        self.assertIn("Bus 15", plan.route)
+        self.assertFalse(
+            self.activities(person, "mail_activity_type_first_night_alert")
+        )
