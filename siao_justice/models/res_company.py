@@ -110,6 +110,12 @@ class ResCompany(models.Model):
         help="A person released within this many days without a housing solution "
         "is at risk of a dry exit.",
     )
+    siao_supervision_notice_weeks = fields.Integer(
+        string="Supervision ending: notice (weeks)",
+        default=6,
+        help="This many weeks before a court supervision outside prison ends, the "
+        "referent gets an activity to prepare what follows.",
+    )
     siao_held_place_max_days = fields.Integer(
         string="Longest stay in a SAS apartment or a floating place (days)",
         default=30,
@@ -345,6 +351,7 @@ class ResCompany(models.Model):
         "siao_request_lead_months",
         "siao_dry_exit_alert_days",
         "siao_held_place_max_days",
+        "siao_supervision_notice_weeks",
         "siao_avdl_max_active",
         "siao_avdl_period_months",
         "siao_retention_months",
@@ -356,6 +363,7 @@ class ResCompany(models.Model):
                     company.siao_request_lead_months,
                     company.siao_dry_exit_alert_days,
                     company.siao_held_place_max_days,
+                    company.siao_supervision_notice_weeks,
                     company.siao_avdl_max_active,
                     company.siao_avdl_period_months,
                     company.siao_retention_months,

@@ -18,6 +18,9 @@ class SiaoCompanyRules(models.AbstractModel):
     siao_dry_exit_alert_days = fields.Integer(
         related="company_id.siao_dry_exit_alert_days", readonly=False
     )
+    siao_supervision_notice_weeks = fields.Integer(
+        related="company_id.siao_supervision_notice_weeks", readonly=False
+    )
     siao_held_place_max_days = fields.Integer(
         related="company_id.siao_held_place_max_days", readonly=False
     )

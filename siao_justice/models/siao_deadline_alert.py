@@ -17,6 +17,7 @@ DEADLINE_REASONS = {
     "hearing": "siao_justice.mail_activity_type_hearing",
     "release_plan": "siao_justice.mail_activity_type_release_plan",
     "first_night": "siao_justice.mail_activity_type_first_night_alert",
+    "supervision_end": "siao_justice.mail_activity_type_supervision_end",
 }
 # The reasons whose activity goes to every coordinator of the person's company,
 # not to the referent.
@@ -25,7 +26,17 @@ COORDINATOR_REASONS = ("first_night",)
 # place held, the release moved away): they asked for something of that day only.
 CLOSED_WHEN_STALE = ("release_plan", "first_night")
 # The reasons whose activity is due on a date of the file (moved with it).
-DATED_REASONS = ("lsc", "dry_exit", "hearing", "resources", "release_plan")
+DATED_REASONS = (
+    "lsc",
+    "dry_exit",
+    "hearing",
+    "resources",
+    "release_plan",
+    "supervision_end",
+)
+# The referent prepares the end of a supervision this many days before it, at the
+# latest (the alert comes the company's notice before).
+SUPERVISION_END_DUE_DAYS = 14
 RESOURCES_MONTHS_BEFORE_RELEASE = 2
 LSC_NOTICE_MONTHS = 1
 # A hearing on an adjustment: housing and the attestation are needed before it.
@@ -62,6 +73,7 @@ class SiaoDeadlineAlert(models.Model):
                 "Release tomorrow without a plan: hold a SAS apartment or a "
                 "floating place",
             ),
+            ("supervision_end", "Supervision ending: prepare what follows"),
         ],
         required=True,
     )
@@ -187,6 +199,29 @@ class SiaoDeadlineAlert(models.Model):
             "first_night": without_plan_within(
                 FIRST_NIGHT_ALERT_DAYS,
                 ["|", ("ready", "=", True), ("reservation_id", "!=", False)],
+            ),
+            "supervision_end": expression.AND(
+                [
+                    [
+                        ("state", "=", "supervised"),
+                        ("active", "=", True),
+                        ("frozen", "=", False),
+                        ("supervision_end_date", "!=", False),
+                    ],
+                    self.env["res.company"]._siao_per_company_domain(
+                        lambda company, today: [
+                            ("supervision_end_date", ">=", today),
+                            (
+                                "supervision_end_date",
+                                "<=",
+                                today
+                                + timedelta(
+                                    weeks=company.siao_supervision_notice_weeks
+                                ),
+                            ),
+                        ]
+                    ),
+                ]
             ),
             "resources": expression.AND(
                 [
@@ -402,6 +437,11 @@ class SiaoDeadlineAlert(models.Model):
             return max(person.estimated_release_date - timedelta(days=1), today)
         if reason == "first_night":
             return today
+        if reason == "supervision_end":
+            return max(
+                person.supervision_end_date - timedelta(days=SUPERVISION_END_DUE_DAYS),
+                today,
+            )
         return today + timedelta(days=7)
 
     @api.model

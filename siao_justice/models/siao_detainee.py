@@ -20,6 +20,7 @@ from .siao_rules import (
     LSC_REMAINING_MONTHS,
     RELEASE_HORIZON_RULES,
     RELEASE_OUTCOMES,
+    RELEASE_WAYS,
     housing_solution_sql,
     sentence_end_from,
     solution_requests_sql,
@@ -63,12 +64,15 @@ SUPERVISION_TYPES = [
     ("ddse", "Electronic home detention (DDSE)"),
     ("sursis_probatoire", "Probation (sursis probatoire)"),
     ("lc", "Released on licence (LC)"),
+    ("lsc", "Supervised release (LSC)"),
+    ("sl", "Semi-liberty (SL)"),
     ("other", "Other court supervision"),
 ]
 CLOSING_REASONS = [
     ("commission", "Closed by the commission"),
     ("housed", "Housed, follow-up ended"),
     ("moved_away", "Moved away"),
+    ("supervision_ended", "Supervision ended"),
     ("lost_contact", "Lost contact"),
     ("other", "Other"),
 ]
@@ -104,6 +108,7 @@ STAY_FIELDS = (
     "lsc_automatic_date",
     "actual_release_date",
     "release_outcome",
+    "release_way",
     "dry_exit_reason",
 )
 # The fields of a file whose change may make an attestation of its solution
@@ -352,6 +357,13 @@ class SiaoDetainee(models.Model):
         string="Actual release date", tracking=True, index=True
     )
     release_outcome = fields.Selection(RELEASE_OUTCOMES, tracking=True)
+    release_way = fields.Selection(
+        RELEASE_WAYS,
+        string="Way out",
+        tracking=True,
+        help="How the person left prison: the end of the sentence, or an "
+        "adjustment under which the court supervises them outside.",
+    )
     dry_exit_reason = fields.Selection(
         DRY_EXIT_REASONS, string="Reason of the dry exit", tracking=True
     )

@@ -24,7 +24,13 @@ from .siao_detainee import (
 )
 from .siao_request import TRANSITIONS
 from .siao_resource_right import DEFAULT_CHECKLIST
-from .siao_rules import NO_SOLUTION_OUTCOMES, RELEASE_OUTCOMES
+from .siao_rules import (
+    ADJUSTMENT_WAYS,
+    NO_SOLUTION_OUTCOMES,
+    RELEASE_OUTCOMES,
+    RELEASE_WAYS,
+    SUPERVISED_WAYS,
+)
 
 
 class SiaoDetainee(models.Model):
@@ -157,7 +163,9 @@ class SiaoDetainee(models.Model):
             "dry_exit_reason": False,
             "closing_reason": False,
             "supervision_type": False,
+            "supervision_start_date": False,
             "supervision_end_date": False,
+            "release_way": False,
             "consent_date": False,
             "consent_scope": False,
         }
@@ -235,6 +243,37 @@ class SiaoDetainee(models.Model):
                 body=note or _("Follow-up closed."),
             )
         return True
+
+    def action_end_supervision(self, close=False):
+        """The court supervision ended (on its day, or earlier): the file is
+        closed (its reason: the supervision ended) or followed on as released."""
+        self.check_access("write")
+        if not self or any(person.state != "supervised" for person in self):
+            raise UserError(
+                _("Only a file under court supervision ends its supervision.")
+            )
+        self.env["siao.deadline.alert"]._close_activities(
+            self, ("supervision_end",), _("The supervision ended.")
+        )
+        if close:
+            return self.action_close_file("supervision_ended")
+        for person in self:
+            today = person.company_id.siao_today()
+            end = person.supervision_end_date
+            person.with_context(**{STATE_CHANGE_CONTEXT: STATE_CHANGE_TOKEN}).write(
+                {
+                    "state": "released",
+                    "supervision_end_date": end if end and end <= today else today,
+                }
+            )
+            person.message_post(
+                body=_("The supervision ended: the follow-up goes on."),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_end_supervision_close(self):
+        return self.action_end_supervision(close=True)
 
     def _end_follow_up(self, day, free_from, reason, measure_reason):
         """What was open for these persons ends on ``day`` (a new stay in prison,
@@ -359,15 +398,47 @@ class SiaoDetainee(models.Model):
         says: kept and updated when the person left without a solution."""
         return "update" if outcome in NO_SOLUTION_OUTCOMES else "keep"
 
+    def _default_release_way(self):
+        """The way out the adjustment planned on the file leads to (a person on
+        remand leaves without a sentence ended: another way)."""
+        self.ensure_one()
+        if self.legal_status == "remand":
+            return "other"
+        return ADJUSTMENT_WAYS.get(self.adjustment_type, "end_of_sentence")
+
     def action_record_release(
-        self, release_date=None, outcome=None, reason=None, request_action=None
+        self,
+        release_date=None,
+        outcome=None,
+        reason=None,
+        request_action=None,
+        way=None,
+        supervision_end=None,
     ):
-        """Record the day of release and where the person went; the open SIAO
-        request is updated, cancelled or kept (``request_action``)."""
+        """Record the day of release, how the person left (``way``: by default
+        the adjustment planned) and where they went; the open SIAO request is
+        updated, cancelled or kept (``request_action``). A way out under court
+        supervision (LSC, LC, DDSE, PE, SL) puts the file under supervision
+        until ``supervision_end``, the stay that ended kept."""
         if not release_date or not outcome:
             raise UserError(_("Give the release date and where the person went."))
         if outcome not in dict(RELEASE_OUTCOMES):
             raise UserError(_("Unknown release outcome."))
+        if way and way not in dict(RELEASE_WAYS):
+            raise UserError(_("Unknown way out of prison."))
+        day = fields.Date.to_date(release_date)
+        end = fields.Date.to_date(supervision_end) if supervision_end else None
+        ways = {person: way or person._default_release_way() for person in self}
+        if any(w in SUPERVISED_WAYS for w in ways.values()):
+            if not end:
+                raise UserError(
+                    _(
+                        "A release under court supervision gives the day the "
+                        "supervision ends."
+                    )
+                )
+            if end <= day:
+                raise UserError(_("The supervision ends after the release."))
         request_action = request_action or self._default_release_request_action(outcome)
         if request_action not in dict(RELEASE_REQUEST_ACTIONS):
             raise UserError(_("Unknown choice for the SIAO request."))
@@ -381,14 +452,20 @@ class SiaoDetainee(models.Model):
                     names=", ".join(not_detained.mapped("name")),
                 )
             )
-        self.with_context(**{STATE_CHANGE_CONTEXT: STATE_CHANGE_TOKEN}).write(
-            {
-                "state": "released",
-                "actual_release_date": release_date,
-                "release_outcome": outcome,
-                "dry_exit_reason": reason if outcome == "dry_exit" else False,
-            }
-        )
+        for person in self:
+            supervision = SUPERVISED_WAYS.get(ways[person])
+            person.with_context(**{STATE_CHANGE_CONTEXT: STATE_CHANGE_TOKEN}).write(
+                {
+                    "state": "supervised" if supervision else "released",
+                    "actual_release_date": day,
+                    "release_outcome": outcome,
+                    "release_way": ways[person],
+                    "dry_exit_reason": reason if outcome == "dry_exit" else False,
+                    "supervision_type": supervision or False,
+                    "supervision_start_date": day if supervision else False,
+                    "supervision_end_date": end if supervision else False,
+                }
+            )
         self.env["siao.deadline.alert"]._close_release_activities(self)
         self.env["siao.release.plan"]._released_on(self, release_date)
         self._release_open_requests(release_date, request_action)

@@ -7,6 +7,7 @@ from .siao_detainee import (
     RELEASE_OUTCOMES,
     STAY_FIELDS,
 )
+from .siao_rules import RELEASE_WAYS
 
 
 class SiaoDetaineeStay(models.Model):
@@ -56,6 +57,7 @@ class SiaoDetaineeStay(models.Model):
         string="Actual release date", readonly=True, index=True
     )
     release_outcome = fields.Selection(RELEASE_OUTCOMES, readonly=True)
+    release_way = fields.Selection(RELEASE_WAYS, string="Way out", readonly=True)
     dry_exit_reason = fields.Selection(
         DRY_EXIT_REASONS, string="Reason of the dry exit", readonly=True
     )

@@ -17,6 +17,29 @@ RELEASE_OUTCOMES = [
     ("dry_exit", "Dry exit (no solution)"),
     ("unknown", "Unknown"),
 ]
+# How the person left prison (the State's yearly figures count the releases by it):
+# the end of the sentence, or an adjustment under which they stay supervised by
+# the court outside prison (the supervision it starts, ``SUPERVISED_WAYS``).
+RELEASE_WAYS = [
+    ("end_of_sentence", "End of the sentence"),
+    ("lsc", "Supervised release (LSC)"),
+    ("lc", "Parole (LC)"),
+    ("ddse", "Electronic home detention (DDSE)"),
+    ("pe", "Outside placement (PE)"),
+    ("sl", "Semi-liberty (SL)"),
+    ("other", "Other (remand ended, acquittal...)"),
+]
+SUPERVISED_WAYS = {"lsc": "lsc", "lc": "lc", "ddse": "ddse", "pe": "pe", "sl": "sl"}
+# The way out a sentence adjustment planned on the file leads to, by default.
+ADJUSTMENT_WAYS = {
+    "none": "end_of_sentence",
+    "lc": "lc",
+    "sl": "sl",
+    "pe": "pe",
+    "ddse": "ddse",
+    "lsc": "lsc",
+    "lsc_automatic": "lsc",
+}
 # Where a release leaves the person without a solution: an open SIAO request is kept
 # and updated with the new situation, not left "submitted" as if nothing happened.
 NO_SOLUTION_OUTCOMES = ("dry_exit", "unknown")
@@ -36,6 +59,9 @@ COLLECTIVE_PLACE_TYPES = (
     "pension_famille",
     "residence_accueil",
 )
+# Below this count, a row of the figures by establishment is merged with the
+# others of its size: no row of the State's figures tells of one person.
+SMALL_COUNT = 5
 # The places kept to catch a release without a place (a night, a few weeks): proposed
 # first to a person at risk of a dry exit whose release is near, their stay limited by
 # the company's rule, the nights they covered counted.

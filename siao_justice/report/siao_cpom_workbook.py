@@ -1,12 +1,15 @@
 """The CPOM workbook, an XLSX report (OCA's report_xlsx) printed for a wizard's
 period and companies: a summary of the indicators with their definitions, one
 anonymised sheet per subject streamed from the report views, the contingents, the
-office hours, the refusals by need and the charts."""
+office hours, the refusals by need, the releases by establishment and way out
+(the State's yearly figures) and the charts."""
 
 from datetime import date, timedelta
 
 from odoo import _, fields, models
 from odoo.tools import SQL
+
+from ..models.siao_rules import SMALL_COUNT
 
 
 class CpomWorkbook(models.AbstractModel):
@@ -44,6 +47,7 @@ class CpomWorkbook(models.AbstractModel):
         self._write_permanences(workbook, formats, *period)
         self._write_refusals_by_need(workbook, formats, *period)
         self._write_refusals_by_person(workbook, formats, *period)
+        self._write_releases_by_establishment(workbook, formats, *period)
         self._write_charts(workbook, formats, *period)
 
     def _write_summary(self, workbook, formats, date_from, date_to, companies):
@@ -135,6 +139,7 @@ class CpomWorkbook(models.AbstractModel):
                     "release_date",
                     "release_outcome",
                     "outcome_is_solution",
+                    "release_way",
                     "dry_exit_reason",
                     "first_night",
                     "first_night_held_place",
@@ -213,6 +218,86 @@ class CpomWorkbook(models.AbstractModel):
                     cell_format = (row_formats or {}).get(column)
                     sheet.write_number(row, column, value, cell_format)
         sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+
+    def _releases_by_establishment(self, date_from, date_to, companies):
+        """The State's yearly figures: per establishment, the releases of the
+        period by way out, those to a place to live and the dry exits. An
+        establishment with fewer than ``SMALL_COUNT`` releases is counted with
+        the others of its size in one row, so that no row tells of one person.
+        Returns (ways, rows), each row (establishment, total, {way: count},
+        with a solution, dry exits)."""
+        Release = self.env["siao.report.release"]
+        releases = Release.search_fetch(
+            [
+                ("company_id", "in", companies),
+                ("release_date", ">=", date_from),
+                ("release_date", "<=", date_to),
+            ],
+            [
+                "establishment_id",
+                "release_way",
+                "outcome_is_solution",
+                "release_outcome",
+            ],
+        )
+        ways = [code for code, _label in Release._fields["release_way"].selection]
+        groups = {}
+        for release in releases:
+            groups.setdefault(release.establishment_id, Release.browse())
+            groups[release.establishment_id] |= release
+        small = Release.browse()
+        rows = []
+        for establishment, group in sorted(
+            groups.items(), key=lambda item: item[0].name or ""
+        ):
+            if len(group) < SMALL_COUNT or not establishment:
+                small |= group
+                continue
+            rows.append((establishment.sudo().name, group))
+        if small:
+            rows.append(
+                (
+                    _(
+                        "Other establishments (fewer than %(count)s releases each)",
+                        count=SMALL_COUNT,
+                    ),
+                    small,
+                )
+            )
+        return ways, [
+            (
+                name,
+                len(group),
+                {
+                    way: len(group.filtered(lambda r, w=way: r.release_way == w))
+                    for way in ways
+                },
+                len(group.filtered("outcome_is_solution")),
+                len(group.filtered(lambda r: r.release_outcome == "dry_exit")),
+            )
+            for name, group in rows
+        ]
+
+    def _write_releases_by_establishment(
+        self, workbook, formats, date_from, date_to, companies
+    ):
+        ways, rows = self._releases_by_establishment(date_from, date_to, companies)
+        labels = dict(
+            self.env["siao.report.release"]
+            ._fields["release_way"]
+            ._description_selection(self.env)
+        )
+        self._write_table(
+            workbook.add_worksheet(_("Releases by establishment")),
+            formats,
+            [_("Establishment"), _("Releases")]
+            + [labels[way] for way in ways]
+            + [_("To a place to live"), _("Dry exits")],
+            [
+                [name, total, *(by_way[way] for way in ways), solutions, dry]
+                for name, total, by_way, solutions, dry in rows
+            ],
+        )
 
     def _write_contingents(self, workbook, formats, date_from, date_to, companies):
         """Per contingent in force: places, days open and occupied, occupancy,

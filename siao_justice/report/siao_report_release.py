@@ -3,7 +3,12 @@ from odoo.tools import SQL
 
 from ..models.siao_detainee import DRY_EXIT_REASONS
 from ..models.siao_release_plan import ARRIVALS
-from ..models.siao_rules import HELD_PLACE_TYPES, RELEASE_OUTCOMES, SOLUTION_OUTCOMES
+from ..models.siao_rules import (
+    HELD_PLACE_TYPES,
+    RELEASE_OUTCOMES,
+    RELEASE_WAYS,
+    SOLUTION_OUTCOMES,
+)
 from .siao_report_mixin import person_columns, with_person_depends
 
 
@@ -23,6 +28,7 @@ class SiaoReportRelease(models.Model):
                 "prison_id",
                 "actual_release_date",
                 "release_outcome",
+                "release_way",
                 "dry_exit_reason",
             ],
             "siao.release.plan": [
@@ -38,6 +44,18 @@ class SiaoReportRelease(models.Model):
 
     release_date = fields.Date(readonly=True)
     release_outcome = fields.Selection(RELEASE_OUTCOMES, readonly=True)
+    release_way = fields.Selection(
+        RELEASE_WAYS + [("unrecorded", "Not recorded")],
+        string="Way out",
+        readonly=True,
+    )
+    establishment_id = fields.Many2one(
+        "res.partner",
+        string="Establishment",
+        readonly=True,
+        help="The prison the person was released from (an establishment, not a "
+        "person).",
+    )
     # The outcome the release was recorded with is a place to live (not the
     # housing-solution rule of a file, ``housing_solution_sql``).
     outcome_is_solution = fields.Boolean(
@@ -67,6 +85,8 @@ class SiaoReportRelease(models.Model):
         return SQL(
             """SELECT s.id AS source_key, d.company_id, %(person)s,
                       s.actual_release_date AS release_date, s.release_outcome,
+                      COALESCE(s.release_way, 'unrecorded') AS release_way,
+                      s.prison_id AS establishment_id,
                       s.release_outcome IN %(solutions)s AS outcome_is_solution,
                       s.dry_exit_reason, 1 AS release_count,
                       COALESCE(plan.arrival, 'unrecorded') AS first_night,

@@ -31,3 +31,4 @@ from . import test_person_voice
 from . import test_attestation
 from . import test_hearing
 from . import test_release_plan
+from . import test_supervision

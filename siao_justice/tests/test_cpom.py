@@ -429,6 +429,7 @@ class TestCpomIndicators(SiaoCase):
                 "Permanences en détention",
                 "Refus par besoin",
                 "Refus de la personne",
+                "Sorties par établissement",
                 "Graphiques",
             ],
         )
@@ -447,6 +448,7 @@ class TestCpomIndicators(SiaoCase):
                 "Office hours in prison",
                 "Refusals by need",
                 "Refusals by the person",
+                "Releases by establishment",
                 "Charts",
             ],
         )

@@ -724,3 +724,24 @@ class TestFirstNightTour(SiaoTourCase):
         self.assertFalse(
             self.activities(person, "mail_activity_type_first_night_alert")
         )
+
+
+@tagged("post_install", "-at_install", "siao_tour")
+class TestSupervisionTour(SiaoTourCase):
+    def test_a_release_on_parole_then_the_end_of_the_supervision(self):
+        person = self.create_person(
+            last_name="Tourlibre",
+            first_name="Yanis",
+            adjustment_type="lc",
+            expected_release_date=self.today,
+        )
+        self.start_tour(
+            f"/odoo/action-siao_justice.siao_detainee_action/{person.id}",
+            "siao_justice_supervision_tour",
+            login="siao_worker",
+        )
+        stay = person.stay_ids
+        self.assertEqual((stay.release_way, stay.release_outcome), ("lc", "housing"))
+        self.assertEqual(person.state, "released")
+        self.assertEqual(person.supervision_type, "lc")
+        self.assertEqual(person.supervision_end_date, self.today)

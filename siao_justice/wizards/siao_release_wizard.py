@@ -6,6 +6,7 @@ from ..models.siao_detainee import (
     RELEASE_OUTCOMES,
     RELEASE_REQUEST_ACTIONS,
 )
+from ..models.siao_rules import RELEASE_WAYS, SUPERVISED_WAYS
 
 
 class SiaoReleaseWizard(models.TransientModel):
@@ -21,6 +22,17 @@ class SiaoReleaseWizard(models.TransientModel):
     dry_exit_reason = fields.Selection(
         DRY_EXIT_REASONS, string="Reason of the dry exit"
     )
+    release_way = fields.Selection(
+        RELEASE_WAYS,
+        string="Way out",
+        compute="_compute_release_way",
+        store=True,
+        readonly=False,
+    )
+    supervised = fields.Boolean(
+        string="Under court supervision", compute="_compute_supervised"
+    )
+    supervision_end_date = fields.Date(string="End of the supervision")
     open_request_state = fields.Selection(
         related="detainee_id.request_state", string="SIAO request"
     )
@@ -38,6 +50,20 @@ class SiaoReleaseWizard(models.TransientModel):
         for wizard in self:
             wizard.has_open_request = wizard.detainee_id.current_request_id.is_open
 
+    @api.depends("detainee_id")
+    def _compute_release_way(self):
+        for wizard in self:
+            wizard.release_way = (
+                wizard.detainee_id._default_release_way()
+                if wizard.detainee_id
+                else "end_of_sentence"
+            )
+
+    @api.depends("release_way")
+    def _compute_supervised(self):
+        for wizard in self:
+            wizard.supervised = wizard.release_way in SUPERVISED_WAYS
+
     @api.depends("outcome")
     def _compute_request_action(self):
         for wizard in self:
@@ -51,4 +77,6 @@ class SiaoReleaseWizard(models.TransientModel):
             outcome=self.outcome,
             reason=self.dry_exit_reason,
             request_action=self.request_action,
+            way=self.release_way,
+            supervision_end=self.supervision_end_date,
         )
