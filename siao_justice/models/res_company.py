@@ -116,6 +116,12 @@ class ResCompany(models.Model):
         help="This many weeks before a court supervision outside prison ends, the "
         "referent gets an activity to prepare what follows.",
     )
+    siao_caf_detention_days = fields.Integer(
+        string="Days in detention before the CAF suspends RSA and cuts AAH",
+        default=60,
+        help="The CAF's rule: after this many days in detention the RSA stops and "
+        "the AAH is cut to 30%. The resources checklist dates its lines from it.",
+    )
     siao_held_place_max_days = fields.Integer(
         string="Longest stay in a SAS apartment or a floating place (days)",
         default=30,
@@ -351,6 +357,7 @@ class ResCompany(models.Model):
         "siao_request_lead_months",
         "siao_dry_exit_alert_days",
         "siao_held_place_max_days",
+        "siao_caf_detention_days",
         "siao_supervision_notice_weeks",
         "siao_avdl_max_active",
         "siao_avdl_period_months",
@@ -363,6 +370,7 @@ class ResCompany(models.Model):
                     company.siao_request_lead_months,
                     company.siao_dry_exit_alert_days,
                     company.siao_held_place_max_days,
+                    company.siao_caf_detention_days,
                     company.siao_supervision_notice_weeks,
                     company.siao_avdl_max_active,
                     company.siao_avdl_period_months,

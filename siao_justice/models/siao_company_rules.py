@@ -21,6 +21,9 @@ class SiaoCompanyRules(models.AbstractModel):
     siao_supervision_notice_weeks = fields.Integer(
         related="company_id.siao_supervision_notice_weeks", readonly=False
     )
+    siao_caf_detention_days = fields.Integer(
+        related="company_id.siao_caf_detention_days", readonly=False
+    )
     siao_held_place_max_days = fields.Integer(
         related="company_id.siao_held_place_max_days", readonly=False
     )

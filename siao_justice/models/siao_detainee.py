@@ -12,6 +12,7 @@ from odoo.tools import SQL
 from .record_tools import masked_name
 from .res_company import company_today, flag_domain
 from .siao_request import ANSWERING_STATES, REQUEST_STATES
+from .siao_resource_right import BLOCKING_RIGHTS
 from .siao_rules import (
     ESTIMATED_RELEASE_INPUTS,
     ESTIMATED_RELEASE_SOURCES,
@@ -465,6 +466,12 @@ class SiaoDetainee(models.Model):
     resource_progress = fields.Char(
         string="Resources", compute="_compute_resource_progress", store=True
     )
+    resource_blocking = fields.Char(
+        string="Still blocks entry into housing",
+        compute="_compute_resource_blocking",
+        help="The rights and documents still to do without which housing waits: "
+        "the postal address, RSA, AAH, the identity document.",
+    )
     alert_ids = fields.One2many(
         "siao.deadline.alert", "detainee_id", string="Deadline alerts"
     )
@@ -846,6 +853,21 @@ class SiaoDetainee(models.Model):
         for person in self:
             person.spip_exchange_count = counts.get(person._origin, 0)
 
+    @api.depends("resource_right_ids.status", "resource_right_ids.right_type")
+    def _compute_resource_blocking(self):
+        labels = dict(
+            self.env["siao.resource.right"]
+            ._fields["right_type"]
+            ._description_selection(self.env)
+        )
+        for person in self:
+            blocking = person.resource_right_ids.filtered(
+                lambda r: r.status == "todo" and r.right_type in BLOCKING_RIGHTS
+            )
+            person.resource_blocking = (
+                ", ".join(labels[r.right_type] for r in blocking) or False
+            )
+
     @api.depends("resource_right_ids.status")
     def _compute_resource_progress(self):
         for person in self:
@@ -994,9 +1016,7 @@ class SiaoDetainee(models.Model):
     def create(self, vals_list):
         persons = super().create(vals_list)
         persons.filtered(lambda p: p.state != "supervised")._start_stay()
-        persons.filtered(
-            lambda p: p.legal_status == "convicted" and p.state != "supervised"
-        )._add_default_checklist()
+        persons._add_default_checklist()
         persons._schedule_overdue_lsc()
         return persons
 

@@ -23,7 +23,7 @@ from .siao_detainee import (
     STAY_FIELDS,
 )
 from .siao_request import TRANSITIONS
-from .siao_resource_right import DEFAULT_CHECKLIST
+from .siao_resource_right import CHECKLISTS, checklist_kind
 from .siao_rules import (
     ADJUSTMENT_WAYS,
     NO_SOLUTION_OUTCOMES,
@@ -184,8 +184,7 @@ class SiaoDetainee(models.Model):
             )
             person.current_stay_id = new_stay
             self.write({name: values[name] for name in STAY_FIELDS if name in values})
-        if legal_status == "convicted":
-            person._add_default_checklist()
+        person._add_default_checklist()
         person.message_post(
             body=_(
                 "New incarceration: a new stay starts. The previous one is kept "
@@ -329,11 +328,16 @@ class SiaoDetainee(models.Model):
         self.env["siao.deadline.alert"]._reschedule(self)
 
     def _add_default_checklist(self):
-        lines = [
-            {"detainee_id": person.id, "right_type": right_type, "sequence": index}
-            for person in self.sudo().filtered(lambda p: not p.resource_right_ids)
-            for index, right_type in enumerate(DEFAULT_CHECKLIST)
-        ]
+        """The lines of each file's checklist for its kind of person (remand,
+        short or long stay, supervised) that it does not have yet."""
+        lines = []
+        for person in self.sudo():
+            present = set(person.resource_right_ids.mapped("right_type"))
+            lines += [
+                {"detainee_id": person.id, "right_type": right_type, "sequence": index}
+                for index, right_type in enumerate(CHECKLISTS[checklist_kind(person)])
+                if right_type not in present
+            ]
         self.env["siao.resource.right"].sudo().create(lines)
 
     def _place_needed_from(self):
@@ -467,6 +471,7 @@ class SiaoDetainee(models.Model):
                 }
             )
         self.env["siao.deadline.alert"]._close_release_activities(self)
+        self.filtered(lambda p: p.state == "supervised")._add_default_checklist()
         self.env["siao.release.plan"]._released_on(self, release_date)
         self._release_open_requests(release_date, request_action)
         return True

@@ -94,7 +94,7 @@ class SiaoCase(TransactionCase):
         registry included."""
         referent = referent or person.user_id or cls.worker
         text = text or f"Note sur {person.last_name}"
-        person.resource_right_ids[:1].note = text
+        person.resource_right_ids[:1].write({"note": text, "contact": text})
         records = {
             **cls._complete_request_and_case(person, text, referent, meeting),
             **cls._complete_housing(person, text, referent),

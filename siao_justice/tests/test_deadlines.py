@@ -132,7 +132,7 @@ class TestDeadlineActivities(SiaoCase):
                 last_name="Ready",
                 expected_release_date=DAY_ONE + relativedelta(months=3),
             )
-        self.assertEqual(len(person.resource_right_ids), 7)
+        self.assertEqual(len(person.resource_right_ids), 8)
         ready.resource_right_ids.write({"status": "na"})
         self.run_cron_on(DAY_ONE)
         self.assertFalse(self.activities(person, "mail_activity_type_resources"))
@@ -325,10 +325,11 @@ class TestHousingSolutionAndRelease(SiaoCase):
                 release_date=self.today, outcome="housing"
             )
 
-    def test_default_resources_checklist_for_convicted_persons_only(self):
+    def test_default_resources_checklist_by_kind_of_person(self):
         self.assertEqual(
             set(self.person.resource_right_ids.mapped("right_type")),
             {
+                "domiciliation",
                 "rsa",
                 "aah",
                 "are_ass",
@@ -338,10 +339,10 @@ class TestHousingSolutionAndRelease(SiaoCase):
                 "bank_account",
             },
         )
-        self.assertEqual(self.person.resource_progress, "0/7")
+        self.assertEqual(self.person.resource_progress, "0/8")
         self.person.resource_right_ids[:3].write({"status": "reopened"})
-        self.assertEqual(self.person.resource_progress, "3/7")
+        self.assertEqual(self.person.resource_progress, "3/8")
         remand = self.create_person(last_name="Remand", legal_status="remand")
-        self.assertFalse(remand.resource_right_ids)
+        self.assertEqual(len(remand.resource_right_ids), 4)
         remand.legal_status = "convicted"
-        self.assertEqual(len(remand.resource_right_ids), 7)
+        self.assertEqual(len(remand.resource_right_ids), 8)

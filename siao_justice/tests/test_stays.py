@@ -217,7 +217,17 @@ class TestStays(SiaoCase):
         )
         self.assertFalse(person.stay_ids)
         self.assertFalse(person.prison_id)
-        self.assertFalse(person.resource_right_ids)
+        self.assertEqual(
+            set(person.resource_right_ids.mapped("right_type")),
+            {
+                "domiciliation",
+                "rsa",
+                "css",
+                "caf_housing",
+                "id_document",
+                "bank_account",
+            },
+        )
         # Requests and AVDL measures as for anyone.
         request = self.env["siao.request"].create(
             {"detainee_id": person.id, "user_id": self.worker.id}
