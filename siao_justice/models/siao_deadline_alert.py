@@ -24,7 +24,7 @@ DEADLINE_REASONS = {
 COORDINATOR_REASONS = ("first_night",)
 # The reasons whose activities are closed when they stop holding (a plan ready, a
 # place held, the release moved away): they asked for something of that day only.
-CLOSED_WHEN_STALE = ("release_plan", "first_night")
+CLOSED_WHEN_STALE = ("release_plan", "first_night", "supervision_end")
 # The reasons whose activity is due on a date of the file (moved with it).
 DATED_REASONS = (
     "lsc",
@@ -456,8 +456,13 @@ class SiaoDeadlineAlert(models.Model):
     @api.model
     def _close_release_activities(self, persons, feedback=None):
         """The person is out (released, back in prison for a new stay, or their
-        follow-up closed): the activities that prepared the release are closed."""
-        types = self._activity_type_ids()
+        follow-up closed): the activities that prepared the release are closed
+        (not the supervision's, which follows it)."""
+        types = [
+            self.env.ref(xmlid).id
+            for reason, xmlid in DEADLINE_REASONS.items()
+            if reason != "supervision_end"
+        ]
         activities = (
             self.env["mail.activity"]
             .sudo()

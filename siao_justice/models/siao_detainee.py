@@ -12,7 +12,7 @@ from odoo.tools import SQL
 from .record_tools import masked_name
 from .res_company import company_today, flag_domain
 from .siao_request import ANSWERING_STATES, REQUEST_STATES
-from .siao_resource_right import BLOCKING_RIGHTS
+from .siao_resource_right import BLOCKING_RIGHTS, CHECKLIST_INPUTS
 from .siao_rules import (
     ESTIMATED_RELEASE_INPUTS,
     ESTIMATED_RELEASE_SOURCES,
@@ -1063,6 +1063,7 @@ class SiaoDetainee(models.Model):
         if moved:
             # The date the deadlines plan for moved: their activities follow it.
             self.env["siao.deadline.alert"]._reschedule(moved)
+        self._supervision_end_moved(vals)
         changed = self.filtered(
             lambda p: p.id in planned and p.estimated_release_date != planned[p.id]
         )
@@ -1072,8 +1073,9 @@ class SiaoDetainee(models.Model):
             self.browse(list(earlier))._release_brought_forward(earlier)
         elif {"sentence_months", "sentence_end_date", "lsc_excluded"} & set(vals):
             self._schedule_overdue_lsc()
-        if vals.get("legal_status") == "convicted":
-            self._add_default_checklist()
+        if CHECKLIST_INPUTS & set(vals):
+            # The kind of stay may have changed: the lines it needs are added.
+            self.filtered(lambda p: p.state == "detained")._add_default_checklist()
         if "company_id" in vals and not self.env.context.get("siao_company_move"):
             self._check_records_in_company()
         if vals.get("confidential") or {"consent_date", "consent_scope"} & set(vals):
@@ -1088,6 +1090,13 @@ class SiaoDetainee(models.Model):
             # solution may no longer hold.
             self.env["siao.attestation"]._recheck(self)
         return result
+
+    def _supervision_end_moved(self, vals):
+        """The court moved the end of a supervision: its alert follows it."""
+        if "supervision_end_date" in vals:
+            self.env["siao.deadline.alert"]._reschedule(
+                self.filtered(lambda p: p.state == "supervised")
+            )
 
     def _hide_name_in_messages(self):
         """The messages of a file, and of its records, keep the name of their record

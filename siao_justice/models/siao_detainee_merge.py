@@ -19,7 +19,9 @@ PER_STAY_FIELDS = {
     "consent_scope",
     "closing_reason",
     "supervision_type",
+    "supervision_start_date",
     "supervision_end_date",
+    "release_way",
     "current_stay_id",
 }
 MERGE_KEEP_FIELDS = {

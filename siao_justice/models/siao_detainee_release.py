@@ -247,7 +247,9 @@ class SiaoDetainee(models.Model):
         """The court supervision ended (on its day, or earlier): the file is
         closed (its reason: the supervision ended) or followed on as released."""
         self.check_access("write")
-        if not self or any(person.state != "supervised" for person in self):
+        if not self or any(
+            person.state != "supervised" or person.anonymised for person in self
+        ):
             raise UserError(
                 _("Only a file under court supervision ends its supervision.")
             )
@@ -433,6 +435,14 @@ class SiaoDetainee(models.Model):
         day = fields.Date.to_date(release_date)
         end = fields.Date.to_date(supervision_end) if supervision_end else None
         ways = {person: way or person._default_release_way() for person in self}
+        if not way and not end:
+            # Called without the way nor the supervision's end (a script of an
+            # earlier version): a plain release, its way left unrecorded when
+            # the adjustment planned would put it under supervision.
+            ways = {
+                person: False if default in SUPERVISED_WAYS else default
+                for person, default in ways.items()
+            }
         if any(w in SUPERVISED_WAYS for w in ways.values()):
             if not end:
                 raise UserError(

@@ -69,22 +69,34 @@ CHECKLISTS = {
     ),
 }
 DEFAULT_CHECKLIST = CHECKLISTS["long"]
+# What the kind of checklist is read from (``checklist_kind``).
+CHECKLIST_INPUTS = frozenset(
+    {
+        "legal_status",
+        "incarceration_date",
+        "expected_release_date",
+        "sentence_months",
+        "sentence_end_date",
+        "lsc_excluded",
+    }
+)
 # What still blocks entry into housing while it is to do (shown on the board).
 BLOCKING_RIGHTS = ("domiciliation", "rsa", "aah", "id_document")
 
 
 def checklist_kind(person):
-    """The kind of checklist of a file: supervised outside prison, on remand,
-    or convicted for a stay short enough that the CAF suspends nothing (within
-    the company's days), or longer."""
+    """The kind of checklist of a file: supervised outside prison; a stay short
+    enough that the CAF suspends nothing (within the company's days); on remand
+    without a known release; or a longer stay (the CAF's rules hold whatever
+    the legal status)."""
     if person.state == "supervised":
         return "supervised"
-    if person.legal_status == "remand":
-        return "remand"
     start, end = person.incarceration_date, person.estimated_release_date
     days = person.company_id.siao_caf_detention_days
     if start and end and (end - start).days <= days:
         return "short"
+    if person.legal_status == "remand" and not end:
+        return "remand"
     return "long"
 
 
@@ -125,7 +137,10 @@ class SiaoResourceRight(models.Model):
         readonly=False,
         help="Who the right or the document is asked of.",
     )
-    contact = fields.Char(help="The person to ask there: name, phone, e-mail.")
+    contact = fields.Char(
+        help="The person to ask there: name, phone, e-mail.",
+        groups="siao_justice.group_siao_user",
+    )
     appointment_date = fields.Date(
         string="Appointment on",
         help="An activity reminds the referent of it on its day.",
@@ -165,16 +180,17 @@ class SiaoResourceRight(models.Model):
             right.rule_date, right.rule = False, False
             if not start or right.right_type not in ("rsa", "aah"):
                 continue
-            day = start + timedelta(days=days)
+            # The last of the days in detention the rule counts, then the first
+            # of the next month.
+            last = start + timedelta(days=days - 1)
+            right.rule_date = last.replace(day=1) + relativedelta(months=1)
             if right.right_type == "rsa":
-                right.rule_date = day
                 right.rule = _(
-                    "CAF: the RSA stops after %(days)s days in detention; asked "
-                    "again from the release.",
+                    "CAF: the RSA stops from the month after %(days)s days in "
+                    "detention; asked again from the release.",
                     days=days,
                 )
             else:
-                right.rule_date = day.replace(day=1) + relativedelta(months=1)
                 right.rule = _(
                     "CAF: the AAH is cut to 30%% from the month after %(days)s days "
                     "in detention; in full again from the release.",
@@ -190,9 +206,21 @@ class SiaoResourceRight(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if "appointment_date" in vals or "body" in vals:
+        if "appointment_date" in vals:
             self._plan_appointments()
+        if vals.get("status") in ("reopened", "na") or vals.get("active") is False:
+            self._drop_appointments()
         return result
+
+    def unlink(self):
+        self._drop_appointments()
+        return super().unlink()
+
+    def _drop_appointments(self):
+        """A line done, archived or deleted: its appointment asks nothing more."""
+        activities = self.sudo().appointment_activity_id.exists()
+        if activities:
+            activities.unlink()
 
     def _plan_appointments(self):
         """The appointment of each line is an activity on the file for its
@@ -230,7 +258,6 @@ class SiaoResourceRight(models.Model):
                         "res_id": person.id,
                         "activity_type_id": activity_type.id,
                         "summary": summary,
-                        "note": right.contact or False,
                         "date_deadline": right.appointment_date,
                         "user_id": user.id,
                     }

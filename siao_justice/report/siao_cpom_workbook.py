@@ -139,7 +139,6 @@ class CpomWorkbook(models.AbstractModel):
                     "release_date",
                     "release_outcome",
                     "outcome_is_solution",
-                    "release_way",
                     "dry_exit_reason",
                     "first_night",
                     "first_night_held_place",
@@ -221,61 +220,82 @@ class CpomWorkbook(models.AbstractModel):
 
     def _releases_by_establishment(self, date_from, date_to, companies):
         """The State's yearly figures: per establishment, the releases of the
-        period by way out, those to a place to live and the dry exits. An
-        establishment with fewer than ``SMALL_COUNT`` releases is counted with
-        the others of its size in one row, so that no row tells of one person.
-        Returns (ways, rows), each row (establishment, total, {way: count},
-        with a solution, dry exits)."""
+        period by way out, those to a place to live and the dry exits, counted
+        by PostgreSQL over the releases' report view (its record rules applied).
+        No row tells of few persons: the establishments with fewer than
+        ``SMALL_COUNT`` releases are counted together, with the smallest of the
+        others until that row holds ``SMALL_COUNT`` releases of two
+        establishments at least; a row that cannot is left out. Returns (ways,
+        rows), each row (establishment, total, {way: count}, with a solution,
+        dry exits)."""
         Release = self.env["siao.report.release"]
-        releases = Release.search_fetch(
+        Release.check_access("read")
+        query = Release._search(
             [
                 ("company_id", "in", companies),
                 ("release_date", ">=", date_from),
                 ("release_date", "<=", date_to),
-            ],
-            [
-                "establishment_id",
-                "release_way",
-                "outcome_is_solution",
-                "release_outcome",
-            ],
+            ]
+        )
+        table = SQL.identifier(query.table)
+        self.env.cr.execute(
+            SQL(
+                """SELECT sub.establishment_key, sub.release_way, count(*),
+                          count(*) FILTER (WHERE sub.outcome_is_solution),
+                          count(*) FILTER (WHERE sub.release_outcome = 'dry_exit')
+                     FROM (%s) AS sub
+                 GROUP BY sub.establishment_key, sub.release_way""",
+                query.select(
+                    SQL("%s.establishment_key", table),
+                    SQL("%s.release_way", table),
+                    SQL("%s.outcome_is_solution", table),
+                    SQL("%s.release_outcome", table),
+                ),
+            )
         )
         ways = [code for code, _label in Release._fields["release_way"].selection]
-        groups = {}
-        for release in releases:
-            groups.setdefault(release.establishment_id, Release.browse())
-            groups[release.establishment_id] |= release
-        small = Release.browse()
-        rows = []
-        for establishment, group in sorted(
-            groups.items(), key=lambda item: item[0].name or ""
-        ):
-            if len(group) < SMALL_COUNT or not establishment:
-                small |= group
-                continue
-            rows.append((establishment.sudo().name, group))
-        if small:
-            rows.append(
+        counts = {}
+        for key, way, total, solutions, dry in self.env.cr.fetchall():
+            row = counts.setdefault(key, {"ways": dict.fromkeys(ways, 0), "n": 0})
+            row["ways"][way] = total
+            row["n"] += total
+            row["solutions"] = row.get("solutions", 0) + solutions
+            row["dry"] = row.get("dry", 0) + dry
+        named = sorted(
+            (key for key in counts if key and counts[key]["n"] >= SMALL_COUNT),
+            key=lambda key: counts[key]["n"],
+        )
+        others = [key for key in counts if key not in named]
+
+        def total(keys):
+            return sum(counts[key]["n"] for key in keys)
+
+        while others and (total(others) < SMALL_COUNT or len(others) < 2) and named:
+            others.append(named.pop(0))
+        names = {
+            partner.id: partner.name
+            for partner in self.env["res.partner"].sudo().browse(named)
+        }
+        groups = [(names[key], [key]) for key in sorted(named, key=names.get)]
+        if others and total(others) >= SMALL_COUNT and len(others) >= 2:
+            groups.append(
                 (
                     _(
                         "Other establishments (fewer than %(count)s releases each)",
                         count=SMALL_COUNT,
                     ),
-                    small,
+                    others,
                 )
             )
         return ways, [
             (
                 name,
-                len(group),
-                {
-                    way: len(group.filtered(lambda r, w=way: r.release_way == w))
-                    for way in ways
-                },
-                len(group.filtered("outcome_is_solution")),
-                len(group.filtered(lambda r: r.release_outcome == "dry_exit")),
+                total(keys),
+                {way: sum(counts[k]["ways"][way] for k in keys) for way in ways},
+                sum(counts[k]["solutions"] for k in keys),
+                sum(counts[k]["dry"] for k in keys),
             )
-            for name, group in rows
+            for name, keys in groups
         ]
 
     def _write_releases_by_establishment(

@@ -160,6 +160,10 @@ class SiaoReportMixin(models.AbstractModel):
     def _query(self):
         raise NotImplementedError
 
+    # Columns of ``_query`` kept in SQL only (no field: no user reads them row
+    # by row), beside ``person_key``.
+    _sql_only_columns = ()
+
     def init(self):
         """The view of ``_query`` (whose rows carry their ``source_key``), with
         opaque ids; the column ``person_key`` stays in SQL only."""
@@ -169,7 +173,7 @@ class SiaoReportMixin(models.AbstractModel):
             name
             for name, field in self._fields.items()
             if field.store and field.column_type and name != "id"
-        ] + ["person_key"]
+        ] + ["person_key", *self._sql_only_columns]
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(

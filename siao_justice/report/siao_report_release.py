@@ -21,6 +21,9 @@ class SiaoReportRelease(models.Model):
     _description = "Releases (anonymised)"
     _auto = False
     _order = "release_date desc"
+    # The establishment, counted by the yearly figures only (by PostgreSQL, the
+    # small ones together): no field shows it beside a release's other columns.
+    _sql_only_columns = ("establishment_key",)
     _depends = with_person_depends(
         {
             "siao.detainee.stay": [
@@ -48,13 +51,6 @@ class SiaoReportRelease(models.Model):
         RELEASE_WAYS + [("unrecorded", "Not recorded")],
         string="Way out",
         readonly=True,
-    )
-    establishment_id = fields.Many2one(
-        "res.partner",
-        string="Establishment",
-        readonly=True,
-        help="The prison the person was released from (an establishment, not a "
-        "person).",
     )
     # The outcome the release was recorded with is a place to live (not the
     # housing-solution rule of a file, ``housing_solution_sql``).
@@ -86,7 +82,7 @@ class SiaoReportRelease(models.Model):
             """SELECT s.id AS source_key, d.company_id, %(person)s,
                       s.actual_release_date AS release_date, s.release_outcome,
                       COALESCE(s.release_way, 'unrecorded') AS release_way,
-                      s.prison_id AS establishment_id,
+                      s.prison_id AS establishment_key,
                       s.release_outcome IN %(solutions)s AS outcome_is_solution,
                       s.dry_exit_reason, 1 AS release_count,
                       COALESCE(plan.arrival, 'unrecorded') AS first_night,

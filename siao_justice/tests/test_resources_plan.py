@@ -43,6 +43,9 @@ class TestResourcesPlan(SiaoCase):
             }
         )
         self.assertEqual(self.types(supervised), list(CHECKLISTS["supervised"]))
+        # A short stay that becomes a long one gets the lines it lacks.
+        short.expected_release_date = self.today + timedelta(days=200)
+        self.assertEqual(set(self.types(short)), set(CHECKLISTS["long"]))
         # A remand convicted gets the lines it lacks, none twice.
         remand.legal_status = "convicted"
         types = self.types(remand)
@@ -57,16 +60,21 @@ class TestResourcesPlan(SiaoCase):
             ("ccas", "caf", "cpam"),
         )
         self.assertEqual(rights["are_ass"].body, "france_travail")
-        # The CAF's 60 days: RSA stops on the 60th day, AAH is cut from the
-        # first of the next month.
-        self.assertEqual(rights["rsa"].rule_date, date(2026, 5, 9))
+        # The CAF's 60 days (10 March to 8 May): RSA stops and AAH is cut from
+        # the first of the next month.
+        self.assertEqual(rights["rsa"].rule_date, date(2026, 6, 1))
         self.assertIn("60", rights["rsa"].rule)
         self.assertEqual(rights["aah"].rule_date, date(2026, 6, 1))
+        # Incarcerated on 2 March: the 60th day is 30 April, the first of May.
+        person.incarceration_date = date(2026, 3, 2)
+        person.resource_right_ids.invalidate_recordset(["rule_date"])
+        self.assertEqual(rights["aah"].rule_date, date(2026, 5, 1))
+        person.incarceration_date = date(2026, 3, 10)
         self.assertFalse(rights["css"].rule_date)
         # A département that applies it differently says so once.
         self.company.siao_caf_detention_days = 90
         person.resource_right_ids.invalidate_recordset(["rule_date", "rule"])
-        self.assertEqual(rights["rsa"].rule_date, date(2026, 6, 8))
+        self.assertEqual(rights["rsa"].rule_date, date(2026, 7, 1))
         self.assertIn("90", rights["rsa"].rule)
         # The worker may name another body.
         rights["rsa"].with_user(self.worker).body = "other"
@@ -89,6 +97,16 @@ class TestResourcesPlan(SiaoCase):
         self.assertEqual(activity.date_deadline, day + timedelta(days=3))
         self.assertEqual(len(right.appointment_activity_id), 1)
         right.appointment_date = False
+        self.assertFalse(activity.exists())
+        # A line done asks nothing more of its appointment.
+        right.appointment_date = day
+        activity = right.appointment_activity_id
+        right.status = "reopened"
+        self.assertFalse(activity.exists())
+        # Nor a line deleted.
+        right.write({"status": "todo", "appointment_date": day})
+        activity = right.appointment_activity_id
+        right.unlink()
         self.assertFalse(activity.exists())
 
     def test_the_board_card_shows_what_still_blocks(self):
