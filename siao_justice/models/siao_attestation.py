@@ -284,7 +284,7 @@ class SiaoAttestation(models.Model):
         self.env.cr.execute(
             """UPDATE siao_attestation a
                   SET state = 'withdrawn', withdrawal_reason = 'replaced',
-                      withdrawn_on = COALESCE(a.issued_on, CURRENT_DATE)
+                      withdrawn_on = a.issued_on
                 WHERE a.state = 'valid'
                   AND EXISTS (SELECT 1 FROM siao_attestation b
                                WHERE b.detainee_id = a.detainee_id

@@ -458,23 +458,8 @@ class SiaoDeadlineAlert(models.Model):
         """The person is out (released, back in prison for a new stay, or their
         follow-up closed): the activities that prepared the release are closed
         (not the supervision's, which follows it)."""
-        types = [
-            self.env.ref(xmlid).id
-            for reason, xmlid in DEADLINE_REASONS.items()
-            if reason != "supervision_end"
-        ]
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "siao.detainee"),
-                    ("res_id", "in", persons.ids),
-                    ("activity_type_id", "in", types),
-                ]
-            )
+        self._close_activities(
+            persons,
+            [reason for reason in DEADLINE_REASONS if reason != "supervision_end"],
+            feedback or _("Closed: the person was released."),
         )
-        if activities:
-            activities.action_feedback(
-                feedback=feedback or _("Closed: the person was released.")
-            )

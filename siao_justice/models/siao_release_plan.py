@@ -30,6 +30,16 @@ PLAN_FIELDS = (
     "person_told_on",
     "note",
 )
+# What a plan's readiness is read from (``_missing_labels``).
+READY_INPUTS = (
+    "first_night",
+    "place_name",
+    "address",
+    "opening_hours",
+    "route",
+    "emergency_told_on",
+    "person_told_on",
+)
 # Where and how: the person told of them is told again when they change.
 WHERE_AND_HOW = ("first_night", "place_name", "address", "opening_hours", "route")
 ARRIVALS = [
@@ -183,41 +193,17 @@ class SiaoReleasePlan(models.Model):
         return [labels[name] for name in needed + ["person_told_on"] if not self[name]]
 
     def _fields_labels(self):
-        names = (
-            "first_night",
-            "place_name",
-            "address",
-            "opening_hours",
-            "route",
-            "emergency_told_on",
-            "person_told_on",
-        )
         return [
-            (name, self._fields[name]._description_string(self.env)) for name in names
+            (name, self._fields[name]._description_string(self.env))
+            for name in READY_INPUTS
         ]
 
-    @api.depends(
-        "first_night",
-        "place_name",
-        "address",
-        "opening_hours",
-        "route",
-        "emergency_told_on",
-        "person_told_on",
-    )
+    @api.depends(*READY_INPUTS)
     def _compute_ready(self):
         for plan in self:
             plan.ready = not plan._missing_labels()
 
-    @api.depends(
-        "first_night",
-        "place_name",
-        "address",
-        "opening_hours",
-        "route",
-        "emergency_told_on",
-        "person_told_on",
-    )
+    @api.depends(*READY_INPUTS)
     def _compute_missing(self):
         for plan in self:
             plan.missing = ", ".join(plan._missing_labels()) or False
