@@ -53,10 +53,37 @@ figures = {
         for name, (start, end) in periods.items()
     },
 }
+Person = env["siao.detainee"].with_context(active_test=False)
+# Each file's state and release as the previous version has them, counted.
+for name in ("state", "release_outcome", "supervision_type"):
+    if name not in Person._fields:
+        continue
+    figures[f"files_by_{name}"] = {
+        str(value): count for value, count in Person._read_group([], [name], ["__count"])
+    }
 if "siao.detainee.stay" in env:
-    figures["files_without_stay"] = env["siao.detainee"].with_context(
-        active_test=False
-    ).search_count([("state", "!=", "supervised"), ("current_stay_id", "=", False)])
+    figures["files_without_stay"] = Person.search_count(
+        [("state", "!=", "supervised"), ("current_stay_id", "=", False)]
+    )
+Stay = env["siao.detainee.stay"] if "siao.detainee.stay" in env else None
+if Stay is not None and "supervision_type" in Stay._fields:
+    # The current stay holds the file's supervision (the figures count it).
+    figures["stays_without_supervision"] = Person.search_count(
+        [
+            ("supervision_type", "!=", False),
+            ("current_stay_id", "!=", False),
+            ("current_stay_id.supervision_type", "=", False),
+        ]
+    )
+Right = env["siao.resource.right"]
+if "domiciliation" in dict(Right._fields["right_type"].selection):
+    figures["followed_without_domiciliation"] = Person.search_count(
+        [
+            ("state", "in", ("detained", "supervised")),
+            ("anonymised", "=", False),
+            ("resource_right_ids", "not any", [("right_type", "=", "domiciliation")]),
+        ]
+    )
 print("FIGURES " + json.dumps(figures, sort_keys=True, default=str))
 PY
 
@@ -95,7 +122,16 @@ import sys
 
 before, after = (json.loads(text) for text in sys.argv[1:3])
 problems = []
-for key in ("files", "requests", "measures"):
+for key in (
+    "files",
+    "requests",
+    "measures",
+    "files_by_state",
+    "files_by_release_outcome",
+    "files_by_supervision_type",
+):
+    if key not in before:
+        continue  # a field the previous version did not have
     if before[key] != after[key]:
         problems.append(f"{key}: {before[key]} before, {after[key]} after")
 for period, values in before["cpom"].items():
@@ -110,6 +146,15 @@ for period, values in before["cpom"].items():
             problems.append(f"CPOM {code} ({period}): {value} before, {new} after")
 if after.get("files_without_stay"):
     problems.append(f"{after['files_without_stay']} files have no current stay")
+if after.get("stays_without_supervision"):
+    problems.append(
+        f"{after['stays_without_supervision']} current stays lost their supervision"
+    )
+if after.get("followed_without_domiciliation"):
+    problems.append(
+        f"{after['followed_without_domiciliation']} files followed have no "
+        "domiciliation line"
+    )
 if problems:
     print("[siao_justice] the upgrade changed the figures:", *problems, sep="\n  ")
     raise SystemExit(1)

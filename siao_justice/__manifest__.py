@@ -2,7 +2,7 @@
     "name": "SIAO Justice",
     "summary": "Prepare the release of people in prison towards shelter or housing "
     "(SIAO, SPIP, AVDL Justice): no sortie sèche",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Services/SIAO",
     "website": "https://github.com/siao-justice/siao_justice",
     "author": "SIAO Justice contributors",
@@ -48,6 +48,7 @@
         "views/siao_spip_exchange_views.xml",
         "views/siao_spip_views.xml",
         "views/siao_detainee_views.xml",
+        "views/siao_file_handover_views.xml",
         "views/siao_rights_views.xml",
         "views/siao_commission_views.xml",
         "views/siao_avdl_views.xml",

@@ -213,6 +213,9 @@ class SiaoPortal(CustomerPortal):
             {
                 "page_name": "siao_referral",
                 "prisons": Proposal._prisons(access),
+                "supervision_types": request.env["siao.detainee"]
+                ._fields["supervision_type"]
+                ._description_selection(request.env),
                 "error": error,
                 "post": post,
             }

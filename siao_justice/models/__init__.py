@@ -33,6 +33,7 @@ from . import siao_detainee_retention
 from . import siao_detainee_portal
 from . import siao_detainee_stay
 from . import siao_detainee_transfer
+from . import siao_file_handover
 from . import siao_commission_meeting
 from . import siao_commission_line
 from . import siao_avdl_measure

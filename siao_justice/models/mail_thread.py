@@ -11,6 +11,7 @@ FOLLOWERS_CHECKED_ON = {
     "consent_scope",
     "spip_referent_id",
     "active",
+    "company_id",
 }
 
 

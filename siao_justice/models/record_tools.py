@@ -15,6 +15,13 @@ def masked_name(env):
     return env._("Confidential file")
 
 
+def of_another_company(record, company):
+    """Whether ``record`` (a contact, a prison) belongs to a company other than
+    ``company``: one a record of ``company`` may not point at."""
+    owner = record.sudo().company_id
+    return bool(owner) and owner != company
+
+
 def is_person_record(records):
     """Whether ``records`` are persons or records of a person (the models that
     inherit ``siao.person.record``)."""

@@ -122,6 +122,12 @@ class ResCompany(models.Model):
         help="The CAF's rule: after this many days in detention the RSA stops and "
         "the AAH is cut to 30%. The resources checklist dates its lines from it.",
     )
+    siao_handover_consent = fields.Boolean(
+        string="Handing a file over needs the person's consent",
+        default=True,
+        help="A file handed over to another département of this database is read "
+        "by another SIAO: the person's consent is recorded first.",
+    )
     siao_held_place_max_days = fields.Integer(
         string="Longest stay in a SAS apartment or a floating place (days)",
         default=30,

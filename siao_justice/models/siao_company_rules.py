@@ -24,6 +24,9 @@ class SiaoCompanyRules(models.AbstractModel):
     siao_caf_detention_days = fields.Integer(
         related="company_id.siao_caf_detention_days", readonly=False
     )
+    siao_handover_consent = fields.Boolean(
+        related="company_id.siao_handover_consent", readonly=False
+    )
     siao_held_place_max_days = fields.Integer(
         related="company_id.siao_held_place_max_days", readonly=False
     )

@@ -202,25 +202,9 @@ class SiaoDeadlineAlert(models.Model):
             ),
             "supervision_end": expression.AND(
                 [
-                    [
-                        ("state", "=", "supervised"),
-                        ("active", "=", True),
-                        ("frozen", "=", False),
-                        ("supervision_end_date", "!=", False),
-                    ],
-                    self.env["res.company"]._siao_per_company_domain(
-                        lambda company, today: [
-                            ("supervision_end_date", ">=", today),
-                            (
-                                "supervision_end_date",
-                                "<=",
-                                today
-                                + timedelta(
-                                    weeks=company.siao_supervision_notice_weeks
-                                ),
-                            ),
-                        ]
-                    ),
+                    [("active", "=", True), ("frozen", "=", False)],
+                    self.env["siao.detainee"]._supervision_ending_domain(),
+                    per_day(lambda today: [("supervision_end_date", ">=", today)]),
                 ]
             ),
             "resources": expression.AND(

@@ -111,6 +111,11 @@ STAY_FIELDS = (
     "release_outcome",
     "release_way",
     "dry_exit_reason",
+    # The court supervision the release led to (the stay keeps it, for the
+    # figures of the periods it covered).
+    "supervision_type",
+    "supervision_start_date",
+    "supervision_end_date",
 )
 # The fields of a file whose change may make an attestation of its solution
 # untrue (the day the solution is for, the stay, the file closed or archived).
@@ -331,6 +336,13 @@ class SiaoDetainee(models.Model):
         string="Start of the supervision", tracking=True
     )
     supervision_end_date = fields.Date(string="End of the supervision", tracking=True)
+    supervision_ending = fields.Boolean(
+        string="Supervision ending soon",
+        compute="_compute_supervision_ending",
+        search="_search_supervision_ending",
+        help="Under court supervision whose end comes within the company's notice "
+        "(or has passed): what follows is to prepare.",
+    )
 
     # ---- Stays ----
     stay_ids = fields.One2many(
@@ -362,6 +374,7 @@ class SiaoDetainee(models.Model):
         RELEASE_WAYS,
         string="Way out",
         tracking=True,
+        readonly=True,
         help="How the person left prison: the end of the sentence, or an "
         "adjustment under which the court supervises them outside.",
     )
@@ -389,8 +402,8 @@ class SiaoDetainee(models.Model):
         string="Release within the request lead time",
         compute="_compute_within_request_lead",
         search="_search_within_request_lead",
-        help="Released from today to the end of the company's request lead time "
-        "(the SIAO request is due).",
+        help="Released, or heard on an adjustment, from today to the end of the "
+        "company's request lead time (the SIAO request is due).",
     )
     has_housing_solution = fields.Boolean(
         compute="_compute_has_housing_solution", store=True
@@ -700,17 +713,78 @@ class SiaoDetainee(models.Model):
             day,
         )
 
-    @api.depends("estimated_release_date", "company_id")
+    @api.model
+    def _request_deadline_domain(self, day=None, from_day=True):
+        """The request's deadline (``_request_deadline``: the release, or the
+        hearing on an adjustment when it comes first) falls by the end of the
+        company's lead time on ``day`` (and from that day on when ``from_day``)."""
+        return expression.OR(
+            [
+                self._request_lead_domain(day, from_day=from_day),
+                self.env["res.company"]._siao_per_company_domain(
+                    lambda company, day: [
+                        ("next_hearing_date", "!=", False),
+                        ("next_hearing_date", "<=", company.siao_request_lead_end(day)),
+                    ]
+                    + ([("next_hearing_date", ">=", day)] if from_day else []),
+                    day,
+                ),
+            ]
+        )
+
+    def _request_deadline(self):
+        """The day the SIAO request is to be ready for: the release, or the
+        hearing on an adjustment when it comes first (the dates the rule above
+        reads, for one file)."""
+        self.ensure_one()
+        dates = [
+            day for day in (self.estimated_release_date, self.next_hearing_date) if day
+        ]
+        return min(dates) if dates else False
+
+    @api.depends("estimated_release_date", "next_hearing_date", "company_id")
     @api.depends_context("uid")
     def _compute_within_request_lead(self):
-        within = self.filtered_domain(self._request_lead_domain())
+        within = self.filtered_domain(self._request_deadline_domain())
         for person in self:
             person.within_request_lead = person in within
+
+    @api.model
+    def _supervision_ending_domain(self, day=None):
+        """Under court supervision ending by the company's notice after ``day``
+        (each company's today by default): the supervision board's filter and
+        the referent's alert (``siao.deadline.alert``) read this rule."""
+        return expression.AND(
+            [
+                [("state", "=", "supervised"), ("supervision_end_date", "!=", False)],
+                self.env["res.company"]._siao_per_company_domain(
+                    lambda company, today: [
+                        (
+                            "supervision_end_date",
+                            "<=",
+                            today
+                            + timedelta(weeks=company.siao_supervision_notice_weeks),
+                        )
+                    ],
+                    day,
+                ),
+            ]
+        )
+
+    @api.depends("state", "supervision_end_date", "company_id")
+    @api.depends_context("uid")
+    def _compute_supervision_ending(self):
+        ending = self.filtered_domain(self._supervision_ending_domain())
+        for person in self:
+            person.supervision_ending = person in ending
+
+    def _search_supervision_ending(self, operator, value):
+        return flag_domain(self.env, self._supervision_ending_domain(), operator, value)
 
     def _search_within_request_lead(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Search the releases within the request lead time."))
-        domain = self._request_lead_domain()
+        domain = self._request_deadline_domain()
         return domain if (operator == "=") == value else ["!", *domain]
 
     @api.depends("release_horizon")
@@ -1052,7 +1126,9 @@ class SiaoDetainee(models.Model):
             else {}
         )
         result = super().write(vals)
-        if set(STAY_FIELDS).intersection(vals):
+        if set(STAY_FIELDS).intersection(vals) and not self.env.context.get(
+            "siao_file_only"
+        ):
             self._sync_current_stay()
         moved = self.filtered(
             lambda p: p.id in planned
@@ -1130,19 +1206,7 @@ class SiaoDetainee(models.Model):
         today by default): convicted, in prison, released within their company's
         lead time (or heard on an adjustment within it), and no request under
         way. The one rule of the deadline alerts and of the office hours' list."""
-        # The hearing on an adjustment, when it comes first, is the deadline.
-        within_lead = expression.OR(
-            [
-                self._request_lead_domain(day, from_day=False),
-                self.env["res.company"]._siao_per_company_domain(
-                    lambda company, day: [
-                        ("next_hearing_date", "!=", False),
-                        ("next_hearing_date", "<=", company.siao_request_lead_end(day)),
-                    ],
-                    day,
-                ),
-            ]
-        )
+        within_lead = self._request_deadline_domain(day, from_day=False)
         return expression.AND(
             [
                 [

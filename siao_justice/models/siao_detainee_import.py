@@ -3,7 +3,9 @@ person updated (never a second file), a transfer or a new stay recognised, an un
 prison refused."""
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
+from .record_tools import of_another_company
 from .siao_rules import identity_text, normalise_text
 
 
@@ -56,6 +58,14 @@ IDENTITY_COLUMNS = ("last_name", "first_name", "birthdate")
 IMPORT_KEY_COLUMNS = (PRISON_ID_COLUMN, NUMBER_COLUMN, *IDENTITY_COLUMNS)
 # What a transfer or a new stay sets itself, from the row.
 MOVE_FIELDS = ("prison_id", "prison_number", "incarceration_date", "legal_status")
+# What a milieu-ouvert list gives of a supervision outside prison (its measure
+# and its dates): a new person is created under supervision, a known one
+# released is put under it (``_put_under_supervision``).
+SUPERVISION_FIELDS = (
+    "supervision_type",
+    "supervision_start_date",
+    "supervision_end_date",
+)
 
 
 class SiaoDetainee(models.Model):
@@ -102,9 +112,13 @@ class SiaoDetainee(models.Model):
         updated_ids, errors = self._import_match_persons(fields, data)
         if errors:
             return {"ids": False, "messages": errors, "nextrow": 0}
-        moves, errors = self._import_match_identities(fields, data, updated_ids)
+        moves, supervised, errors = self._import_match_identities(
+            fields, data, updated_ids
+        )
         if errors:
             return {"ids": False, "messages": errors, "nextrow": 0}
+        # A known person's row of a milieu-ouvert list updates the file.
+        updated_ids = tuple(updated_ids) + supervised
         detained = self.browse(list(moves)).filtered(lambda p: p.state == "detained")
         if not data:
             return {"ids": [], "messages": [], "nextrow": 0}
@@ -275,29 +289,39 @@ class SiaoDetainee(models.Model):
     @api.model
     def _import_match_identities(self, fields, data, matched_ids):
         """The rows left without an ID whose person is known by identity get that
-        person's ID: {person id: row index} of these moves, and an error per row
-        whose identity fits two files (the caller's own files only are looked at)."""
+        person's ID: {person id: row index} of these moves (a row with a prison
+        number), and an error per row whose identity fits two files (the caller's
+        own files only are looked at); and the ids of the known persons of the
+        rows of a milieu-ouvert list (a measure, no prison number), whose files
+        the rows update without moving them."""
         if not set(IDENTITY_COLUMNS) <= set(fields):
-            return {}, []
+            return {}, (), []
         cols = {name: fields.index(name) for name in IDENTITY_COLUMNS}
         errors = self._import_repeated_persons(data, cols)
-        if errors or not {PRISON_ID_COLUMN, NUMBER_COLUMN} <= set(fields):
-            return {}, errors
-        number_col = fields.index(NUMBER_COLUMN)
+        numbers = {PRISON_ID_COLUMN, NUMBER_COLUMN} <= set(fields)
+        measure_col = (
+            fields.index("supervision_type") if "supervision_type" in fields else None
+        )
+        if errors or not (numbers or measure_col is not None):
+            return {}, (), errors
+        number_col = fields.index(NUMBER_COLUMN) if numbers else None
         id_cols = [fields.index(name) for name in ("id", ".id") if name in fields]
 
         def identity(row):
             if any((row[col] or "").strip() for col in id_cols):
                 return None
-            # No prison number given: not known, not a move.
-            if not (row[number_col] or "").strip():
+            # Neither a prison number nor a measure given: not known, not a move.
+            if not (
+                (number_col is not None and (row[number_col] or "").strip())
+                or (measure_col is not None and (row[measure_col] or "").strip())
+            ):
                 return None
             return import_row_keys(row, cols)[1]
 
         wanted = {index: identity(row) for index, row in enumerate(data)}
         wanted = {index: key for index, key in wanted.items() if key}
         if not wanted:
-            return {}, []
+            return {}, (), []
         known = {}
         for person in self.search(
             [
@@ -313,7 +337,7 @@ class SiaoDetainee(models.Model):
             )
             known.setdefault(key, self.browse())
             known[key] |= person
-        moves = {}
+        moves, updates = {}, set()
         if ".id" not in fields:
             fields.append(".id")
             for row in data:
@@ -335,10 +359,13 @@ class SiaoDetainee(models.Model):
                         "field": "last_name",
                     }
                 )
-            elif persons and persons.id not in moves:
-                moves[persons.id] = index
+            elif persons and persons.id not in moves and persons.id not in updates:
+                if number_col is not None and (data[index][number_col] or "").strip():
+                    moves[persons.id] = index
+                else:
+                    updates.add(persons.id)
                 data[index][dbid_col] = str(persons.id)
-        return ({}, errors) if errors else (moves, [])
+        return ({}, (), errors) if errors else (moves, tuple(updates), [])
 
     @api.model
     def _import_repeated_persons(self, data, cols):
@@ -410,6 +437,14 @@ class SiaoDetainee(models.Model):
         prison = move.get("prison_id") or self.prison_id.id
         number = move.get("prison_number") or False
         today = self.company_id.siao_today()
+        if of_another_company(self.env["res.partner"].browse(prison), self.company_id):
+            raise UserError(
+                _(
+                    "This establishment is one of another département: a "
+                    "coordinator hands the file over to it from the file (Hand "
+                    "over to another département)."
+                )
+            )
         if self.state == "detained":
             self.action_transfer(prison, number, today)
         else:
@@ -421,6 +456,26 @@ class SiaoDetainee(models.Model):
             )
         return values
 
+    @api.model
+    def _supervised_create_values(self, values):
+        """The values of a new file from a list or a referral: a person the row
+        says supervised outside prison is created under that supervision (from
+        today unless its start is given), without a stay in prison."""
+        if not values.get("supervision_type"):
+            return values
+        company = self.env["res.company"].browse(values.get("company_id"))
+        return dict(
+            values,
+            state="supervised",
+            supervision_start_date=values.get("supervision_start_date")
+            or (company or self.env.company).siao_today(),
+        )
+
+    def _load_records_create(self, vals_list):
+        return super()._load_records_create(
+            [self._supervised_create_values(vals) for vals in vals_list]
+        )
+
     def _load_records_write(self, values):
         if self.id in self.env.context.get("siao_import_move_ids", ()):
             values = self._import_move(values)
@@ -431,4 +486,9 @@ class SiaoDetainee(models.Model):
                 for name, value in values.items()
                 if value not in (False, None, "")
             }
-        return super()._load_records_write(values)
+        supervision = {
+            name: values.pop(name) for name in SUPERVISION_FIELDS if name in values
+        }
+        result = super()._load_records_write(values)
+        self._apply_supervision(supervision)
+        return result

@@ -39,6 +39,7 @@ MERGE_KEEP_FIELDS = {
     "retention_postpone_reason",
     "last_contact_date",
     "merged_into_id",
+    "handed_over",
 }
 
 
@@ -52,8 +53,14 @@ MERGED_APART = frozenset(
         "siao.deadline.alert",
         "siao.resource.right",
         "siao.spip.exchange",
+        # A handover stays with the file it moved (its day dates that file's past).
+        "siao.file.handover",
     )
 )
+
+
+# What a line more advanced brings to the line it replaces, where that one has none.
+MERGED_RIGHT_FIELDS = ("body", "contact", "appointment_date")
 
 
 class SiaoDetainee(models.Model):
@@ -265,6 +272,14 @@ class SiaoDetainee(models.Model):
         self.env["siao.deadline.alert"].sudo().search(
             [("detainee_id", "in", past.ids)]
         ).write({"active": False})
+        # A handover under way of a merged file stops: the file kept goes on.
+        stopped = (
+            self.env["siao.file.handover"]
+            .sudo()
+            .search([("detainee_id", "in", sources.ids), ("state", "=", "proposed")])
+        )
+        stopped.write({"state": "cancelled"})
+        stopped._done(_("Cancelled: the file was merged into another."))
         # Everything else that points at a merged file comes here, found from the
         # registry: a model added later cannot be left behind.
         for model, fname in self._belonging_fields():
@@ -347,10 +362,12 @@ class SiaoDetainee(models.Model):
             for right in target.sudo().resource_right_ids
             if right.right_type != "other"
         }
+        moved = Right
         for right in Right.search([("detainee_id", "in", sources.ids)]):
             mine = here.get(right.right_type)
             if not mine:
                 right.detainee_id = target
+                moved |= right
                 if right.right_type != "other":
                     here[right.right_type] = right
             elif mine.status == "todo" and right.status != "todo":
@@ -360,5 +377,15 @@ class SiaoDetainee(models.Model):
                         "prepared_date": right.prepared_date,
                         "expected_reopening_date": right.expected_reopening_date,
                         "note": mine.note or right.note,
+                        # Whom to call and when: what the worker arranged.
+                        **{
+                            name: mine[name] or right[name]
+                            for name in MERGED_RIGHT_FIELDS
+                        },
                     }
                 )
+                right._drop_appointments()  # its appointment is this line's now
+        # An appointment is an activity on the file: those of the lines that
+        # came are asked on this file now.
+        moved.filtered("appointment_date")._drop_appointments()
+        moved.filtered("appointment_date")._plan_appointments()

@@ -10,7 +10,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from .record_tools import readable_by, wizard_action
+from .record_tools import of_another_company, readable_by, wizard_action
 from .siao_avdl_measure import CANCELLABLE_MEASURE_STATES
 from .siao_detainee import (
     CLOSING_REASONS,
@@ -21,7 +21,9 @@ from .siao_detainee import (
     STATE_CHANGE_CONTEXT,
     STATE_CHANGE_TOKEN,
     STAY_FIELDS,
+    SUPERVISION_TYPES,
 )
+from .siao_detainee_import import SUPERVISION_FIELDS
 from .siao_request import TRANSITIONS
 from .siao_resource_right import CHECKLISTS, checklist_kind
 from .siao_rules import (
@@ -103,6 +105,13 @@ class SiaoDetainee(models.Model):
         for person in self.sudo().filtered("current_stay_id"):
             values = Stay._values_of(person)
             stay = person.current_stay_id
+            if stay.supervision_type and (
+                stay.supervision_start_date != person.supervision_start_date
+            ):
+                # The stay holds a supervision that ended; a new one is the
+                # file's own (counted apart) until the next stay.
+                for name in SUPERVISION_FIELDS:
+                    values.pop(name)
             changed = {
                 name: value
                 for name, value in values.items()
@@ -139,6 +148,7 @@ class SiaoDetainee(models.Model):
                 _("A new stay cannot start before the release from the previous one.")
             )
         person = self.sudo()
+        person._keep_supervision_period(start - timedelta(days=1))
         person._end_follow_up(
             start,
             free_from=start,
@@ -183,7 +193,21 @@ class SiaoDetainee(models.Model):
                 self.env["siao.detainee.stay"].sudo().create({"detainee_id": person.id})
             )
             person.current_stay_id = new_stay
-            self.write({name: values[name] for name in STAY_FIELDS if name in values})
+            protected = self._protected_fields()
+            self.write(
+                {
+                    name: values[name]
+                    for name in STAY_FIELDS
+                    if name in values and name not in protected
+                }
+            )
+            person.write(
+                {
+                    name: values[name]
+                    for name in STAY_FIELDS
+                    if name in values and name in protected
+                }
+            )
         person._add_default_checklist()
         person.message_post(
             body=_(
@@ -192,6 +216,28 @@ class SiaoDetainee(models.Model):
             ),
         )
         return True
+
+    def _keep_supervision_period(self, last_day):
+        """Before a new stay: the supervision of the file ends by ``last_day`` at
+        the latest, and stays on the path: its stay keeps it, or, followed
+        without a stay (or after the stay's own supervision ended), a step of
+        its own holds it (the figures count it over its dates)."""
+        for person in self.sudo().filtered("supervision_type"):
+            end = person.supervision_end_date
+            if not end or end > last_day:
+                start = person.supervision_start_date
+                person.supervision_end_date = (
+                    max(last_day, start) if start else last_day
+                )
+            stay = person.current_stay_id
+            if stay.supervision_type and (
+                stay.supervision_start_date == person.supervision_start_date
+            ):
+                continue
+            self.env["siao.detainee.stay"].create(
+                {"detainee_id": person.id}
+                | {name: person[name] for name in SUPERVISION_FIELDS}
+            )
 
     def action_transfer(self, prison_id, prison_number, transfer_date):
         """A detained person moves to another prison: the stay keeps the previous
@@ -207,8 +253,24 @@ class SiaoDetainee(models.Model):
             raise ValidationError(
                 _("A transfer cannot be before the incarceration date.")
             )
+        prison = self.env["res.partner"].browse(prison_id)
+        if of_another_company(prison, self.company_id):
+            # A prison of another département: the file goes there by a handover.
+            return self._propose_transfer_handover(prison, prison_number, day)
+        self._record_transfer(prison_id, prison_number, day)
+        return True
+
+    def _record_transfer(self, prison_id, prison_number, day, values=None):
+        """The move to ``prison_id`` written on the file (with ``values``), the
+        previous establishment kept in the stay's transfers."""
         previous = (self.prison_id, self.prison_number)
-        self.write({"prison_id": prison_id, "prison_number": prison_number or False})
+        self.write(
+            dict(
+                values or {},
+                prison_id=prison_id,
+                prison_number=prison_number or False,
+            )
+        )
         self.env["siao.detainee.transfer"].sudo().create(
             {
                 "stay_id": self.sudo().current_stay_id.id,
@@ -219,7 +281,23 @@ class SiaoDetainee(models.Model):
                 "to_prison_number": self.prison_number,
             }
         )
-        return True
+
+    def _propose_transfer_handover(self, prison, prison_number, day):
+        """A transfer to a prison of another département proposes the file's
+        handover to it (the transfer recorded when it is accepted): the form of
+        the handover, filled in, for the person's consent."""
+        self._check_can_hand_over()
+        company = prison.sudo().company_id
+        action = self.action_open_handover()
+        action["context"] = dict(
+            action["context"],
+            default_to_company_choice=str(company.id),
+            default_to_prison_id=prison.id,
+            default_to_prison_number=prison_number or False,
+            default_transfer_date=fields.Date.to_string(day),
+            default_reason=_("Transfer to %(prison)s", prison=prison.sudo().name),
+        )
+        return action
 
     def action_close_file(self, reason, note=None):
         """Close the follow-up with its reason."""
@@ -228,6 +306,12 @@ class SiaoDetainee(models.Model):
         self.check_access("write")
         for company, persons in self.grouped("company_id").items():
             today = company.siao_today()
+            # A supervision running ends with the follow-up (the figures count
+            # it until then).
+            for person in persons.sudo().filtered(lambda p: p.state == "supervised"):
+                end = person.supervision_end_date
+                if not end or end > today:
+                    person.supervision_end_date = today
             persons.sudo()._end_follow_up(
                 today,
                 free_from=today + timedelta(days=1),
@@ -256,21 +340,78 @@ class SiaoDetainee(models.Model):
         self.env["siao.deadline.alert"]._close_activities(
             self, ("supervision_end",), _("The supervision ended.")
         )
+        for person in self:
+            # The supervision ends today, or on its day if that has passed: the
+            # figures count it until then.
+            today = person.company_id.siao_today()
+            end = person.supervision_end_date
+            person.supervision_end_date = end if end and end <= today else today
         if close:
             return self.action_close_file("supervision_ended")
         for person in self:
-            today = person.company_id.siao_today()
-            end = person.supervision_end_date
             person.with_context(**{STATE_CHANGE_CONTEXT: STATE_CHANGE_TOKEN}).write(
-                {
-                    "state": "released",
-                    "supervision_end_date": end if end and end <= today else today,
-                }
+                {"state": "released"}
             )
             person.message_post(
                 body=_("The supervision ended: the follow-up goes on."),
                 subtype_xmlid="mail.mt_note",
             )
+        return True
+
+    def _apply_supervision(self, values):
+        """The supervision a SPIP's list or referral gives of a known person
+        (``values``: of ``SUPERVISION_FIELDS``): the measure puts the file under
+        it (``_put_under_supervision``), or moves the one under way."""
+        self.ensure_one()
+        values = {name: value for name, value in values.items() if value}
+        if not values:
+            return
+        if values.get("supervision_type") or self.state == "supervised":
+            self._put_under_supervision(
+                values.get("supervision_type") or self.supervision_type,
+                start=values.get("supervision_start_date"),
+                end=values.get("supervision_end_date"),
+            )
+        else:
+            raise UserError(
+                _("Give the measure of the supervision (its type) with its dates.")
+            )
+
+    def _put_under_supervision(self, supervision_type, start=None, end=None):
+        """A released (or closed) person the court now supervises outside prison
+        (a milieu-ouvert list, a referral): the file goes under supervision from
+        ``start`` (today by default) until ``end``; a file already under
+        supervision takes the new type and end. A detained person's release is
+        recorded first, with its way out."""
+        if supervision_type not in dict(SUPERVISION_TYPES):
+            raise UserError(_("Unknown court supervision."))
+        for person in self:
+            if person.state == "detained":
+                raise UserError(
+                    _(
+                        "%(name)s is detained: record the release with its way out "
+                        "first.",
+                        name=person.display_name,
+                    )
+                )
+            if person.anonymised:
+                raise UserError(_("An anonymised file is not followed any more."))
+            values = {"supervision_type": supervision_type}
+            if end:
+                values["supervision_end_date"] = end
+            if person.state != "supervised":
+                values |= {
+                    "state": "supervised",
+                    "closing_reason": False,
+                    "supervision_start_date": start or person.company_id.siao_today(),
+                    "supervision_end_date": end or False,
+                }
+            elif start:
+                values["supervision_start_date"] = start
+            person.with_context(**{STATE_CHANGE_CONTEXT: STATE_CHANGE_TOKEN}).write(
+                values
+            )
+        self.env["siao.deadline.alert"]._reschedule(self)
         return True
 
     def action_end_supervision_close(self):
@@ -473,13 +614,14 @@ class SiaoDetainee(models.Model):
                     "state": "supervised" if supervision else "released",
                     "actual_release_date": day,
                     "release_outcome": outcome,
-                    "release_way": ways[person],
                     "dry_exit_reason": reason if outcome == "dry_exit" else False,
                     "supervision_type": supervision or False,
                     "supervision_start_date": day if supervision else False,
                     "supervision_end_date": end if supervision else False,
                 }
             )
+            # The way out is the release's: set here only, never written directly.
+            person.sudo().release_way = ways[person]
         self.env["siao.deadline.alert"]._close_release_activities(self)
         self.filtered(lambda p: p.state == "supervised")._add_default_checklist()
         self.env["siao.release.plan"]._released_on(self, release_date)

@@ -188,7 +188,11 @@ class SiaoDetainee(models.Model):
                 "|",
                 ("retention_postponed_until", "=", False),
                 ("retention_postponed_until", "<", day),
-                # Support still under way: nobody is anonymised meanwhile.
+                # Support still under way: nobody is anonymised meanwhile, nor
+                # while the court supervises them (until its end).
+                "|",
+                ("state", "!=", "supervised"),
+                ("supervision_end_date", "<", day),
                 ("avdl_measure_ids", "not any", [("is_open", "=", True)]),
                 ("request_ids", "not any", [("is_open", "=", True)]),
                 (

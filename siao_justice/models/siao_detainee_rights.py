@@ -270,15 +270,16 @@ class SiaoDetainee(models.Model):
         return True
 
     # ---- Erasure, objection (art. 17, 21) ----
-    def _support_under_way(self):
-        """What of the support is still open (a measure, a request, a place held)."""
+    def _support_under_way(self, requests=True):
+        """What of the support is still open (a measure, a request unless
+        ``requests`` is false, a place held)."""
         self.ensure_one()
         person = self.sudo()
         today = person.company_id.siao_today()
         open_support = []
         if person.avdl_measure_ids.filtered("is_open"):
             open_support.append(_("an AVDL measure"))
-        if person.request_ids.filtered("is_open"):
+        if requests and person.request_ids.filtered("is_open"):
             open_support.append(_("a SIAO request"))
         if person.reservation_ids.filtered(
             lambda r: r.state == "confirmed" and (not r.date_to or r.date_to >= today)

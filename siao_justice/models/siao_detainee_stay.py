@@ -6,6 +6,7 @@ from .siao_detainee import (
     LEGAL_STATUSES,
     RELEASE_OUTCOMES,
     STAY_FIELDS,
+    SUPERVISION_TYPES,
 )
 from .siao_rules import RELEASE_WAYS
 
@@ -61,6 +62,13 @@ class SiaoDetaineeStay(models.Model):
     dry_exit_reason = fields.Selection(
         DRY_EXIT_REASONS, string="Reason of the dry exit", readonly=True
     )
+    supervision_type = fields.Selection(
+        SUPERVISION_TYPES, string="Court supervision", readonly=True
+    )
+    supervision_start_date = fields.Date(
+        string="Start of the supervision", readonly=True
+    )
+    supervision_end_date = fields.Date(string="End of the supervision", readonly=True)
     transfer_ids = fields.One2many(
         "siao.detainee.transfer", "stay_id", string="Transfers", readonly=True
     )
@@ -70,17 +78,23 @@ class SiaoDetaineeStay(models.Model):
         for stay in self:
             stay.is_current = stay.detainee_id.current_stay_id == stay
 
-    @api.depends("prison_id", "incarceration_date")
+    @api.depends(
+        "prison_id", "incarceration_date", "supervision_type", "supervision_start_date"
+    )
     @api.depends_context("uid")
     def _compute_display_name(self):
         for stay in self:
             start = stay.incarceration_date
+            place = stay.prison_id.name or ""
+            if not place and stay.supervision_type:
+                # A supervision outside prison without a stay before it.
+                start = stay.supervision_start_date
+                place = dict(
+                    self._fields["supervision_type"]._description_selection(self.env)
+                )[stay.supervision_type]
             stay.display_name = " – ".join(
                 part
-                for part in (
-                    stay.prison_id.name or "",
-                    start.strftime("%d/%m/%Y") if start else "",
-                )
+                for part in (place, start.strftime("%d/%m/%Y") if start else "")
                 if part
             )
 

@@ -259,7 +259,7 @@ class SiaoRequest(models.Model):
         readonly=True,
         copy=False,
         help="At the first submission, at least the lead time remained before the "
-        "expected release.",
+        "expected release (or the hearing on an adjustment, when it came first).",
     )
     age_days = fields.Integer(
         string="Age (days)",
@@ -534,6 +534,12 @@ class SiaoRequest(models.Model):
         without_defaults(self.env["siao.request.history"].sudo()).create(history)
         return True
 
+    def _filed_in_time(self, day):
+        """Filed on ``day`` with at least the lead time left before its deadline
+        (the release, or the hearing on an adjustment when it comes first)."""
+        deadline = self.detainee_id._request_deadline()
+        return bool(deadline and deadline >= self.company_id.siao_request_lead_end(day))
+
     def _date_steps_from(self, day, spacing=10):
         """The steps of these requests as if taken from ``day`` on: the first
         submission that day (the request's date with it, one source for the back
@@ -545,15 +551,8 @@ class SiaoRequest(models.Model):
             steps = request.history_ids.sorted(lambda step: (step.date, step.id))
             for index, step in enumerate(steps):
                 step.date = min(day + timedelta(days=index * spacing), today)
-            expected = request.detainee_id.estimated_release_date
             request.write(
-                {
-                    "request_date": day,
-                    "filed_in_time": bool(
-                        expected
-                        and expected >= request.company_id.siao_request_lead_end(day)
-                    ),
-                }
+                {"request_date": day, "filed_in_time": request._filed_in_time(day)}
             )
 
     def action_submit(self, override_reason=None):
@@ -585,11 +584,9 @@ class SiaoRequest(models.Model):
             if (
                 not request.request_date
             ):  # the first submission, kept as it was that day
-                expected = request.detainee_id.estimated_release_date
-                lead_end = request.company_id.siao_request_lead_end(today)
                 values = {
                     "request_date": today,
-                    "filed_in_time": bool(expected and expected >= lead_end),
+                    "filed_in_time": request._filed_in_time(today),
                 }
             request._transition("submit", **values)
             if request in missing:

@@ -221,6 +221,7 @@ class SiaoResourceRight(models.Model):
         activities = self.sudo().appointment_activity_id.exists()
         if activities:
             activities.unlink()
+            self.invalidate_recordset(["appointment_activity_id"])
 
     def _plan_appointments(self):
         """The appointment of each line is an activity on the file for its

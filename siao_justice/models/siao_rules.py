@@ -249,3 +249,23 @@ def person_name_sql(alias):
         "NULLIF(btrim(%(p)s.first_name), ''))",
         p=person,
     )
+
+
+def company_on_sql(person, day, company):
+    """The company a record of a person dated ``day`` counts for, in SQL: the one
+    its file was in on that day. A file handed over to another département
+    (``siao.file.handover``) takes its records along, not its past: what happened
+    before the handover keeps counting for the company it happened in.
+    ``person``: the alias of the person's row; ``company``: the record's own
+    company (its file's now)."""
+    return SQL(
+        """CASE WHEN %(person)s.handed_over THEN COALESCE(
+               (SELECT h.from_company_id FROM siao_file_handover h
+                 WHERE h.detainee_id = %(person)s.id AND h.state = 'accepted'
+                   AND h.moved_on > %(day)s
+                 ORDER BY h.moved_on, h.id LIMIT 1), %(company)s)
+           ELSE %(company)s END""",
+        person=SQL.identifier(person),
+        day=day,
+        company=company,
+    )

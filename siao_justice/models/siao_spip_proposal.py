@@ -15,8 +15,8 @@ from markupsafe import Markup
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .siao_detainee import LEGAL_STATUSES, SPIP_CONSENT_SCOPES
-from .siao_detainee_import import MOVE_FIELDS
+from .siao_detainee import LEGAL_STATUSES, SPIP_CONSENT_SCOPES, SUPERVISION_TYPES
+from .siao_detainee_import import MOVE_FIELDS, SUPERVISION_FIELDS
 from .siao_rules import identity_text, normalise_text
 
 # A release list: a CSV file of at most this size and this many rows (a large
@@ -42,6 +42,8 @@ LIST_FIELDS = (
     "incarceration_date",
     "sentence_end_date",
     "expected_release_date",
+    # A milieu-ouvert list: the measure outside prison and its dates.
+    *SUPERVISION_FIELDS,
 )
 # What the liaison form fills.
 REFERRAL_FIELDS = (
@@ -54,6 +56,8 @@ REFERRAL_FIELDS = (
     "incarceration_date",
     "expected_release_date",
     "sentence_months",
+    "supervision_type",
+    "supervision_end_date",
 )
 # The headers a list's columns may have (the sample list's and their usual
 # variants, as the back office's import maps them: data/base_import_mapping_data.xml),
@@ -79,6 +83,12 @@ LIST_HEADERS = {
     "date de liberation previsible": "expected_release_date",
     "date de sortie previsible": "expected_release_date",
     "dlp": "expected_release_date",
+    "mesure": "supervision_type",
+    "type de mesure": "supervision_type",
+    "debut de mesure": "supervision_start_date",
+    "date de debut de mesure": "supervision_start_date",
+    "fin de mesure": "supervision_end_date",
+    "date de fin de mesure": "supervision_end_date",
 }
 PROPOSED_FIELDS = (*LIST_FIELDS, "sentence_months")
 IDENTITY_FIELDS = ("last_name", "first_name", "birthdate")
@@ -87,6 +97,8 @@ DATE_FIELDS = (
     "incarceration_date",
     "sentence_end_date",
     "expected_release_date",
+    "supervision_start_date",
+    "supervision_end_date",
 )
 LIST_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 
@@ -160,6 +172,9 @@ class SiaoSpipProposal(models.Model):
         string="Consent covers",
     )
     needs = fields.Text(string="Needs and constraints for housing")
+    supervision_type = fields.Selection(SUPERVISION_TYPES, string="Court supervision")
+    supervision_start_date = fields.Date(string="Start of the supervision")
+    supervision_end_date = fields.Date(string="End of the supervision")
     # The file it may be: found as the import and the duplicate banner find one,
     # as the superuser; the coordinators change it as they see fit.
     detainee_id = fields.Many2one(
@@ -245,7 +260,10 @@ class SiaoSpipProposal(models.Model):
         by_number = {person._prison_key(): person for person in followed}
         updates, proposals, unchanged = [], [], 0
         for index, row in enumerate(values):
-            person = by_number.get((row["prison_id"], row.get("prison_number")))
+            # A row of a milieu-ouvert list (no establishment) is a proposal.
+            person = row.get("prison_id") and by_number.get(
+                (row["prison_id"], row.get("prison_number"))
+            )
             if person and self._same_identity(person, row):
                 date = row.get("expected_release_date")
                 if date and date != person.expected_release_date:
@@ -393,7 +411,7 @@ class SiaoSpipProposal(models.Model):
         named = [name for name in columns if name]
         if (
             "last_name" not in named
-            or "prison_id" not in named
+            or ("prison_id" not in named and "supervision_type" not in named)
             or not set(named) <= set(LIST_FIELDS)
             or len(named) != len(set(named))
             or len(named) != len([header for header in headers if header.strip()])
@@ -423,7 +441,7 @@ class SiaoSpipProposal(models.Model):
                     _("Row %(row)s: %(message)s", row=index + 1, message=error.args[0])
                 )
                 continue
-            number = (row_values["prison_id"], row_values.get("prison_number"))
+            number = (row_values.get("prison_id"), row_values.get("prison_number"))
             identity = self._identity(row_values)
             for key, seen, message in (
                 (
@@ -482,7 +500,10 @@ class SiaoSpipProposal(models.Model):
         values = {name: value for name, value in values.items() if value}
         if not values.get("last_name"):
             raise UserError(_("Give the person's last name."))
-        if values.get("prison_id") not in self._prisons(access).ids:
+        # A person supervised outside prison may have no establishment.
+        if values.get("prison_id") not in self._prisons(access).ids and not (
+            values.get("supervision_type") and not values.get("prison_id")
+        ):
             raise UserError(_("Choose an establishment of the SIAO."))
         Person = (
             self.env["siao.detainee"]
@@ -733,16 +754,22 @@ class SiaoSpipProposal(models.Model):
         person = self.detainee_id
         officer = self.access_id.partner_id
         if not person:
-            person = self.env["siao.detainee"].create(
-                dict(
-                    values,
-                    company_id=self.company_id.id,
-                    spip_referent_id=officer.id,
-                    user_id=(self.user_id or self.env.user).id,
-                    **self._consent(),
+            Person = self.env["siao.detainee"]
+            person = Person.create(
+                Person._supervised_create_values(
+                    dict(
+                        values,
+                        company_id=self.company_id.id,
+                        spip_referent_id=officer.id,
+                        user_id=(self.user_id or self.env.user).id,
+                        **self._consent(),
+                    )
                 )
             )
         else:
+            supervision = {
+                name: values.pop(name) for name in SUPERVISION_FIELDS if name in values
+            }
             if not self.apply_identity:
                 values = {
                     name: value
@@ -766,6 +793,7 @@ class SiaoSpipProposal(models.Model):
                 changed["spip_referent_id"] = officer.id
             if changed:
                 person.write(changed)
+            person._apply_supervision(supervision)
         if self.kind == "referral":
             self._open_request(person)
             if self.needs:

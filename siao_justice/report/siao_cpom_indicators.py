@@ -4,11 +4,11 @@
 import statistics
 
 from odoo import _, api, models
-from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..models.res_company import DEFAULT_TIMEZONE
 from ..models.siao_request import ANSWERING_STATES
-from ..models.siao_rules import HELD_PLACE_TYPES
+from ..models.siao_rules import HELD_PLACE_TYPES, company_on_sql
 
 
 class SiaoCpomIndicators(models.AbstractModel):
@@ -135,11 +135,7 @@ class SiaoCpomIndicators(models.AbstractModel):
         )
         lengths = [m.length_days for m in closed if m.housing_entry_date]
         days = (date_to - date_from).days + 1
-        renewals = (
-            self.env["siao.avdl.renewal"]
-            .sudo()
-            .search_count(self._dated(company_ids, "date", date_from, date_to))
-        )
+        renewals = self._renewals(date_from, date_to, company_ids)
         return [
             self._indicator(
                 "avdl_measures_new",
@@ -320,7 +316,8 @@ class SiaoCpomIndicators(models.AbstractModel):
                 _("Requests filed in time"),
                 _(
                     "Of those, filed while the lead time still remained before the "
-                    "expected release."
+                    "expected release (or the hearing on an adjustment, when it "
+                    "came first)."
                 ),
                 self._rate(len(filed.filtered("filed_in_time")), len(filed)),
             ),
@@ -441,7 +438,8 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "Persons under court supervision without detention (outside "
                     "placement, DDSE, probation, licence) whose supervision began by "
                     "the end of the period (or whose file was opened by then) and had "
-                    "not ended before it: counted apart from the releases."
+                    "not ended before it, whatever their file says today: counted "
+                    "apart from the releases."
                 ),
                 self._count(self._supervised_followed(date_from, date_to, company_ids)),
             ),
@@ -582,35 +580,86 @@ class SiaoCpomIndicators(models.AbstractModel):
             ),
         ]
 
-    def _supervised_followed(self, date_from, date_to, company_ids):
-        """A figure only: counted as superuser, without reading any file."""
-        return (
-            self.env["siao.detainee"]
-            .sudo()
-            .with_context(active_test=False)
-            .search_count(
-                expression.AND(
-                    [
-                        [
-                            ("company_id", "in", company_ids),
-                            ("state", "=", "supervised"),
-                            "|",
-                            ("supervision_end_date", "=", False),
-                            ("supervision_end_date", ">=", date_from),
-                        ],
-                        expression.OR(
-                            [
-                                [("supervision_start_date", "<=", date_to)],
-                                [("supervision_start_date", "=", False)]
-                                + self.env["res.company"]._siao_days_domain(
-                                    "create_date", date_to=date_to
-                                ),
-                            ]
-                        ),
-                    ]
-                )
+    def _renewals(self, date_from, date_to, company_ids):
+        """The AVDL renewals of the period, a figure only, counted by PostgreSQL
+        for the company the file was in on the renewal's day."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT count(*)
+                  FROM siao_avdl_renewal r
+                  JOIN siao_avdl_measure m ON m.id = r.measure_id
+                  JOIN siao_detainee d ON d.id = m.detainee_id
+                 WHERE r.date >= %(date_from)s AND r.date <= %(date_to)s
+                   AND %(company)s IN %(companies)s
+                """,
+                company=company_on_sql("d", SQL("r.date"), SQL("r.company_id")),
+                companies=tuple(company_ids) or (0,),
+                date_from=date_from,
+                date_to=date_to,
             )
         )
+        return self.env.cr.fetchone()[0]
+
+    def _supervised_followed(self, date_from, date_to, company_ids):
+        """A figure only, counted by PostgreSQL without reading any file: the
+        persons whose court supervision covered a day of the period, from its
+        dates as the stay that led to it keeps them (a later stay in prison does
+        not erase them), or the file's own while they are not a stay's (a person
+        followed under supervision without a stay in prison, a new supervision
+        after one that ended); a supervision without its start counts from its
+        record's creation, in the company's time zone; each counts for the
+        company its file was in when it began."""
+        self.env.flush_all()
+
+        def local_day(column):  # the day of an instant in its company's time zone
+            return SQL(
+                "(%s AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(c.siao_timezone, %s))"
+                "::date",
+                SQL(column),
+                DEFAULT_TIMEZONE,
+            )
+
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT count(DISTINCT sup.id)
+                  FROM (SELECT d.id, d.handed_over, s.company_id,
+                               COALESCE(s.supervision_start_date, %(stay_created)s)
+                                   AS date_start,
+                               s.supervision_end_date AS date_end
+                          FROM siao_detainee_stay s
+                          JOIN siao_detainee d ON d.id = s.detainee_id
+                          JOIN res_company c ON c.id = s.company_id
+                         WHERE s.supervision_type IS NOT NULL
+                        UNION ALL
+                        SELECT d.id, d.handed_over, d.company_id,
+                               COALESCE(d.supervision_start_date, %(file_created)s),
+                               d.supervision_end_date
+                          FROM siao_detainee d
+                          JOIN res_company c ON c.id = d.company_id
+                     LEFT JOIN siao_detainee_stay cs ON cs.id = d.current_stay_id
+                         WHERE d.supervision_type IS NOT NULL
+                           AND (cs.supervision_type IS NULL
+                                OR cs.supervision_start_date
+                                   IS DISTINCT FROM d.supervision_start_date)
+                       ) AS sup
+                 WHERE %(company)s IN %(companies)s
+                   AND sup.date_start <= %(date_to)s
+                   AND (sup.date_end IS NULL OR sup.date_end >= %(date_from)s)
+                """,
+                stay_created=local_day("s.create_date"),
+                file_created=local_day("d.create_date"),
+                company=company_on_sql(
+                    "sup", SQL("sup.date_start"), SQL("sup.company_id")
+                ),
+                companies=tuple(company_ids) or (0,),
+                date_from=date_from,
+                date_to=date_to,
+            )
+        )
+        return self.env.cr.fetchone()[0]
 
     def _distinct_persons(self, queries):
         """How many persons appear in any of the report queries (record rules

@@ -2,6 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.siao_hearing import HEARING_KINDS, HEARING_OUTCOMES
+from ..models.siao_rules import company_on_sql
 from .siao_report_mixin import PERSON_JOIN, person_columns, with_person_depends
 
 
@@ -25,9 +26,10 @@ class SiaoReportHearing(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT src.id AS source_key, src.company_id, %(person)s,
+            """SELECT src.id AS source_key, %(company)s AS company_id, %(person)s,
                       src.date, src.kind, src.outcome, 1 AS hearing_count
                  FROM siao_hearing src %(join)s""",
             person=person_columns("src.date"),
+            company=company_on_sql("d", SQL("src.date"), SQL("src.company_id")),
             join=PERSON_JOIN,
         )

@@ -2,6 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.siao_letter import LETTER_KINDS, LETTER_STATES
+from ..models.siao_rules import company_on_sql
 from .siao_report_mixin import PERSON_JOIN, person_columns, with_person_depends
 
 
@@ -35,7 +36,7 @@ class SiaoReportLetter(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT src.id AS source_key, src.company_id, %(person)s,
+            """SELECT src.id AS source_key, %(company)s AS company_id, %(person)s,
                       src.kind, src.state, src.sent_date,
                       CASE WHEN src.state = 'replied' THEN src.reply_date END
                           AS reply_date,
@@ -43,5 +44,6 @@ class SiaoReportLetter(models.Model):
                  FROM siao_letter src %(join)s
                 WHERE src.state != 'draft'""",
             person=person_columns("src.sent_date"),
+            company=company_on_sql("d", SQL("src.sent_date"), SQL("src.company_id")),
             join=PERSON_JOIN,
         )

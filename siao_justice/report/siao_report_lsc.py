@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.siao_rules import housing_solution_sql
+from ..models.siao_rules import company_on_sql, housing_solution_sql
 from .siao_report_mixin import person_columns, with_person_depends
 
 
@@ -47,7 +47,7 @@ class SiaoReportLsc(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT s.id AS source_key, d.company_id, %(person)s,
+            """SELECT s.id AS source_key, %(company)s AS company_id, %(person)s,
                       s.lsc_automatic_date AS lsc_date,
                       ((s.actual_release_date IS NULL
                         OR s.actual_release_date > s.lsc_automatic_date)
@@ -58,6 +58,9 @@ class SiaoReportLsc(models.Model):
             LEFT JOIN res_partner prison ON prison.id = s.prison_id
                 WHERE s.lsc_automatic_date IS NOT NULL""",
             person=person_columns("s.lsc_automatic_date"),
+            company=company_on_sql(
+                "d", SQL("s.lsc_automatic_date"), SQL("s.company_id")
+            ),
             # A figure of a day past: only an admission recorded by then counts.
             solution=housing_solution_sql(
                 SQL("s.detainee_id"),

@@ -3,6 +3,7 @@ from odoo.tools import SQL
 
 from ..models.siao_avdl_measure import CLOSING_REASONS, MEASURE_STATES
 from ..models.siao_housing_place import PLACE_TYPES
+from ..models.siao_rules import company_on_sql
 from .siao_report_mixin import (
     ADAPTED_HOUSING,
     EXIT_DESTINATIONS,
@@ -60,7 +61,7 @@ class SiaoReportMeasure(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT src.id AS source_key, src.company_id, %(person)s,
+            """SELECT src.id AS source_key, %(company)s AS company_id, %(person)s,
                       src.referral_date, src.file_from, src.file_until,
                       src.housing_entry_date, src.closing_date, src.closing_reason,
                       src.housing_type, src.state, src.renewal_count,
@@ -79,6 +80,9 @@ class SiaoReportMeasure(models.Model):
                       1 AS measure_count
                  FROM siao_avdl_measure src %(join)s""",
             person=person_columns("src.referral_date"),
+            company=company_on_sql(
+                "d", SQL("src.referral_date"), SQL("src.company_id")
+            ),
             ordinary=ORDINARY_HOUSING,
             adapted=ADAPTED_HOUSING,
             join=PERSON_JOIN,

@@ -118,8 +118,11 @@ PERSON_DEPENDS = {
         "legal_status",
         "prison_id",
         "company_id",
+        "handed_over",
     ],
     "res.partner": ["prison_type"],
+    # The company a record counts for: its file's on its day (company_on_sql).
+    "siao.file.handover": ["detainee_id", "state", "moved_on", "from_company_id"],
 }
 
 

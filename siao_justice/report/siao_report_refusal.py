@@ -2,6 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.siao_request import REFUSAL_REASONS
+from ..models.siao_rules import company_on_sql
 from .siao_report_mixin import with_person_depends
 
 
@@ -40,7 +41,7 @@ class SiaoReportRefusal(models.Model):
         return SQL(
             """SELECT min(step.id)::bigint * 100000 + COALESCE(need.tag_id, 0)
                           AS source_key,
-                      src.company_id, NULL::varchar AS person_key,
+                      %(company)s AS company_id, NULL::varchar AS person_key,
                       NULL::varchar AS gender, NULL::varchar AS age_band,
                       NULL::varchar AS prison_type, NULL::varchar AS legal_status,
                       date_trunc('month', step.date)::date AS month,
@@ -48,9 +49,11 @@ class SiaoReportRefusal(models.Model):
                       count(*) AS refusal_count
                  FROM siao_request_history step
                  JOIN siao_request src ON src.id = step.request_id
+                 JOIN siao_detainee d ON d.id = src.detainee_id
             LEFT JOIN siao_request_history_need_tag_rel need
                    ON need.history_id = step.id
                 WHERE step.event = 'refuse' AND step.refusal_by = 'structure'
-             GROUP BY src.company_id, date_trunc('month', step.date),
-                      step.refusal_reason, need.tag_id"""
+             GROUP BY %(company)s, date_trunc('month', step.date),
+                      step.refusal_reason, need.tag_id""",
+            company=company_on_sql("d", SQL("step.date"), SQL("src.company_id")),
         )

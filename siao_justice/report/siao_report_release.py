@@ -8,6 +8,7 @@ from ..models.siao_rules import (
     RELEASE_OUTCOMES,
     RELEASE_WAYS,
     SOLUTION_OUTCOMES,
+    company_on_sql,
 )
 from .siao_report_mixin import person_columns, with_person_depends
 
@@ -79,7 +80,7 @@ class SiaoReportRelease(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT s.id AS source_key, d.company_id, %(person)s,
+            """SELECT s.id AS source_key, %(company)s AS company_id, %(person)s,
                       s.actual_release_date AS release_date, s.release_outcome,
                       COALESCE(s.release_way, 'unrecorded') AS release_way,
                       s.prison_id AS establishment_key,
@@ -102,6 +103,9 @@ class SiaoReportRelease(models.Model):
             LEFT JOIN siao_housing_place held ON held.id = hold.place_id
                 WHERE s.actual_release_date IS NOT NULL""",
             person=person_columns("s.actual_release_date"),
+            company=company_on_sql(
+                "d", SQL("s.actual_release_date"), SQL("s.company_id")
+            ),
             solutions=SOLUTION_OUTCOMES,
             held_types=HELD_PLACE_TYPES,
         )

@@ -8,6 +8,7 @@ from ..models.siao_request import (
     REQUEST_KINDS,
     REQUEST_STATES,
 )
+from ..models.siao_rules import company_on_sql
 from .siao_report_mixin import PERSON_JOIN, person_columns, with_person_depends
 
 
@@ -61,7 +62,7 @@ class SiaoReportRequest(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT src.id AS source_key, src.company_id, %(person)s,
+            """SELECT src.id AS source_key, %(company)s AS company_id, %(person)s,
                       src.request_date, src.request_kind, src.orientation, src.state,
                       src.filed_in_time, src.household_size,
                       src.refusal_by, src.refusal_reason,
@@ -72,5 +73,6 @@ class SiaoReportRequest(models.Model):
                  FROM siao_request src %(join)s
                 WHERE src.active""",
             person=person_columns("src.request_date"),
+            company=company_on_sql("d", SQL("src.request_date"), SQL("src.company_id")),
             join=PERSON_JOIN,
         )

@@ -6,6 +6,7 @@ from ..models.siao_request import (
     REFUSAL_SIDES,
     REQUEST_EVENTS,
 )
+from ..models.siao_rules import company_on_sql
 from .siao_report_mixin import PERSON_JOIN, person_columns, with_person_depends
 
 
@@ -39,11 +40,12 @@ class SiaoReportRequestStep(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT step.id AS source_key, src.company_id, %(person)s,
+            """SELECT step.id AS source_key, %(company)s AS company_id, %(person)s,
                       step.date, step.event, step.refusal_by, step.refusal_reason,
                       1 AS step_count
                  FROM siao_request_history step
                  JOIN siao_request src ON src.id = step.request_id %(join)s""",
             person=person_columns("step.date"),
+            company=company_on_sql("d", SQL("step.date"), SQL("src.company_id")),
             join=PERSON_JOIN,
         )

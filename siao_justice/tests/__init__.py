@@ -33,3 +33,4 @@ from . import test_hearing
 from . import test_release_plan
 from . import test_supervision
 from . import test_resources_plan
+from . import test_handover

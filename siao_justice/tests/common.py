@@ -94,6 +94,18 @@ class SiaoCase(TransactionCase):
         registry included."""
         referent = referent or person.user_id or cls.worker
         text = text or f"Note sur {person.last_name}"
+        # A handover to another département proposed (before the support that
+        # would keep the file here).
+        handover = person.env["siao.file.handover"].create(
+            {
+                "detainee_id": person.id,
+                "to_company_id": (
+                    cls.company if person.company_id == cls.company_b else cls.company_b
+                ).id,
+                "consent_date": cls.today,
+                "reason": text,
+            }
+        )
         person.resource_right_ids[:1].write({"note": text, "contact": text})
         records = {
             **cls._complete_request_and_case(person, text, referent, meeting),
@@ -101,6 +113,7 @@ class SiaoCase(TransactionCase):
             **cls._complete_partners(person, text, referent),
         }
         records.update(cls._complete_voice(person, text, records["siao.request"]))
+        records["siao.file.handover"] = handover
         # A transfer: the stay's history holds the prison numbers.
         person.action_transfer(
             cls.prison.id, f"{person.prison_number}-T", cls.today - timedelta(days=1)

@@ -60,6 +60,7 @@ class TestRoleMatrix(SiaoCase):
             "siao.deadline.alert": person.alert_ids[:1],
             "siao.commission.meeting": meeting,
             "siao.commission.line": line,
+            "siao.file.handover": complete["siao.file.handover"],
             "siao.avdl.measure": measure,
             "siao.avdl.file": cls.env["siao.avdl.file"].search(
                 [("user_id", "=", cls.worker.id)]
@@ -339,14 +340,23 @@ class TestRoleMatrix(SiaoCase):
             person.with_user(self.manager).action_move_to_company(self.company_b.id)
         with self.assertRaises(AccessError):
             person.with_user(self.worker).action_move_to_company(self.company_b.id)
-        person.with_user(both).action_move_to_company(self.company_b.id)
+        # The person's consent first, as the sending company's rules ask.
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            person.with_user(both).action_move_to_company(self.company_b.id)
+        person.with_user(both).action_move_to_company(
+            self.company_b.id, consent_date=self.today
+        )
         self.assertEqual(
             (person.company_id, request.company_id, person.stay_ids.company_id),
             (self.company_b, self.company_b, self.company_b),
         )
-        # A file whose records belong to its company (a commission's case) stays.
+        # Through a handover, accepted at once: its past counts where it was.
+        self.assertEqual(person.handover_ids.state, "accepted")
+        self.assertTrue(person.handed_over)
+        # A file with support under way in its company (a case on a commission
+        # to come, a place held, an AVDL measure) stays.
         kept = self.records["siao.detainee"]
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(UserError), self.env.cr.savepoint():
             kept.with_user(both).action_move_to_company(self.company_b.id)
         self.assertEqual(kept.company_id, self.company)
 

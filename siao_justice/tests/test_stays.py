@@ -252,11 +252,19 @@ class TestStays(SiaoCase):
             figures["supervised_followed"], without["supervised_followed"] + 1
         )
         self.assertEqual(figures["releases_total"], without["releases_total"])
-        person.supervision_end_date = False
-        # Revoked: back in prison.
+        person.supervision_end_date = self.today - timedelta(days=1)
+        # Revoked: back in prison. The supervision before is the path's first
+        # step, still counted over its dates.
         person.action_new_stay(self.prison.id, self.today)
         self.assertEqual(person.state, "detained")
-        self.assertEqual(len(person.stay_ids), 1)
+        self.assertEqual(len(person.stay_ids), 2)
+        supervision = person.stay_ids - person.current_stay_id
+        self.assertEqual(supervision.supervision_type, "ddse")
+        self.assertFalse(person.current_stay_id.supervision_type)
+        self.assertEqual(
+            cpom(self.env, *year)["supervised_followed"],
+            figures["supervised_followed"],
+        )
 
     def test_the_state_moves_only_through_the_actions(self):
         """A plain write of the state is refused for every role (the actions do

@@ -2,7 +2,8 @@ import { registry } from "@web/core/registry";
 
 /**
  * A worker records a release on parole (LC): the file goes under court
- * supervision until the day the court set; when it ends, the follow-up goes on.
+ * supervision until the day the court set, on the board of the persons
+ * supervised outside prison; when it ends, the follow-up goes on.
  */
 registry.category("web_tour.tours").add("siao_justice_supervision_tour", {
     steps: () => {
@@ -32,6 +33,16 @@ registry.category("web_tour.tours").add("siao_justice_supervision_tour", {
             {
                 content: "The file is under court supervision",
                 trigger: ".o_statusbar_status .o_arrow_button_current:contains('Suivi en milieu ouvert')",
+            },
+            {
+                content: "The board of the persons supervised outside prison",
+                trigger: ".o_main_navbar [data-menu-xmlid='siao_justice.siao_detainee_supervised_menu']",
+                run: "click",
+            },
+            {
+                content: "The person's card, under their measure, with its end",
+                trigger: ".o_siao_supervised_board .o_kanban_group:contains('Libération conditionnelle (LC)') .o_kanban_record:contains('TOURLIBRE'):contains('Jusqu')",
+                run: "click",
             },
             {
                 content: "The supervision ended early: the follow-up goes on",
