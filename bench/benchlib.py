@@ -12,6 +12,9 @@ LOAD_USERS = 20
 PORTAL_USERS = 20
 PORTAL_PERSONS = 500
 LOAD_PASSWORD = "bench-load-2026"
+# The peer of the boards: Odoo's own project tasks' kanban, filled by generate.py
+# with the same cards and activities as the person board.
+PEER_PROJECT = "Projet témoin (tableau Odoo de même taille)"
 
 
 def open_registry(odoo_args):

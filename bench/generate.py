@@ -15,6 +15,7 @@ import time
 from benchlib import (
     LOAD_PASSWORD,
     LOAD_USERS,
+    PEER_PROJECT,
     PORTAL_PERSONS,
     PORTAL_USERS,
     open_registry,
@@ -103,7 +104,10 @@ def company_user(env, company, login, name, groups, password=None):
 
 def company_staff(env, company, town, index, workers_per_company):
     """A company's workers and its coordinator."""
-    group_user = env.ref("siao_justice.group_siao_user")
+    # Users of Odoo's projects too: the peer board is read as the same user.
+    group_user = env.ref("siao_justice.group_siao_user") | env.ref(
+        "project.group_project_user"
+    )
     workers = env["res.users"]
     for n in range(workers_per_company):
         workers |= company_user(
@@ -120,8 +124,11 @@ def company_staff(env, company, town, index, workers_per_company):
 
 
 def load_test_users(env, company):
-    """The simulated users of the load test: workers of the first company."""
-    group_user = env.ref("siao_justice.group_siao_user")
+    """The simulated users of the load test: workers of the first company (users
+    of Odoo's projects too, for the peer board)."""
+    group_user = env.ref("siao_justice.group_siao_user") | env.ref(
+        "project.group_project_user"
+    )
     users = env["res.users"]
     for n in range(LOAD_USERS):
         users |= company_user(
@@ -747,6 +754,98 @@ def finish(env):
     )
 
 
+# The peer: Odoo's own board of the same kind, a project's tasks grouped by stage
+# with activities on the cards, filled with the same cards and activities as the
+# person board (one task per detained person, in the stage of its release horizon,
+# assigned to its referent, with its activities).
+PEER_TASK_PREFIX = "Tâche témoin "
+
+
+def peer_board(env):
+    """The peer board, its tasks and activities written in SQL from the persons'."""
+    from odoo.addons.siao_justice.models.siao_detainee import (  # noqa: PLC0415
+        RELEASE_HORIZONS,
+    )
+
+    cr = env.cr
+    # The company of the load test's users: their person board's.
+    company = env["res.users"].search([("login", "=", "load0")]).company_id
+    project = env["project.project"].create(
+        {
+            "name": PEER_PROJECT,
+            "company_id": company.id,
+            "privacy_visibility": "employees",
+        }
+    )
+    stages = env["project.task.type"].create(
+        [
+            {"name": label, "sequence": index, "project_ids": [(6, 0, project.ids)]}
+            for index, (_code, label) in enumerate(RELEASE_HORIZONS)
+        ]
+    )
+    env.flush_all()
+    horizons = [code for code, _label in RELEASE_HORIZONS]
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO project_task (
+                name, project_id, stage_id, company_id, state, display_in_project,
+                active, priority, sequence, date_last_stage_update,
+                create_uid, create_date, write_uid, write_date)
+            SELECT %(prefix)s || d.id, %(project)s,
+                   (%(stages)s)[array_position(%(horizons)s, d.release_horizon)],
+                   %(company)s, '01_in_progress', true, true, '0', 10,
+                   now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC', 1,
+                   now() AT TIME ZONE 'UTC'
+              FROM siao_detainee d
+             WHERE d.state = 'detained' AND d.active AND d.company_id = %(company)s
+            """,
+            prefix=PEER_TASK_PREFIX,
+            project=project.id,
+            stages=stages.ids,
+            horizons=horizons,
+            company=company.id,
+        )
+    )
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO project_task_user_rel (task_id, user_id)
+            SELECT t.id, d.user_id
+              FROM project_task t
+              JOIN siao_detainee d ON t.name = %(prefix)s || d.id
+             WHERE t.project_id = %(project)s AND d.user_id IS NOT NULL
+            """,
+            prefix=PEER_TASK_PREFIX,
+            project=project.id,
+        )
+    )
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO mail_activity (
+                res_model_id, res_model, res_id, res_name, activity_type_id,
+                summary, date_deadline, user_id, automated, active,
+                create_uid, create_date, write_uid, write_date)
+            SELECT %(model)s, 'project.task', t.id, t.name, a.activity_type_id,
+                   a.summary, a.date_deadline, a.user_id, a.automated, true,
+                   1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
+              FROM mail_activity a
+              JOIN project_task t ON t.name = %(prefix)s || a.res_id
+             WHERE a.res_model = 'siao.detainee' AND t.project_id = %(project)s
+            """,
+            model=env["ir.model"]._get_id("project.task"),
+            prefix=PEER_TASK_PREFIX,
+            project=project.id,
+        )
+    )
+    env.invalidate_all()
+    cr.execute("SELECT count(*) FROM project_task WHERE project_id = %s", [project.id])
+    tasks = cr.fetchone()[0]
+    cr.execute("SELECT count(*) FROM mail_activity WHERE res_model = 'project.task'")
+    print(f"peer board: {tasks} tasks, {cr.fetchone()[0]} activities")
+
+
 def main():
     scale = int(sys.argv[1])
     registry = open_registry(sys.argv[sys.argv.index("--") + 1 :])
@@ -761,6 +860,7 @@ def main():
         env.invalidate_all()
         finish(env)
         env.flush_all()
+        peer_board(env)
         counts = {}
         for model in (
             "siao.detainee",

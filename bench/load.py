@@ -15,6 +15,7 @@ of 500 persons) open their list of persons on the portal and one person's page.
 """
 
 import json
+import os
 import re
 import statistics
 import sys
@@ -85,7 +86,9 @@ class User:
         )
 
 
-def scenario(user, specs, stop_at, think, samples, errors, lock, start_in, turns=None):
+def scenario(
+    user, specs, stop_at, think, samples, errors, lock, start_in, turns=None, only=None
+):
     """One user's loop (until ``stop_at``, or ``turns`` passes). Users start one
     after the other (``start_in``), as people do, and their first pass is not
     counted: it fills the workers' caches."""
@@ -108,10 +111,26 @@ def scenario(user, specs, stop_at, think, samples, errors, lock, start_in, turns
             ]
         ],
     )
+    tasks = (
+        user.call(
+            "project.task",
+            "search",
+            [
+                [
+                    ("project_id", "=", specs["peer_project"]),
+                    ("user_ids", "in", [user.uid]),
+                ]
+            ],
+            limit=50,
+        )
+        if "peer_project" in specs
+        else []
+    )
     time.sleep(start_in)
     turn = 0
     while time.monotonic() < stop_at and (turns is None or turn < turns):
         person = mine[turn % len(mine)] if mine else None
+        task = tasks[turn % len(tasks)] if tasks else None
         turn += 1
         operations = [("board", open_board, (user, specs, domain))]
         if person:
@@ -121,6 +140,10 @@ def scenario(user, specs, stop_at, think, samples, errors, lock, start_in, turns
             ]
         if candidates:
             operations.append(("submit", submit, (user, candidates.pop())))
+        operations += peer_operations(user, specs, task, turn)
+        if only:
+            # The machine's ceiling for one operation: nothing else is asked.
+            operations = [op for op in operations if op[0] == only]
         for name, operation, args in operations:
             if time.monotonic() >= stop_at:
                 break
@@ -167,27 +190,29 @@ def portal_scenario(user, stop_at, think, samples, errors, lock, start_in, turns
             time.sleep(think)
 
 
-def open_board(user, specs, domain):
+def open_board(user, specs, domain, model="siao.detainee", groupby="release_horizon"):
     """The columns, then the cards of every column at once, as the web client sends
     them. nginx queues what the workers cannot take yet: without it in front, Odoo's
     prefork server keeps only 16 connections waiting (8 per worker) and 20 users
-    sending 5 calls at once would be refused at the door."""
+    sending 5 calls at once would be refused at the door. The peer (Odoo's project
+    tasks board) is read with the same page of cards per column."""
+    spec = specs["kanban" if model == "siao.detainee" else "peer_kanban"]
     groups = user.call(
-        "siao.detainee",
+        model,
         "web_read_group",
-        [domain, [], ["release_horizon"]],
+        [domain, [], [groupby]],
         lazy=True,
         context=user.context,
     )["groups"]
-    columns = [group for group in groups if group["release_horizon_count"]]
+    columns = [group for group in groups if group[f"{groupby}_count"]]
     with ThreadPoolExecutor(max_workers=max(1, len(columns))) as pool:
         calls = [
             pool.submit(
                 user.call,
-                "siao.detainee",
+                model,
                 "web_search_read",
                 [group["__domain"]],
-                specification=specs["kanban"],
+                specification=spec,
                 limit=specs["kanban_limit"],
                 count_limit=10001,
                 context=user.context,
@@ -198,19 +223,35 @@ def open_board(user, specs, domain):
             call.result()
 
 
-def read_form(user, specs, person):
+def peer_operations(user, specs, task, turn):
+    """The same actions on Odoo's own board and form: the peer, in the same run."""
+    if "peer_project" not in specs:
+        return []
+    domain = [("project_id", "=", specs["peer_project"])]
+    operations = [
+        ("peer board", open_board, (user, specs, domain, "project.task", "stage_id"))
+    ]
+    if task:
+        operations += [
+            ("peer form", read_form, (user, specs, task, "project.task")),
+            ("peer note", post_note, (user, task, turn, "project.task")),
+        ]
+    return operations
+
+
+def read_form(user, specs, person, model="siao.detainee"):
     user.call(
-        "siao.detainee",
+        model,
         "web_read",
         [[person]],
-        specification=specs["form"],
+        specification=specs["form" if model == "siao.detainee" else "peer_form"],
         context=user.context,
     )
 
 
-def post_note(user, person, turn):
+def post_note(user, person, turn, model="siao.detainee"):
     user.call(
-        "siao.detainee",
+        model,
         "message_post",
         [[person]],
         body=f"Entretien de suivi n° {turn}",
@@ -255,6 +296,21 @@ def idle_baseline(url, db, specs, passes):
     }
 
 
+def ceiling_share(runs):
+    """The board's throughput at saturation over the peer board's (each asked
+    alone by every user, without pause), once both runs are done."""
+    alone = {
+        run["only"]: run["requests_per_second"]
+        for run in runs
+        if run.get("only") and not run["think_seconds"]
+    }
+    if "board" in alone and "peer board" in alone and alone["peer board"]:
+        share = round(alone["board"] / alone["peer board"], 2)
+        print(f"  board throughput at saturation: {share:.0%} of Odoo's own board's")
+        return share
+    return None
+
+
 def percentile(values, share):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -297,9 +353,52 @@ def load_rows(samples, idle, elapsed):
     return rows
 
 
+# The peer of each of the addon's operations, measured in the same run.
+PEERS = {"board": "peer board", "form": "peer form", "note": "peer note"}
+# The targets (issue: boards as light as Odoo's own): with a pause between actions,
+# each operation's p95 within this many times its idle p95; each board and the form
+# within this many times their peer's p95 in the same run; at saturation no failed
+# request and the board's throughput at least this share of the peer board's (the
+# machine's ceiling for a board of Odoo's own).
+TARGET_P95_TO_IDLE = 3.0
+TARGET_TO_PEER = 1.5
+TARGET_CEILING_SHARE = 0.8
+
+
+def peer_ratios(rows):
+    """Each operation's p95 over its peer's, in the same run."""
+    by_name = {row["operation"].removeprefix("under load: "): row for row in rows}
+    ratios = {}
+    for name, peer in PEERS.items():
+        if name in by_name and peer in by_name:
+            ratios[name] = round(by_name[name]["p95_ms"] / by_name[peer]["p95_ms"], 2)
+            print(f"  {name}: p95 {ratios[name]}x Odoo's own ({peer})")
+    return ratios
+
+
+def targets(run):
+    """What the run says of the targets: a list of the misses (empty: all hold)."""
+    misses = []
+    if run["errors"]:
+        misses.append(f"{run['errors']} failed requests")
+    if run["think_seconds"] and not run["only"]:
+        for row in run["rows"]:
+            name = row["operation"].removeprefix("under load: ")
+            if (
+                row.get("p95_to_idle", 0) > TARGET_P95_TO_IDLE
+                and name not in PEERS.values()
+            ):
+                misses.append(f"{name}: p95 {row['p95_to_idle']}x the idle server's")
+    for name, ratio in run.get("to_peer", {}).items():
+        if ratio > TARGET_TO_PEER:
+            misses.append(f"{name}: p95 {ratio}x Odoo's own")
+    return misses
+
+
 def main():
     url, db, seconds, think, specs_path, out_path = sys.argv[1:7]
     servers = sys.argv[7] if len(sys.argv) > 7 else "1"
+    only = sys.argv[8] if len(sys.argv) > 8 else ""
     seconds, think = float(seconds), float(think)
     with open(specs_path, encoding="utf-8") as specs_file:
         specs = json.load(specs_file)["specs"]
@@ -321,53 +420,83 @@ def main():
                 errors,
                 lock,
                 RAMP_UP * n / LOAD_USERS,
+                None,
+                only or None,
             ),
         )
         for n, user in enumerate(users)
     ]
     officers = [User(url, db, f"spip{n}") for n in range(PORTAL_USERS)]
-    threads += [
-        threading.Thread(
-            target=portal_scenario,
-            args=(
-                officer,
-                stop_at,
-                think,
-                samples,
-                errors,
-                lock,
-                RAMP_UP * n / PORTAL_USERS,
-            ),
-        )
-        for n, officer in enumerate(officers)
-    ]
+    threads += (
+        []
+        if only
+        else [
+            threading.Thread(
+                target=portal_scenario,
+                args=(
+                    officer,
+                    stop_at,
+                    think,
+                    samples,
+                    errors,
+                    lock,
+                    RAMP_UP * n / PORTAL_USERS,
+                ),
+            )
+            for n, officer in enumerate(officers)
+        ]
+    )
     started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    workers = os.environ.get("SIAO_BENCH_WORKERS", "?")
     print(
-        f"load: {LOAD_USERS} users and {PORTAL_USERS} SPIP officers on the portal "
-        f"for {elapsed:.0f} s, {think:g} s between actions, "
-        f"through nginx to {servers} Odoo server(s) of 2 workers",
+        f"load: {LOAD_USERS} users"
+        + ("" if only else f" and {PORTAL_USERS} SPIP officers on the portal")
+        + (f", only '{only}'" if only else "")
+        + f" for {elapsed:.0f} s, {think:g} s between actions, "
+        f"through nginx to {servers} Odoo server(s) of {workers} workers",
         flush=True,
     )
     rows = load_rows(samples, idle, elapsed)
     print(f"  errors: {len(errors)}")
     for error in errors[:5]:
         print(f"    {error[:300]}")
-    data.setdefault("load", []).append(
-        {
-            "servers": int(servers),
-            "users": LOAD_USERS,
-            "portal_users": PORTAL_USERS,
-            "think_seconds": think,
-            "seconds": elapsed,
-            "rows": rows,
-            "errors": len(errors),
-            "error_samples": errors[:20],
-        }
+    run = {
+        "servers": int(servers),
+        "workers": workers,
+        "users": LOAD_USERS,
+        "portal_users": 0 if only else PORTAL_USERS,
+        "think_seconds": think,
+        "only": only,
+        "seconds": elapsed,
+        "rows": rows,
+        "requests_per_second": round(sum(row["per_second"] for row in rows), 2),
+        "to_peer": peer_ratios(rows),
+        "errors": len(errors),
+        "error_samples": errors[:20],
+    }
+    print(f"  throughput: {run['requests_per_second']} operations/s")
+    runs = data.setdefault("load", [])
+    runs.append(run)
+    ceiling = ceiling_share(runs)
+    if ceiling is not None:
+        run["board_share_of_ceiling"] = ceiling
+    run["targets_missed"] = targets(run)
+    if ceiling is not None and ceiling < TARGET_CEILING_SHARE:
+        run["targets_missed"].append(
+            f"board throughput {ceiling:.0%} of Odoo's own board's"
+        )
+    print(
+        "  targets: "
+        + (
+            "all hold"
+            if not run["targets_missed"]
+            else "; ".join(run["targets_missed"])
+        )
     )
     with open(out_path, "w", encoding="utf-8") as out_file:
         json.dump(data, out_file, indent=1, default=str)

@@ -18,7 +18,7 @@ import tracemalloc
 from datetime import date
 
 import xlsxwriter
-from benchlib import open_registry
+from benchlib import PEER_PROJECT, open_registry
 from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, api, fields
@@ -39,6 +39,13 @@ def record(operation, seconds=None, queries=None, **extra):
         parts.append(f"{queries:>6} queries")
     parts += [f"{key}={value}" for key, value in extra.items()]
     print("  ".join(parts), flush=True)
+
+
+def seconds_of(operation):
+    """The median time recorded for ``operation`` in this run, or None."""
+    return next(
+        (row["seconds"] for row in RESULTS if row["operation"] == operation), None
+    )
 
 
 def counted(env, func):
@@ -155,6 +162,50 @@ def measure_board(env, label, model, domain, groupby, runs=5):
     return calls
 
 
+def measure_peer(worker):
+    """Odoo's project tasks board and task form, beside the person board and
+    form: the same user, the same cards, the same page per column."""
+    project = worker["project.project"].search([("name", "=", PEER_PROJECT)], limit=1)
+    if not project:
+        return None
+    domain = [("project_id", "=", project.id)]
+    limit = web_client().view_limit(worker, "siao.detainee", "kanban")
+    spec = view_specification(worker, "project.task", "kanban")
+    open_board(worker, "project.task", domain, "stage_id", spec)  # warm-up
+    samples = []
+    for _run in range(5):
+        worker.invalidate_all()
+        started = time.perf_counter()
+        calls = web_client().open_board(
+            worker, "project.task", domain, "stage_id", spec, limit
+        )
+        samples.append((time.perf_counter() - started, calls))
+    samples.sort()
+    seconds, calls = samples[len(samples) // 2]
+    record(
+        "peer: Odoo's project tasks board (same cards and activities)",
+        seconds,
+        sum(calls),
+        rpc_calls=len(calls),
+        max_queries_per_call=max(calls),
+        queries_per_call=calls,
+        cards=worker["project.task"].search_count(domain),
+    )
+    board = seconds_of("person board, social worker")
+    if board:
+        record("person board against Odoo's board", ratio=round(board / seconds, 2))
+    task = worker["project.task"].search(
+        domain + [("user_ids", "in", worker.uid)], limit=1
+    ) or worker["project.task"].search(domain, limit=1)
+    form = view_specification(worker, "project.task", "form")
+    form_seconds, queries, _result = timed(worker, lambda: task.web_read(form))
+    record("peer: Odoo's task form (web_read)", form_seconds, queries)
+    SPECS["peer_project"] = project.id
+    SPECS["peer_kanban"] = spec
+    SPECS["peer_form"] = form
+    return calls
+
+
 def explain_board(env, label, model, domain, groupby):
     """Does the search of each group use an index? (EXPLAIN of the real SQL)"""
     Model = env[model]
@@ -236,6 +287,10 @@ def run(root, scale):
         detained,
         "release_horizon",
     )
+    # 1b. The peer: Odoo's own board of the same size (a project's tasks by stage,
+    # activities on the cards), read by the same user with the same page of cards
+    # per column, and Odoo's own form with a chatter.
+    measure_peer(worker)
     # 2. One person's form.
     person = worker["siao.detainee"].search(
         [("user_id", "=", worker.uid), ("state", "=", "detained")], limit=1
@@ -246,6 +301,11 @@ def run(root, scale):
     SPECS["kanban_limit"] = web_client().view_limit(worker, "siao.detainee", "kanban")
     seconds, queries, _result = timed(worker, lambda: person.web_read(spec))
     record("person form (web_read)", seconds, queries, persons_read=len(person))
+    peer_form = seconds_of("peer: Odoo's task form (web_read)")
+    if peer_form:
+        record(
+            "person form against Odoo's task form", ratio=round(seconds / peer_form, 2)
+        )
     measure_floor(
         worker,
         "person form",

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# make bench [SCALE=1000] [LOAD_SECONDS=120] [THINK_SECONDS=1] [SERVERS=1]: fill a fresh
-# database with SCALE persons, measure the operations users and crons run beside their
-# floors, then load-test Odoo as deployed (SERVERS prefork servers behind nginx, with
-# deploy/'s proxy rules; 20 users pausing THINK_SECONDS between actions, then without
-# pause), against the same requests sent one at a time on the idle server. Every log
-# of the run is checked line by line (log_check). Figures are printed and written to
-# .bench-output/bench-SCALE.json.
+# make bench [SCALE=1000] [LOAD_SECONDS=120] [THINK_SECONDS=1] [SERVERS=1]
+# [SATURATION_RUNS=3]: fill a fresh database with SCALE persons (and Odoo's own
+# project board of the same size, the peer), measure the operations users and crons
+# run beside their floors and their peers, then load-test Odoo as deployed (SERVERS
+# prefork servers of the deployment's workers for this machine, with its socket
+# timeout, behind nginx with deploy/'s proxy rules; 20 users and 20 SPIP officers
+# pausing THINK_SECONDS between actions, then without pause SATURATION_RUNS times;
+# then each board alone without pause, Odoo's and ours), against the same requests
+# sent one at a time on the idle server; then where the servers spent each request's
+# time. Every log of the run is checked line by line (log_check). Figures are printed
+# and written to .bench-output/bench-SCALE.json.
 source "$(dirname "$0")/common.sh"
 
 SCALE=${SCALE:-1000}
@@ -53,7 +57,8 @@ dropdb --if-exists --force "$DB"
 say "installing siao_justice into a fresh database '$DB' (log: $OUT/install.log)"
 LOGS+=("$OUT/install")
 rm -f "$OUT"/*.log "$OUT"/*.stderr
-"${ODOO[@]}" "${ODOO_ARGS[@]}" -i siao_justice --without-demo=all --load-language fr_FR --stop-after-init \
+# With Odoo's projects: the peer of the boards (a project's tasks by stage).
+"${ODOO[@]}" "${ODOO_ARGS[@]}" -i siao_justice,project --without-demo=all --load-language fr_FR --stop-after-init \
     --log-level warn --logfile "$OUT/install.log" >"$OUT/install.stderr" 2>&1 || die_with_logs "the install failed: see $OUT/install.log"
 
 say "generating $SCALE persons (log: $OUT/generate.log)"
@@ -65,16 +70,23 @@ LOGS+=("$OUT/generate")
 # a database grown by daily work is, and refresh the planner's statistics.
 psql -qd "$DB" -c "VACUUM (FULL, ANALYZE) siao_detainee, siao_request, siao_request_history, siao_resource_right, siao_avdl_measure, siao_housing_place, siao_housing_reservation, siao_commission_meeting, siao_commission_line, mail_activity"
 
-# Odoo as it is deployed (deploy/): prefork servers of 2 workers each, with their
-# real-time process, behind nginx with the deployment's proxy rules. Several servers
-# share the database and the data folder (filestore, sessions): the same system user's.
+# Odoo as it is deployed (deploy/): prefork servers of the deployment's workers
+# for this machine's cores (PostgreSQL on the same machine), with their real-time
+# process and the deployment's socket timeout, behind nginx with the deployment's
+# proxy rules. Several servers share the database and the data folder (filestore,
+# sessions): the same system user's.
+WORKERS=${WORKERS:-$(deployed_workers 1)}
+SOCKET_TIMEOUT=$(deployed_socket_timeout)
+[ -n "$SOCKET_TIMEOUT" ] || die "deploy/siao-justice-odoo.service gives no ODOO_HTTP_SOCKET_TIMEOUT"
+export SIAO_BENCH_WORKERS=$WORKERS
 HTTP_PORTS=() REALTIME_PORTS=()
 for n in $(seq "$SERVERS"); do
     HTTP_PORTS+=("$(free_port)") REALTIME_PORTS+=("$(free_port)")
     LOGS+=("$OUT/server-$n")
-    setsid "${ODOO[@]}" "${ODOO_ARGS[@]}" --workers 2 --max-cron-threads 0 --http-interface 127.0.0.1 \
+    ODOO_HTTP_SOCKET_TIMEOUT=$SOCKET_TIMEOUT setsid "${ODOO[@]}" "${ODOO_ARGS[@]}" --workers "$WORKERS" --max-cron-threads 0 --http-interface 127.0.0.1 \
         --http-port "${HTTP_PORTS[-1]}" --gevent-port "${REALTIME_PORTS[-1]}" --proxy-mode \
         --db-filter "^$DB\$" --limit-time-real 600 --limit-time-cpu 600 --log-level warn \
+        --log-handler werkzeug:INFO \
         --logfile "$OUT/server-$n.log" >"$OUT/server-$n.stderr" 2>&1 &
     GROUPS_STARTED+=($!)
 done
@@ -101,7 +113,7 @@ realtime_pids() {  # the real-time processes of the servers started here
     { pgrep -g "${GROUPS_STARTED[*]}" -f -- "$ODOO_BIN gevent" || true; } | sort | tr '\n' ' '
 }
 REALTIME_BEFORE=$(realtime_pids)
-say "$SERVERS Odoo server(s) behind nginx at $URL; real-time processes: $REALTIME_BEFORE"
+say "$SERVERS Odoo server(s) of $WORKERS workers (socket timeout ${SOCKET_TIMEOUT} s) behind nginx at $URL; real-time processes: $REALTIME_BEFORE"
 psql -qd "$DB" -c "UPDATE ir_config_parameter SET value = '$URL' WHERE key = 'report.url'; INSERT INTO ir_config_parameter (key, value) SELECT 'report.url', '$URL' WHERE NOT EXISTS (SELECT 1 FROM ir_config_parameter WHERE key = 'report.url')"
 
 say "measuring (log: $OUT/measure.log)"
@@ -114,9 +126,16 @@ LOGS+=("$OUT/measure")
 psql -qd "$DB" -c "VACUUM ANALYZE siao_detainee, siao_request, siao_request_history, siao_commission_line, mail_activity, mail_message"
 
 status=0
-for think in ${THINK_SECONDS:-1} 0; do
-    say "load test through nginx: 20 users for $LOAD_SECONDS s, $think s between actions"
+# With a pause between actions, then without (saturation), SATURATION_RUNS times.
+for think in ${THINK_SECONDS:-1} $(printf '0 %.0s' $(seq "${SATURATION_RUNS:-3}")); do
+    say "load test through nginx: 20 users and 20 SPIP officers for $LOAD_SECONDS s, $think s between actions"
     (cd "$ROOT/bench" && "$PY" load.py "$URL" "$DB" "$LOAD_SECONDS" "$think" "$JSON" "$JSON" "$SERVERS") || status=1
+done
+# The machine's ceiling for a board: every user opening Odoo's own board without
+# pause, then the person board the same way; the second's throughput over the first's.
+for only in "peer board" "board"; do
+    say "saturation through nginx: 20 users opening only the $only for $LOAD_SECONDS s"
+    (cd "$ROOT/bench" && "$PY" load.py "$URL" "$DB" "$LOAD_SECONDS" 0 "$JSON" "$JSON" "$SERVERS" "$only") || status=1
 done
 REALTIME_AFTER=$(realtime_pids)
 if [ "$REALTIME_AFTER" = "$REALTIME_BEFORE" ]; then
@@ -126,6 +145,10 @@ else
     status=1
 fi
 stop_servers
+# Where the servers spent each request's time (their own request log).
+server_logs=()
+for n in $(seq "$SERVERS"); do server_logs+=("$OUT/server-$n.log"); done
+(cd "$ROOT/bench" && "$PY" split.py "$JSON" "${server_logs[@]}") || status=1
 # Every log of the run, line by line: at --log-level warn, any record is a failure;
 # nginx logs errors only (scripts/proxy.sh): an upstream refused or cut is one.
 bad=0

@@ -240,6 +240,20 @@ ensure_tools() {  # OCA's tools (whool, oca-checks-*, pre-commit) in a virtual e
     fi
 }
 
+# The deployment's sizing rule (README, "Deploying"; deploy/odoo.conf): two HTTP
+# workers per core plus one, one less when PostgreSQL runs on the same machine
+# ($1 = 1, as for the bench and the tests).
+deployed_workers() {
+    local cores
+    cores=$(nproc)
+    echo $((2 * cores + 1 - ${1:-0}))
+}
+
+# The HTTP workers' socket timeout of the deployment (deploy/siao-justice-odoo.service).
+deployed_socket_timeout() {
+    sed -n 's/^Environment=ODOO_HTTP_SOCKET_TIMEOUT=//p' "$ROOT/deploy/siao-justice-odoo.service"
+}
+
 free_port() {
     "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }

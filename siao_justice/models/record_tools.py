@@ -15,6 +15,13 @@ def masked_name(env):
     return env._("Confidential file")
 
 
+def is_coordinator_of(user, company):
+    """Whether ``user`` is a coordinator working in ``company``."""
+    return user.has_group("siao_justice.group_siao_manager") and (
+        company in user.company_ids
+    )
+
+
 def of_another_company(record, company):
     """Whether ``record`` (a contact, a prison) belongs to a company other than
     ``company``: one a record of ``company`` may not point at."""

@@ -6,7 +6,7 @@ of them to another company."""
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .record_tools import of_another_company
+from .record_tools import is_coordinator_of, of_another_company
 
 
 class SiaoDetainee(models.Model):
@@ -127,13 +127,8 @@ class SiaoDetainee(models.Model):
         measure, a place held: ``_support_under_way``; a case on a commission
         to come). An open SIAO request goes with it."""
         self.ensure_one()
-        user = self.env.user
         if sending and not (
-            self.env.su
-            or (
-                user.has_group("siao_justice.group_siao_manager")
-                and self.company_id in user.company_ids
-            )
+            self.env.su or is_coordinator_of(self.env.user, self.company_id)
         ):
             raise AccessError(
                 _("Only a coordinator of its département hands a file over.")

@@ -12,6 +12,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .record_tools import (
+    is_coordinator_of,
     masked_name,
     one_per_person_in_states,
     readable_by,
@@ -223,12 +224,8 @@ class SiaoFileHandover(models.Model):
         return result
 
     def _check_sender(self):
-        user = self.env.user
         for handover in self:
-            if not (
-                user.has_group("siao_justice.group_siao_manager")
-                and handover.from_company_id in user.company_ids
-            ):
+            if not is_coordinator_of(self.env.user, handover.from_company_id):
                 raise AccessError(
                     _("Only a coordinator of the sending département changes it.")
                 )
@@ -277,14 +274,10 @@ class SiaoFileHandover(models.Model):
 
     # ---- Decided by the receiving coordinators ----
     def _check_receiver(self):
-        user = self.env.user
         for handover in self:
             if handover.state != "proposed":
                 raise UserError(_("This handover was already decided."))
-            if not (
-                user.has_group("siao_justice.group_siao_manager")
-                and handover.to_company_id in user.company_ids
-            ):
+            if not is_coordinator_of(self.env.user, handover.to_company_id):
                 raise AccessError(
                     _("Only a coordinator of the receiving département decides it.")
                 )

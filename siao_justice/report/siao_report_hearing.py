@@ -2,7 +2,6 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.siao_hearing import HEARING_KINDS, HEARING_OUTCOMES
-from ..models.siao_rules import company_on_sql
 from .siao_report_mixin import PERSON_JOIN, person_columns, with_person_depends
 
 
@@ -14,6 +13,7 @@ class SiaoReportHearing(models.Model):
     _inherit = "siao.report.mixin"
     _description = "Hearings on sentence adjustments (anonymised)"
     _auto = False
+    _attributed_company = True
     _order = "date desc"
     _depends = with_person_depends(
         {"siao.hearing": ["detainee_id", "company_id", "date", "kind", "outcome"]}
@@ -30,6 +30,6 @@ class SiaoReportHearing(models.Model):
                       src.date, src.kind, src.outcome, 1 AS hearing_count
                  FROM siao_hearing src %(join)s""",
             person=person_columns("src.date"),
-            company=company_on_sql("d", SQL("src.date"), SQL("src.company_id")),
+            company=self._company_sql("d", SQL("src.date"), SQL("src.company_id")),
             join=PERSON_JOIN,
         )

@@ -2,7 +2,6 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.siao_letter import LETTER_KINDS, LETTER_STATES
-from ..models.siao_rules import company_on_sql
 from .siao_report_mixin import PERSON_JOIN, person_columns, with_person_depends
 
 
@@ -14,6 +13,7 @@ class SiaoReportLetter(models.Model):
     _inherit = "siao.report.mixin"
     _description = "Letters to the persons (anonymised)"
     _auto = False
+    _attributed_company = True
     _order = "sent_date desc"
     _depends = with_person_depends(
         {
@@ -44,6 +44,6 @@ class SiaoReportLetter(models.Model):
                  FROM siao_letter src %(join)s
                 WHERE src.state != 'draft'""",
             person=person_columns("src.sent_date"),
-            company=company_on_sql("d", SQL("src.sent_date"), SQL("src.company_id")),
+            company=self._company_sql("d", SQL("src.sent_date"), SQL("src.company_id")),
             join=PERSON_JOIN,
         )

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.siao_rules import company_on_sql, housing_solution_sql
+from ..models.siao_rules import housing_solution_sql
 from .siao_report_mixin import person_columns, with_person_depends
 
 
@@ -13,6 +13,7 @@ class SiaoReportLsc(models.Model):
     _inherit = "siao.report.mixin"
     _description = "LSC de plein droit deadlines (anonymised)"
     _auto = False
+    _attributed_company = True
     _order = "lsc_date desc"
     _depends = with_person_depends(
         {
@@ -58,7 +59,7 @@ class SiaoReportLsc(models.Model):
             LEFT JOIN res_partner prison ON prison.id = s.prison_id
                 WHERE s.lsc_automatic_date IS NOT NULL""",
             person=person_columns("s.lsc_automatic_date"),
-            company=company_on_sql(
+            company=self._company_sql(
                 "d", SQL("s.lsc_automatic_date"), SQL("s.company_id")
             ),
             # A figure of a day past: only an admission recorded by then counts.

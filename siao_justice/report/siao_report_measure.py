@@ -3,7 +3,6 @@ from odoo.tools import SQL
 
 from ..models.siao_avdl_measure import CLOSING_REASONS, MEASURE_STATES
 from ..models.siao_housing_place import PLACE_TYPES
-from ..models.siao_rules import company_on_sql
 from .siao_report_mixin import (
     ADAPTED_HOUSING,
     EXIT_DESTINATIONS,
@@ -19,6 +18,7 @@ class SiaoReportMeasure(models.Model):
     _inherit = "siao.report.mixin"
     _description = "AVDL measures (anonymised)"
     _auto = False
+    _attributed_company = True
     _order = "referral_date desc"
     _depends = with_person_depends(
         {
@@ -80,7 +80,7 @@ class SiaoReportMeasure(models.Model):
                       1 AS measure_count
                  FROM siao_avdl_measure src %(join)s""",
             person=person_columns("src.referral_date"),
-            company=company_on_sql(
+            company=self._company_sql(
                 "d", SQL("src.referral_date"), SQL("src.company_id")
             ),
             ordinary=ORDINARY_HOUSING,

@@ -16,6 +16,7 @@ from ..models.siao_detainee import (
     GENDERS,
     LEGAL_STATUSES,
 )
+from ..models.siao_rules import company_on_sql
 
 AGE_BANDS = [
     ("under_25", "Under 25"),
@@ -104,7 +105,8 @@ def opaque_id_sql(env, view, source):
 def person_columns(on):
     return SQL(
         """d.pseudonym AS person_key, d.gender AS gender, %(age)s AS age_band,
-           prison.prison_type AS prison_type, d.legal_status AS legal_status""",
+           prison.prison_type AS prison_type, d.legal_status AS legal_status,
+           d.handed_over AS handed_over""",
         age=age_band_sql(on),
     )
 
@@ -166,6 +168,32 @@ class SiaoReportMixin(models.AbstractModel):
     # Columns of ``_query`` kept in SQL only (no field: no user reads them row
     # by row), beside ``person_key``.
     _sql_only_columns = ()
+    # Whether the view's company is the one the file was in on the row's day
+    # (``_company_sql``): its query then says ``handed_over`` of each row.
+    _attributed_company = False
+
+    def _company_sql(self, person, day, company):
+        """The company a row counts for: its file's on ``day``
+        (``siao_rules.company_on_sql``). The view is built of two branches, the
+        files never handed over (their record's own company, a plain column a
+        filter on the company reaches through the view) and the others."""
+        if self.env.context.get("siao_company_branch") == "kept":
+            return company
+        return company_on_sql(person, day, company)
+
+    def _view_query(self):
+        """The view's rows: ``_query`` as is, or in its two branches when its
+        company is attributed by day (the filter on the company then stays a
+        filter on a plain column for every file never handed over)."""
+        if not self._attributed_company:
+            return self._query()
+        return SQL(
+            """SELECT * FROM (%s) AS kept WHERE kept.handed_over IS NOT TRUE
+               UNION ALL
+               SELECT * FROM (%s) AS moved WHERE moved.handed_over""",
+            self.with_context(siao_company_branch="kept")._query(),
+            self._query(),
+        )
 
     def init(self):
         """The view of ``_query`` (whose rows carry their ``source_key``), with
@@ -184,6 +212,6 @@ class SiaoReportMixin(models.AbstractModel):
                 SQL.identifier(self._table),
                 opaque_id_sql(self.env, self._name, SQL("q.source_key")),
                 SQL(", ").join(SQL.identifier("q", name) for name in columns),
-                self._query(),
+                self._view_query(),
             )
         )

@@ -2,7 +2,6 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.siao_request import REFUSAL_REASONS
-from ..models.siao_rules import company_on_sql
 from .siao_report_mixin import with_person_depends
 
 
@@ -17,6 +16,7 @@ class SiaoReportRefusal(models.Model):
     _inherit = "siao.report.mixin"
     _description = "Refusals by structures and needs (anonymised)"
     _auto = False
+    _attributed_company = True
     _order = "month desc"
     _depends = with_person_depends(
         {
@@ -42,6 +42,7 @@ class SiaoReportRefusal(models.Model):
             """SELECT min(step.id)::bigint * 100000 + COALESCE(need.tag_id, 0)
                           AS source_key,
                       %(company)s AS company_id, NULL::varchar AS person_key,
+                      d.handed_over AS handed_over,
                       NULL::varchar AS gender, NULL::varchar AS age_band,
                       NULL::varchar AS prison_type, NULL::varchar AS legal_status,
                       date_trunc('month', step.date)::date AS month,
@@ -53,7 +54,8 @@ class SiaoReportRefusal(models.Model):
             LEFT JOIN siao_request_history_need_tag_rel need
                    ON need.history_id = step.id
                 WHERE step.event = 'refuse' AND step.refusal_by = 'structure'
-             GROUP BY %(company)s, date_trunc('month', step.date),
+             GROUP BY %(company)s, d.handed_over,
+                      date_trunc('month', step.date),
                       step.refusal_reason, need.tag_id""",
-            company=company_on_sql("d", SQL("step.date"), SQL("src.company_id")),
+            company=self._company_sql("d", SQL("step.date"), SQL("src.company_id")),
         )

@@ -8,7 +8,6 @@ from ..models.siao_rules import (
     RELEASE_OUTCOMES,
     RELEASE_WAYS,
     SOLUTION_OUTCOMES,
-    company_on_sql,
 )
 from .siao_report_mixin import person_columns, with_person_depends
 
@@ -21,6 +20,7 @@ class SiaoReportRelease(models.Model):
     _inherit = "siao.report.mixin"
     _description = "Releases (anonymised)"
     _auto = False
+    _attributed_company = True
     _order = "release_date desc"
     # The establishment, counted by the yearly figures only (by PostgreSQL, the
     # small ones together): no field shows it beside a release's other columns.
@@ -103,7 +103,7 @@ class SiaoReportRelease(models.Model):
             LEFT JOIN siao_housing_place held ON held.id = hold.place_id
                 WHERE s.actual_release_date IS NOT NULL""",
             person=person_columns("s.actual_release_date"),
-            company=company_on_sql(
+            company=self._company_sql(
                 "d", SQL("s.actual_release_date"), SQL("s.company_id")
             ),
             solutions=SOLUTION_OUTCOMES,

@@ -8,7 +8,6 @@ from ..models.siao_request import (
     REQUEST_KINDS,
     REQUEST_STATES,
 )
-from ..models.siao_rules import company_on_sql
 from .siao_report_mixin import PERSON_JOIN, person_columns, with_person_depends
 
 
@@ -17,6 +16,7 @@ class SiaoReportRequest(models.Model):
     _inherit = "siao.report.mixin"
     _description = "SIAO requests (anonymised)"
     _auto = False
+    _attributed_company = True
     _order = "request_date desc"
     _depends = with_person_depends(
         {
@@ -73,6 +73,8 @@ class SiaoReportRequest(models.Model):
                  FROM siao_request src %(join)s
                 WHERE src.active""",
             person=person_columns("src.request_date"),
-            company=company_on_sql("d", SQL("src.request_date"), SQL("src.company_id")),
+            company=self._company_sql(
+                "d", SQL("src.request_date"), SQL("src.company_id")
+            ),
             join=PERSON_JOIN,
         )

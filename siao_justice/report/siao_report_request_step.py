@@ -6,7 +6,6 @@ from ..models.siao_request import (
     REFUSAL_SIDES,
     REQUEST_EVENTS,
 )
-from ..models.siao_rules import company_on_sql
 from .siao_report_mixin import PERSON_JOIN, person_columns, with_person_depends
 
 
@@ -15,6 +14,7 @@ class SiaoReportRequestStep(models.Model):
     _inherit = "siao.report.mixin"
     _description = "SIAO request steps (anonymised)"
     _auto = False
+    _attributed_company = True
     _order = "date desc"
     _depends = with_person_depends(
         {
@@ -46,6 +46,6 @@ class SiaoReportRequestStep(models.Model):
                  FROM siao_request_history step
                  JOIN siao_request src ON src.id = step.request_id %(join)s""",
             person=person_columns("step.date"),
-            company=company_on_sql("d", SQL("step.date"), SQL("src.company_id")),
+            company=self._company_sql("d", SQL("step.date"), SQL("src.company_id")),
             join=PERSON_JOIN,
         )

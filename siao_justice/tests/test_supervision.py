@@ -358,13 +358,14 @@ class TestSupervisionPath(SiaoCase):
             {"ddse": 1, "lc": 1},
         )
 
-    def test_the_figures_count_a_supervision_over_its_dates(self):
-        def followed(date_from, date_to):
-            rows = self.env["siao.cpom.indicators"].compute(
-                date_from, date_to, self.company.ids
-            )
-            return next(r["value"] for r in rows if r["code"] == "supervised_followed")
+    def followed(self, date_from, date_to):
+        """The CPOM's persons under supervision outside prison in a period."""
+        rows = self.env["siao.cpom.indicators"].compute(
+            date_from, date_to, self.company.ids
+        )
+        return next(r["value"] for r in rows if r["code"] == "supervised_followed")
 
+    def test_the_figures_count_a_supervision_over_its_dates(self):
         person = self.create_person(expected_release_date=date(2026, 2, 1))
         with freeze_time("2026-02-01 10:00:00"):
             person.action_record_release(
@@ -380,18 +381,12 @@ class TestSupervisionPath(SiaoCase):
             (date(2026, 1, 1), date(2026, 3, 31)),
             (date(2026, 7, 1), date(2026, 9, 30)),
         )
-        self.assertEqual((followed(*q1), followed(*q3)), (1, 0))
+        self.assertEqual((self.followed(*q1), self.followed(*q3)), (1, 0))
         # A new stay in prison does not erase it.
         person.action_new_stay(self.prison.id, date(2026, 8, 1))
-        self.assertEqual((followed(*q1), followed(*q3)), (1, 0))
+        self.assertEqual((self.followed(*q1), self.followed(*q3)), (1, 0))
 
     def test_a_new_supervision_keeps_the_one_before(self):
-        def followed(date_from, date_to):
-            rows = self.env["siao.cpom.indicators"].compute(
-                date_from, date_to, self.company.ids
-            )
-            return next(r["value"] for r in rows if r["code"] == "supervised_followed")
-
         person = self.create_person(expected_release_date=date(2026, 2, 1))
         with freeze_time("2026-02-01 10:00:00"):
             person.action_record_release(
@@ -404,13 +399,15 @@ class TestSupervisionPath(SiaoCase):
             person.action_end_supervision()
         q1 = (date(2026, 1, 1), date(2026, 3, 31))
         august = (date(2026, 8, 1), date(2026, 8, 31))
-        base = (followed(*q1), followed(*august))
+        base = (self.followed(*q1), self.followed(*august))
         # A probation later, from a milieu-ouvert list: the parole stays counted.
         with freeze_time("2026-06-01 10:00:00"):
             person._put_under_supervision("sursis_probatoire", end=date(2027, 6, 1))
         self.assertEqual(person.current_stay_id.supervision_type, "lc")
         self.assertEqual(person.supervision_type, "sursis_probatoire")
-        self.assertEqual((followed(*q1), followed(*august)), (base[0], base[1] + 1))
+        self.assertEqual(
+            (self.followed(*q1), self.followed(*august)), (base[0], base[1] + 1)
+        )
         # Back in prison in September: the probation ends the day before and
         # stays on the path, counted over its dates.
         person.action_new_stay(self.prison.id, date(2026, 9, 15))
@@ -421,8 +418,10 @@ class TestSupervisionPath(SiaoCase):
             (probation.supervision_start_date, probation.supervision_end_date),
             (date(2026, 6, 1), date(2026, 9, 14)),
         )
-        self.assertEqual((followed(*q1), followed(*august)), (base[0], base[1] + 1))
-        self.assertEqual(followed(date(2026, 10, 1), date(2026, 10, 31)), 0)
+        self.assertEqual(
+            (self.followed(*q1), self.followed(*august)), (base[0], base[1] + 1)
+        )
+        self.assertEqual(self.followed(date(2026, 10, 1), date(2026, 10, 31)), 0)
 
     def test_closing_a_supervised_file_ends_its_supervision(self):
         person = self.released("Clos")
