@@ -315,7 +315,11 @@ class SiaoDetainee(models.Model):
         check_company=True,
     )
     spip_referent_id = fields.Many2one(
-        "res.partner", string="SPIP referent", check_company=True
+        "res.partner",
+        string="SPIP referent",
+        check_company=True,
+        # An officer's portal list: their persons among the département's.
+        index="btree_not_null",
     )
     referral_to_confirm = fields.Boolean(
         string="SPIP referral to confirm",
@@ -529,6 +533,15 @@ class SiaoDetainee(models.Model):
             CREATE INDEX IF NOT EXISTS siao_detainee_handed_over_index
                 ON siao_detainee (id) WHERE handed_over
             """
+        )
+        # A column of the board: its first cards in the board's order, without
+        # reading the files of the other columns (the last one holds most of them).
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS siao_detainee_board_index"
+                " ON siao_detainee (release_horizon, %s) WHERE active",
+                SQL(self._order),
+            )
         )
 
     def _expand_release_horizons(self, values, domain):

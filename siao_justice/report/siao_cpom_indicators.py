@@ -74,6 +74,25 @@ class SiaoCpomIndicators(models.AbstractModel):
             "denominator": count,
         }
 
+    def _tally(self, model, domain, groupby, aggregates=("__count",)):
+        """The rows of a report view counted by PostgreSQL: [(the values of
+        ``groupby``, count, then the other ``aggregates``)] (record rules applied),
+        so that no indicator reads the rows it only counts."""
+        return [
+            (tuple(group[: len(groupby)]), *group[len(groupby) :])
+            for group in self.env[model]._read_group(domain, groupby, aggregates)
+        ]
+
+    @staticmethod
+    def _counted(tally, condition=None):
+        """The rows of a tally whose grouped values meet ``condition`` (all rows
+        without one)."""
+        return sum(
+            count
+            for key, count, *_others in tally
+            if condition is None or condition(*key)
+        )
+
     @staticmethod
     def _dated(company_ids, field, date_from, date_to):
         return [
@@ -216,7 +235,8 @@ class SiaoCpomIndicators(models.AbstractModel):
         ]
 
     def _release_indicators(self, date_from, date_to, company_ids):
-        releases = self.env["siao.report.release"].search_fetch(
+        releases = self._tally(
+            "siao.report.release",
             self._dated(company_ids, "release_date", date_from, date_to),
             [
                 "release_outcome",
@@ -225,14 +245,15 @@ class SiaoCpomIndicators(models.AbstractModel):
                 "first_night_held_place",
             ],
         )
-        dry = len(releases.filtered(lambda r: r.release_outcome == "dry_exit"))
-        covered = len(releases.filtered("first_night_covered"))
+        total = self._counted(releases)
+        dry = self._counted(releases, lambda outcome, *_flags: outcome == "dry_exit")
+        covered = self._counted(releases, lambda _o, _s, covered, _h: covered)
         return [
             self._indicator(
                 "releases_total",
                 _("Releases"),
                 _("Persons released in the period."),
-                self._count(len(releases)),
+                self._count(total),
             ),
             self._indicator(
                 "releases_with_solution",
@@ -241,7 +262,9 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "Releases in the period to housing, supported housing, shelter "
                     "or family."
                 ),
-                self._count(len(releases.filtered("outcome_is_solution"))),
+                self._count(
+                    self._counted(releases, lambda _o, solution, *_flags: solution)
+                ),
             ),
             self._indicator(
                 "dry_exits",
@@ -253,7 +276,7 @@ class SiaoCpomIndicators(models.AbstractModel):
                 "dry_exit_rate",
                 _("Dry exit rate"),
                 _("Dry exits over releases in the period."),
-                self._rate(dry, len(releases)),
+                self._rate(dry, total),
             ),
             self._indicator(
                 "first_night_covered_rate",
@@ -263,7 +286,7 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "the place of their release-day plan (recorded the morning "
                     "after), over releases in the period."
                 ),
-                self._rate(covered, len(releases)),
+                self._rate(covered, total),
             ),
             self._indicator(
                 "dry_exits_avoided",
@@ -272,34 +295,40 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "Releases in the period whose person spent the first night in a "
                     "SAS apartment or a floating place held for that night."
                 ),
-                self._count(len(releases.filtered("first_night_held_place"))),
+                self._count(self._counted(releases, lambda *flags: flags[-1])),
             ),
         ]
 
     def _request_indicators(self, date_from, date_to, company_ids):
-        Request = self.env["siao.report.request"]
-
         def dated(field):
             return self._dated(company_ids, field, date_from, date_to)
 
-        filed = Request.search_fetch(
-            dated("request_date"), ["filed_in_time", "household_size"]
+        filed = self._tally(
+            "siao.report.request",
+            dated("request_date"),
+            ["filed_in_time"],
+            ["__count", "household_size:sum"],
         )
-        oriented = Request.search_fetch(dated("oriented_date"), ["days_to_orientation"])
-        admitted = Request.search_fetch(dated("admitted_date"), ["days_to_admission"])
-        refusals = self.env["siao.report.request.step"].search_fetch(
-            dated("date") + [("event", "=", "refuse")], ["refusal_by"]
+        filed_count = self._counted(filed)
+        refusals = self._tally(
+            "siao.report.request.step",
+            dated("date") + [("event", "=", "refuse")],
+            ["refusal_by"],
         )
 
         def refused_by(who):
-            return len(refusals.filtered(lambda r: r.refusal_by == who))
+            return self._counted(refusals, lambda by: by == who)
+
+        def days(date_field, field):  # each request's days, from the count per days
+            tally = self._tally("siao.report.request", dated(date_field), [field])
+            return [key[0] or 0 for key, count in tally for _n in range(count)]
 
         return [
             self._indicator(
                 "requests_filed",
                 _("SIAO requests filed"),
                 _("Requests first submitted in the period."),
-                self._count(len(filed)),
+                self._count(filed_count),
             ),
             self._indicator(
                 "persons_in_requests_filed",
@@ -309,7 +338,7 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "already, in the requests first submitted in the period (a "
                     "request is one household)."
                 ),
-                self._count(sum(filed.mapped("household_size"))),
+                self._count(sum(persons or 0 for _key, _count, persons in filed)),
             ),
             self._indicator(
                 "requests_filed_in_time",
@@ -319,7 +348,7 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "expected release (or the hearing on an adjustment, when it "
                     "came first)."
                 ),
-                self._rate(len(filed.filtered("filed_in_time")), len(filed)),
+                self._rate(self._counted(filed, lambda in_time: in_time), filed_count),
             ),
             self._indicator(
                 "median_days_to_orientation",
@@ -328,7 +357,7 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "Median days from first submission to orientation, requests "
                     "oriented in the period."
                 ),
-                self._median(oriented.mapped("days_to_orientation")),
+                self._median(days("oriented_date", "days_to_orientation")),
             ),
             self._indicator(
                 "median_days_to_admission",
@@ -337,7 +366,7 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "Median days from first submission to admission, requests "
                     "admitted in the period."
                 ),
-                self._median(admitted.mapped("days_to_admission")),
+                self._median(days("admitted_date", "days_to_admission")),
             ),
             self._indicator(
                 "refusals_person",
@@ -363,12 +392,14 @@ class SiaoCpomIndicators(models.AbstractModel):
         ]
 
     def _hearing_indicators(self, date_from, date_to, company_ids):
-        hearings = self.env["siao.report.hearing"].search_fetch(
+        hearings = self._tally(
+            "siao.report.hearing",
             self._dated(company_ids, "date", date_from, date_to)
             + [("outcome", "not in", ("pending", "postponed"))],
             ["outcome"],
         )
-        refused = hearings.filtered(lambda h: h.outcome == "refused_housing")
+        decided = self._counted(hearings)
+        refused = self._counted(hearings, lambda outcome: outcome == "refused_housing")
         return [
             self._indicator(
                 "hearings_decided",
@@ -377,13 +408,13 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "Hearings on a sentence adjustment or an LSC held in the period "
                     "and decided (granted or refused)."
                 ),
-                self._count(len(hearings)),
+                self._count(decided),
             ),
             self._indicator(
                 "hearings_refused_for_housing",
                 _("Adjustments refused for lack of housing"),
                 _("Of those, refused because the person had no housing."),
-                self._rate(len(refused), len(hearings)),
+                self._rate(refused, decided),
             ),
         ]
 
