@@ -311,6 +311,26 @@ def ceiling_share(runs):
     return None
 
 
+def machine_ticks():
+    """The machine's CPU time so far, all cores: (busy, total) clock ticks."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        # user nice system idle iowait irq softirq steal (guest is in user)
+        ticks = [int(value) for value in stat.readline().split()[1:9]]
+    return sum(ticks) - ticks[3] - ticks[4], sum(ticks)
+
+
+def cpu_shares(ticks_before, ticks_after, own_seconds, elapsed):
+    """How busy the machine's cores were during a run, and the share of that the
+    simulated clients (this process) took."""
+    busy = ticks_after[0] - ticks_before[0]
+    total = ticks_after[1] - ticks_before[1]
+    cores = os.cpu_count() or 1
+    return {
+        "machine_busy": round(busy / total, 2) if total else None,
+        "clients_cpu": round(own_seconds / (elapsed * cores), 2),
+    }
+
+
 def percentile(values, share):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -446,12 +466,13 @@ def main():
             for n, officer in enumerate(officers)
         ]
     )
-    started = time.monotonic()
+    started, ticks, own = time.monotonic(), machine_ticks(), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    cpu = cpu_shares(ticks, machine_ticks(), time.process_time() - own, elapsed)
     workers = os.environ.get("SIAO_BENCH_WORKERS", "?")
     print(
         f"load: {LOAD_USERS} users"
@@ -462,6 +483,10 @@ def main():
         flush=True,
     )
     rows = load_rows(samples, idle, elapsed)
+    print(
+        f"  the machine's {os.cpu_count()} cores busy {cpu['machine_busy']:.0%} "
+        f"of the time, {cpu['clients_cpu']:.0%} by the simulated clients"
+    )
     print(f"  errors: {len(errors)}")
     for error in errors[:5]:
         print(f"    {error[:300]}")
@@ -478,6 +503,7 @@ def main():
         "to_peer": peer_ratios(rows),
         "errors": len(errors),
         "error_samples": errors[:20],
+        **cpu,
     }
     print(f"  throughput: {run['requests_per_second']} operations/s")
     runs = data.setdefault("load", [])

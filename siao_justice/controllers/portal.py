@@ -47,7 +47,7 @@ class SiaoPortal(CustomerPortal):
         page_pager = pager(url="/my/siao", total=count, page=page, step=PAGE_SIZE)
         persons = Person.search(
             domain,
-            order="estimated_release_date, name, id",
+            order=Person._order,
             limit=PAGE_SIZE,
             offset=page_pager["offset"],
         )

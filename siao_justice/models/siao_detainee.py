@@ -534,12 +534,13 @@ class SiaoDetainee(models.Model):
                 ON siao_detainee (id) WHERE handed_over
             """
         )
-        # A column of the board: its first cards in the board's order, without
-        # reading the files of the other columns (the last one holds most of them).
+        # A column of the board: its first cards in the board's order (plain
+        # columns), found from its company and horizon without reading the rows
+        # of the other columns and companies.
         self.env.cr.execute(
             SQL(
                 "CREATE INDEX IF NOT EXISTS siao_detainee_board_index"
-                " ON siao_detainee (release_horizon, %s) WHERE active",
+                " ON siao_detainee (company_id, release_horizon, %s) WHERE active",
                 SQL(self._order),
             )
         )

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from odoo.tests import tagged, users, warmup
+from odoo.tools import SQL
 
 from .common import SiaoCase
 from .web_client import open_board, view_limit, view_specification
@@ -116,6 +117,44 @@ class TestQueryCounts(SiaoCase):
         self.env.invalidate_all()
         with self.assertQueryCount(siao_worker=21):
             person.web_read(spec)
+
+    def plan(self, Model, domain, limit, sorted_by_index=False):
+        """PostgreSQL's plan of a page of ``Model``'s records in its order, with
+        the table read whole ruled out (and sorting, if ``sorted_by_index``): the
+        tests' tables are too small for it to prefer an index on its own."""
+        query = Model._search(domain, limit=limit, order=Model._order)
+        cr = self.env.cr
+        cr.execute("SET LOCAL enable_seqscan = off")
+        if sorted_by_index:
+            cr.execute("SET LOCAL enable_sort = off")
+        try:
+            cr.execute(SQL("EXPLAIN %s", query.select()))
+            return "\n".join(row[0] for row in cr.fetchall())
+        finally:
+            cr.execute("RESET enable_seqscan; RESET enable_sort")
+
+    @users("siao_worker")
+    def test_a_board_column_reads_its_first_cards_from_an_index(self):
+        # The board's column: its company's files of one horizon, in the board's
+        # order; not the whole table walked in that order (at 100,000 persons the
+        # last column read every file).
+        self._add_persons(2)
+        Person = self.env["siao.detainee"]
+        plan = self.plan(
+            Person,
+            [("state", "=", "detained"), ("release_horizon", "=", "later")],
+            20,
+            sorted_by_index=True,
+        )
+        self.assertIn("siao_detainee_board_index", plan)
+        self.assertNotIn("Sort", plan)
+
+    def test_an_officer_s_list_reads_their_persons_from_an_index(self):
+        officer = self.env["res.partner"].create({"name": "CPIP Index"})
+        self.create_person(spip_referent_id=officer.id)
+        Person = self.env["siao.detainee"]
+        plan = self.plan(Person, [("spip_referent_id", "=", officer.id)], 50)
+        self.assertIn("siao_detainee__spip_referent_id_index", plan)
 
     @users("siao_manager")
     def test_commission_board(self):

@@ -365,7 +365,8 @@ class TestSupervisionPath(SiaoCase):
         )
         return next(r["value"] for r in rows if r["code"] == "supervised_followed")
 
-    def test_the_figures_count_a_supervision_over_its_dates(self):
+    def parole_ended(self):
+        """A person released on parole on 1 February 2026, ended on 30 April."""
         person = self.create_person(expected_release_date=date(2026, 2, 1))
         with freeze_time("2026-02-01 10:00:00"):
             person.action_record_release(
@@ -376,6 +377,10 @@ class TestSupervisionPath(SiaoCase):
             )
         with freeze_time("2026-04-30 10:00:00"):
             person.action_end_supervision()
+        return person
+
+    def test_the_figures_count_a_supervision_over_its_dates(self):
+        person = self.parole_ended()
         self.assertEqual(person.state, "released")
         q1, q3 = (
             (date(2026, 1, 1), date(2026, 3, 31)),
@@ -387,16 +392,7 @@ class TestSupervisionPath(SiaoCase):
         self.assertEqual((self.followed(*q1), self.followed(*q3)), (1, 0))
 
     def test_a_new_supervision_keeps_the_one_before(self):
-        person = self.create_person(expected_release_date=date(2026, 2, 1))
-        with freeze_time("2026-02-01 10:00:00"):
-            person.action_record_release(
-                release_date=date(2026, 2, 1),
-                outcome="housing",
-                way="lc",
-                supervision_end=date(2026, 4, 30),
-            )
-        with freeze_time("2026-04-30 10:00:00"):
-            person.action_end_supervision()
+        person = self.parole_ended()
         q1 = (date(2026, 1, 1), date(2026, 3, 31))
         august = (date(2026, 8, 1), date(2026, 8, 31))
         base = (self.followed(*q1), self.followed(*august))
