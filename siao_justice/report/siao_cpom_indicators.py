@@ -75,11 +75,11 @@ class SiaoCpomIndicators(models.AbstractModel):
         }
 
     def _tally(self, model, domain, groupby, aggregates=("__count",)):
-        """The rows of a report view counted by PostgreSQL: [(the values of
-        ``groupby``, count, then the other ``aggregates``)] (record rules applied),
-        so that no indicator reads the rows it only counts."""
+        """The rows of a report view counted by PostgreSQL: [({field of ``groupby``:
+        value}, count, then the other ``aggregates``)] (record rules applied), so
+        that no indicator reads the rows it only counts."""
         return [
-            (tuple(group[: len(groupby)]), *group[len(groupby) :])
+            (dict(zip(groupby, group, strict=False)), *group[len(groupby) :])
             for group in self.env[model]._read_group(domain, groupby, aggregates)
         ]
 
@@ -89,8 +89,8 @@ class SiaoCpomIndicators(models.AbstractModel):
         without one)."""
         return sum(
             count
-            for key, count, *_others in tally
-            if condition is None or condition(*key)
+            for values, count, *_others in tally
+            if condition is None or condition(values)
         )
 
     @staticmethod
@@ -246,8 +246,8 @@ class SiaoCpomIndicators(models.AbstractModel):
             ],
         )
         total = self._counted(releases)
-        dry = self._counted(releases, lambda outcome, *_flags: outcome == "dry_exit")
-        covered = self._counted(releases, lambda _o, _s, covered, _h: covered)
+        dry = self._counted(releases, lambda row: row["release_outcome"] == "dry_exit")
+        covered = self._counted(releases, lambda row: row["first_night_covered"])
         return [
             self._indicator(
                 "releases_total",
@@ -263,7 +263,7 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "or family."
                 ),
                 self._count(
-                    self._counted(releases, lambda _o, solution, *_flags: solution)
+                    self._counted(releases, lambda row: row["outcome_is_solution"])
                 ),
             ),
             self._indicator(
@@ -295,7 +295,9 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "Releases in the period whose person spent the first night in a "
                     "SAS apartment or a floating place held for that night."
                 ),
-                self._count(self._counted(releases, lambda *flags: flags[-1])),
+                self._count(
+                    self._counted(releases, lambda row: row["first_night_held_place"])
+                ),
             ),
         ]
 
@@ -317,11 +319,11 @@ class SiaoCpomIndicators(models.AbstractModel):
         )
 
         def refused_by(who):
-            return self._counted(refusals, lambda by: by == who)
+            return self._counted(refusals, lambda row: row["refusal_by"] == who)
 
         def days(date_field, field):  # each request's days, from the count per days
             tally = self._tally("siao.report.request", dated(date_field), [field])
-            return [key[0] or 0 for key, count in tally for _n in range(count)]
+            return [row[field] or 0 for row, count in tally for _n in range(count)]
 
         return [
             self._indicator(
@@ -348,7 +350,9 @@ class SiaoCpomIndicators(models.AbstractModel):
                     "expected release (or the hearing on an adjustment, when it "
                     "came first)."
                 ),
-                self._rate(self._counted(filed, lambda in_time: in_time), filed_count),
+                self._rate(
+                    self._counted(filed, lambda row: row["filed_in_time"]), filed_count
+                ),
             ),
             self._indicator(
                 "median_days_to_orientation",
@@ -399,7 +403,9 @@ class SiaoCpomIndicators(models.AbstractModel):
             ["outcome"],
         )
         decided = self._counted(hearings)
-        refused = self._counted(hearings, lambda outcome: outcome == "refused_housing")
+        refused = self._counted(
+            hearings, lambda row: row["outcome"] == "refused_housing"
+        )
         return [
             self._indicator(
                 "hearings_decided",
