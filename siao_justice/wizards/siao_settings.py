@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from ..models.record_tools import is_coordinator_of
 from ..models.siao_company_rules import COORDINATOR_SETTINGS
 
 
@@ -43,14 +44,7 @@ class SiaoSettings(models.TransientModel):
     def _save_rules(self, values):
         if not values:
             return
-        user = self.env.user
-        if not (
-            self.env.su
-            or (
-                user.has_group("siao_justice.group_siao_manager")
-                and self.company_id in user.company_ids
-            )
-        ):
+        if not (self.env.su or is_coordinator_of(self.env.user, self.company_id)):
             raise AccessError(_("Only a coordinator of this company sets its rules."))
         self.company_id.sudo().write(values)
         self.invalidate_recordset(list(values))
